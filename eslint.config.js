@@ -1,0 +1,27 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, patterns, message) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.serverless/', '.esbuild/', 'coverage/', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  // Layering: the domain imports only the domain; use cases only the domain and ports; AWS names stay in adapters/aws.
+  // (One rule entry per file set: a later no-restricted-imports for the same files would replace an earlier one.)
+  layer(['src/domain/**'], ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**', '**/ports/**', '@aws-sdk/*', 'better-sqlite3'], 'src/domain is pure: it imports only the domain.'),
+  layer(['src/app/**'], ['**/adapters/**', '**/cli/**', '@aws-sdk/*', 'better-sqlite3', 'acme-client'], 'use cases reach the world only through src/ports.'),
+  layer(['src/adapters/local/**', 'src/adapters/acme/**', 'src/adapters/slack/**', 'src/cli/**', 'src/config/**', 'src/ports/**', 'src/crypto/**'], ['@aws-sdk/*'], 'AWS SDK names appear only inside src/adapters/aws.'),
+);

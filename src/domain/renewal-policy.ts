@@ -1,0 +1,53 @@
+const DAY_MS = 86_400_000;
+
+/** Default alert thresholds, in days before notAfter. */
+export const DEFAULT_ALERT_THRESHOLDS_DAYS: readonly number[] = [30, 14, 7, 1];
+
+export interface RenewalTiming {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** When set, renew this many days before notAfter; otherwise at 2/3 of the lifetime. */
+  readonly renewBeforeDays?: number;
+}
+
+/**
+ * When a certificate becomes due for renewal. 2/3 of the lifetime is Let's Encrypt's advice
+ * for clients without ARI; it leaves a third of the lifetime to recover from failures.
+ */
+export function renewalDueAt(timing: RenewalTiming): Date {
+  const { notBefore, notAfter, renewBeforeDays } = timing;
+  if (renewBeforeDays !== undefined) return new Date(notAfter.getTime() - renewBeforeDays * DAY_MS);
+  const lifetime = notAfter.getTime() - notBefore.getTime();
+  return new Date(notBefore.getTime() + Math.floor((lifetime * 2) / 3));
+}
+
+export function isRenewalDue(timing: RenewalTiming, now: Date): boolean {
+  return now.getTime() >= renewalDueAt(timing).getTime();
+}
+
+/** Whole days left before notAfter (negative once expired). */
+export function daysRemaining(notAfter: Date, now: Date): number {
+  return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+}
+
+/**
+ * The single alert threshold to send now: the tightest one crossed and not yet sent.
+ * Crossing several at once (e.g. a scan after a long outage) sends one alert, not a burst.
+ */
+export function alertThresholdToSend(
+  notAfter: Date,
+  now: Date,
+  thresholdsDays: readonly number[],
+  alreadySent: readonly number[],
+): number | undefined {
+  const left = (notAfter.getTime() - now.getTime()) / DAY_MS;
+  if (left < 0) return undefined;
+  const crossed = thresholdsDays.filter((t) => left <= t).sort((a, b) => a - b);
+  const tightest = crossed[0];
+  if (tightest === undefined) return undefined;
+  return alreadySent.some((s) => s <= tightest) ? undefined : tightest;
+}
+
+export function isExpired(notAfter: Date, now: Date): boolean {
+  return now.getTime() > notAfter.getTime();
+}

@@ -1,0 +1,103 @@
+import { CertflowError, ErrorCodes } from './errors/index.js';
+import type { CertificateSpec } from './certificate.js';
+
+/** Lifecycle of an issuance request. */
+export const REQUEST_STATES = [
+  'requested',
+  'pending_approval',
+  'approved',
+  'denied',
+  'expired',
+  'issuing',
+  'issued',
+  'failed',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
+  requested: ['pending_approval', 'approved', 'denied'],
+  pending_approval: ['approved', 'denied', 'expired'],
+  approved: ['issuing'],
+  denied: [],
+  expired: [],
+  issuing: ['issued', 'failed'],
+  // A retryable failure goes back to issuing when its retry time comes; a terminal one stays.
+  failed: ['issuing'],
+  issued: [],
+};
+
+export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set(['denied', 'expired', 'issued']);
+
+export function canTransition(from: RequestState, to: RequestState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Throws REQUEST.ILLEGAL_TRANSITION for a move the state machine does not allow. */
+export function assertTransition(requestId: string, from: RequestState, to: RequestState): void {
+  if (!canTransition(from, to)) {
+    throw new CertflowError(ErrorCodes.REQUEST_ILLEGAL_TRANSITION, `request ${requestId} cannot go from ${from} to ${to}`, {
+      context: { requestId, from, to },
+    });
+  }
+}
+
+export type RequestReason = 'new' | 'renewal' | 'manual';
+
+/** One approver's vote; written once, keyed by approver. */
+export interface Vote {
+  readonly approver: string;
+  readonly verdict: 'approve' | 'deny';
+  readonly at: Date;
+  readonly comment?: string;
+}
+
+/** The decision, once made. Written once: a later vote cannot change it. */
+export interface Decision {
+  readonly outcome: 'approved' | 'denied' | 'expired';
+  readonly by: 'policy' | 'approvers' | 'deadline';
+  readonly approvers: readonly string[];
+  readonly reason: string;
+  readonly at: Date;
+}
+
+/** Where issuance stands, recorded before each next step so any step can be re-run after a crash. */
+export interface IssuanceProgress {
+  readonly attempt: number;
+  readonly keyVersionId?: string;
+  /** Opaque issuer state for issuers whose result arrives later (ACME order URL, PCA certificate ARN). */
+  readonly issuerHandle?: unknown;
+  readonly resumeAfter?: Date;
+  readonly lastError?: { readonly code: string; readonly message: string; readonly retryable: boolean };
+  readonly serialNumber?: string;
+}
+
+export interface CertificateRequest {
+  readonly id: string;
+  readonly certificateId: string;
+  /** The revision this request will produce when issued. */
+  readonly revision: number;
+  readonly reason: RequestReason;
+  readonly requester: string;
+  readonly spec: CertificateSpec;
+  /** Hash of the spec: an approval covers exactly this content. */
+  readonly contentHash: string;
+  readonly state: RequestState;
+  readonly requiredApprovals: number;
+  readonly votes: readonly Vote[];
+  readonly decision?: Decision;
+  readonly approvalDeadline?: Date;
+  readonly progress: IssuanceProgress;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Returns the request in its new state, or throws REQUEST.ILLEGAL_TRANSITION. */
+export function transition(
+  request: CertificateRequest,
+  to: RequestState,
+  at: Date,
+  changes: Partial<Pick<CertificateRequest, 'decision' | 'progress' | 'votes' | 'approvalDeadline'>> = {},
+): CertificateRequest {
+  assertTransition(request.id, request.state, to);
+  return { ...request, ...changes, state: to, updatedAt: at };
+}
