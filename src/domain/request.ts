@@ -101,3 +101,15 @@ export function transition(
   assertTransition(request.id, request.state, to);
   return { ...request, ...changes, state: to, updatedAt: at };
 }
+
+const RETRY_BASE_MS = 60_000;
+const RETRY_CAP_MS = 24 * 3_600_000;
+
+/**
+ * When a retryable failure is tried again: exponential from one minute, capped at a day, so a
+ * broken DNS-01 setup never burns an ACME authorization-failure budget in a tight loop.
+ */
+export function nextAttemptAt(attempt: number, now: Date): Date {
+  const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return new Date(now.getTime() + delay);
+}

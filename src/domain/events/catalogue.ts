@@ -8,6 +8,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** `major.minor`; a major bump is required for any incompatible change. */
 export const SCHEMA_VERSION = '1.0';
+/** The major of {@link SCHEMA_VERSION}: consumers branch on it, the compatibility guard snapshots per major. */
+export const SCHEMA_MAJOR = Number(SCHEMA_VERSION.split('.')[0]);
 
 const Id = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
 const Timestamp = (description: string) => Type.String({ format: 'date-time', description });
@@ -25,7 +27,8 @@ const Origin = Type.Union([Type.Literal('managed'), Type.Literal('acm'), Type.Li
 const Issuer = Type.Object({ kind: Type.String(), name: Type.String() }, { additionalProperties: false });
 
 const envelope = {
-  schemaVersion: Type.String({ pattern: '^1\\.[0-9]+$', description: 'major.minor of this detail schema' }),
+  // Derived so that a major bump is a one-line change: any minor of the current major validates.
+  schemaVersion: Type.String({ pattern: `^${SCHEMA_MAJOR}\\.[0-9]+$`, description: 'major.minor of this detail schema' }),
   idempotencyKey: Id('Same value for every delivery of the same fact; consumers deduplicate on it'),
   occurredAt: Timestamp('When the fact happened'),
 };

@@ -1,0 +1,67 @@
+import { alertThresholdToSend, daysRemaining, isExpired } from '../domain/renewal-policy.js';
+import type { AppDeps } from './deps.js';
+import { CERT_PREFIX, keys, type CertificateRecord } from './records.js';
+import { createOnce } from './persistence.js';
+import { expired, expiring } from './lifecycle-events.js';
+
+export interface AlertReport {
+  readonly certificateId: string;
+  readonly kind: 'expiring' | 'expired';
+  readonly thresholdDays?: number;
+  readonly daysRemaining: number;
+}
+
+const PAGE = 500;
+
+/**
+ * Sends each threshold alert once per certificate serial: the alert marker and its event are
+ * written together with put-if-absent, so overlapping runs and retries never alert twice.
+ */
+export function alertExpiringCertificates(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays' | 'notifier'>) {
+  return async (): Promise<AlertReport[]> => {
+    const reports: AlertReport[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await deps.state.listPartitions(CERT_PREFIX, { limit: PAGE, ...(after ? { after } : {}) });
+      for (const pk of page) {
+        const report = await alertOne(deps, pk.slice(CERT_PREFIX.length));
+        if (report) reports.push(report);
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1];
+    }
+    return reports;
+  };
+}
+
+async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays' | 'notifier'>, id: string): Promise<AlertReport | undefined> {
+  const meta = await deps.state.get<CertificateRecord>(keys.certificate(id));
+  const facts = meta?.data.current;
+  if (!meta || !facts) return undefined;
+  const now = deps.clock.now();
+  const left = daysRemaining(facts.notAfter, now);
+  if (isExpired(facts.notAfter, now)) {
+    const { created } = await createOnce(deps.state, keys.alert(id, `${facts.serialNumber}#expired`), { at: now }, {
+      events: [expired(meta.data, facts, now)],
+    });
+    if (!created) return undefined;
+    await deps.notifier?.notify({ severity: 'critical', title: `Certificate ${id} has expired`, text: `${meta.data.locator} expired at ${facts.notAfter.toISOString()}`, certificateId: id });
+    return { certificateId: id, kind: 'expired', daysRemaining: left };
+  }
+  const candidate = alertThresholdToSend(facts.notAfter, now, deps.alertThresholdsDays, []);
+  if (candidate === undefined) return undefined;
+  const sent = (await deps.state.query(`${CERT_PREFIX}${id}`, { skPrefix: `ALERT#${facts.serialNumber}#` })).map((i) => Number(i.sk.split('#')[2]));
+  const threshold = alertThresholdToSend(facts.notAfter, now, deps.alertThresholdsDays, sent.filter(Number.isFinite));
+  if (threshold === undefined) return undefined;
+  const { created } = await createOnce(deps.state, keys.alert(id, `${facts.serialNumber}#${threshold.toString()}`), { at: now }, {
+    events: [expiring(meta.data, facts, threshold, left, now)],
+  });
+  if (!created) return undefined;
+  await deps.notifier?.notify({
+    severity: threshold <= 7 ? 'critical' : 'warning',
+    title: `Certificate ${id} expires in ${left.toString()} days`,
+    text: `${meta.data.locator} expires at ${facts.notAfter.toISOString()} (threshold ${threshold.toString()} days)`,
+    certificateId: id,
+  });
+  return { certificateId: id, kind: 'expiring', thresholdDays: threshold, daysRemaining: left };
+}

@@ -1,0 +1,103 @@
+import { isRenewalDue, renewalDueAt } from '../domain/renewal-policy.js';
+import { TERMINAL_STATES, type CertificateRequest, type RequestReason } from '../domain/request.js';
+import type { CertificateSpec } from '../domain/certificate.js';
+import type { StoredItem } from '../ports/state-store.port.js';
+import type { AppDeps } from './deps.js';
+import { keys, secretNameFor, type CertificateRecord } from './records.js';
+import { createOnce, saveOver } from './persistence.js';
+import { contentHash, submitRequest } from './submit-request.use-case.js';
+
+export interface ManagedCertificateInput {
+  readonly spec: CertificateSpec;
+  readonly requester: string;
+}
+
+export type PlanOutcome =
+  | { readonly certificateId: string; readonly action: 'requested'; readonly request: CertificateRequest; readonly created: boolean }
+  | { readonly certificateId: string; readonly action: 'skipped'; readonly why: string; readonly requestId?: string };
+
+/**
+ * Compares desired state (configuration) with the inventory and opens one request per
+ * certificate that needs a revision: never issued, due for renewal, or changed. A certificate
+ * with a request in flight is left alone, so re-running converges.
+ */
+export function planRenewals(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
+  const submit = submitRequest(deps);
+  return async (managed: readonly ManagedCertificateInput[]): Promise<PlanOutcome[]> => {
+    const outcomes: PlanOutcome[] = [];
+    for (const input of managed) outcomes.push(await planOne(deps, submit, input));
+    return outcomes;
+  };
+}
+
+async function planOne(
+  deps: Pick<AppDeps, 'state' | 'clock'>,
+  submit: ReturnType<typeof submitRequest>,
+  { spec, requester }: ManagedCertificateInput,
+): Promise<PlanOutcome> {
+  const now = deps.clock.now();
+  let meta = await deps.state.get<CertificateRecord>(keys.certificate(spec.id));
+  if (!meta) {
+    const record: CertificateRecord = {
+      id: spec.id,
+      origin: 'managed',
+      locator: spec.id,
+      owner: spec.owner,
+      revision: 0,
+      firstSeenAt: now,
+      lastSeenAt: now,
+      secretName: secretNameFor(spec.id),
+    };
+    meta = (await createOnce(deps.state, keys.certificate(spec.id), record)).item;
+  }
+  const hash = contentHash(spec);
+  const inFlight = await blockingRequest(deps, meta, hash);
+  if (inFlight) return { certificateId: spec.id, action: 'skipped', why: inFlight.why, requestId: inFlight.id };
+
+  const reason = renewalReason(meta.data, spec, hash, now);
+  if (typeof reason !== 'string') return { certificateId: spec.id, action: 'skipped', why: reason.why };
+
+  const { request, created } = await submit({ spec, revision: meta.data.revision + 1, reason, requester });
+  if (meta.data.pendingRequestId !== request.id) {
+    await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id, lastSeenAt: now }, dueOf(meta.data));
+  }
+  return { certificateId: spec.id, action: 'requested', request, created };
+}
+
+/** A request that keeps a new one from being opened: one in flight, or a refusal of this very content. */
+async function blockingRequest(
+  deps: Pick<AppDeps, 'state'>,
+  meta: StoredItem<CertificateRecord>,
+  hash: string,
+): Promise<{ id: string; why: string } | undefined> {
+  const id = meta.data.pendingRequestId;
+  if (!id) return undefined;
+  const pending = await deps.state.get<CertificateRequest>(keys.request(id));
+  if (!pending) return undefined;
+  const r = pending.data;
+  const gaveUp = r.state === 'failed' && !r.progress.lastError?.retryable;
+  if (!TERMINAL_STATES.has(r.state) && !gaveUp) return { id, why: `request ${id} is ${r.state}` };
+  if (r.state !== 'issued' && r.contentHash === hash) {
+    const detail = gaveUp ? `failed (${r.progress.lastError?.code ?? 'unknown'})` : `was ${r.state}`;
+    return { id, why: `request ${id} ${detail}; change the configuration or run 'certflow request' to ask again` };
+  }
+  return undefined;
+}
+
+function renewalReason(record: CertificateRecord, spec: CertificateSpec, hash: string, now: Date): RequestReason | { why: string } {
+  const current = record.current;
+  if (record.revision === 0 || !current) return 'new';
+  if (record.spec && contentHash(record.spec) !== hash) return 'renewal';
+  const timing = { notBefore: current.notBefore, notAfter: current.notAfter, ...(spec.renewBeforeDays === undefined ? {} : { renewBeforeDays: spec.renewBeforeDays }) };
+  if (isRenewalDue(timing, now)) return 'renewal';
+  return { why: `not due until ${renewalDueAt(timing).toISOString()}` };
+}
+
+function dueOf(record: CertificateRecord): { dueAt?: Date } {
+  const c = record.current;
+  if (!c) return {};
+  const renewBeforeDays = record.spec?.renewBeforeDays;
+  return { dueAt: renewalDueAt({ notBefore: c.notBefore, notAfter: c.notAfter, ...(renewBeforeDays === undefined ? {} : { renewBeforeDays }) }) };
+}
+
+export { dueOf as renewalIndexOf };

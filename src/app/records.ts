@@ -1,0 +1,55 @@
+import type { CertificateFacts, InventoryCertificate } from '../domain/certificate.js';
+import type { ItemKey } from '../ports/state-store.port.js';
+
+/** Single-table layout (see ARCHITECTURE.md "State and idempotency"). */
+export const keys = {
+  certificate: (id: string): ItemKey => ({ pk: `CERT#${id}`, sk: 'META' }),
+  revision: (id: string, revision: number): ItemKey => ({ pk: `CERT#${id}`, sk: `REV#${revision.toString().padStart(10, '0')}` }),
+  alert: (id: string, marker: string): ItemKey => ({ pk: `CERT#${id}`, sk: `ALERT#${marker}` }),
+  request: (id: string): ItemKey => ({ pk: `REQ#${id}`, sk: 'META' }),
+} as const;
+
+export const CERT_PREFIX = 'CERT#';
+export const REQUEST_PREFIX = 'REQ#';
+
+/** The inventory item of a certificate. */
+export interface CertificateRecord extends InventoryCertificate {
+  /** The request now working on the next revision; one in flight per certificate. */
+  readonly pendingRequestId?: string;
+  /** Key store entry of a managed certificate. */
+  readonly secretName?: string;
+  /** The newest signal ACM's own events gave about this certificate (origin `acm`); see record-acm-signal.use-case.ts. */
+  readonly acmSignal?: {
+    /** The ACM detail-type, e.g. `ACM Certificate Approaching Expiration`. */
+    readonly kind: string;
+    readonly daysToExpiry?: number;
+    readonly expired?: boolean;
+    /** The event's own time: signals are ordered by it, never by arrival. */
+    readonly observedAt: Date;
+    readonly account: string;
+    readonly region: string;
+  };
+}
+
+/** One issued revision, kept for history and audit. */
+export interface RevisionRecord {
+  readonly certificateId: string;
+  readonly revision: number;
+  readonly requestId: string;
+  readonly facts: CertificateFacts;
+  readonly secretName: string;
+  readonly secretVersionId: string;
+  readonly issuedAt: Date;
+}
+
+export function secretNameFor(certificateId: string): string {
+  return `certflow/${certificateId}`;
+}
+
+export function keyVersionId(revision: number): string {
+  return `r${revision.toString()}-key`;
+}
+
+export function bundleVersionId(revision: number): string {
+  return `r${revision.toString()}`;
+}

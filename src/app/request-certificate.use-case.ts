@@ -1,0 +1,50 @@
+import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
+import { TERMINAL_STATES } from '../domain/request.js';
+import type { CertificateRequest } from '../domain/request.js';
+import type { AppDeps } from './deps.js';
+import type { ManagedCertificateInput } from './plan-renewals.use-case.js';
+import { keys, secretNameFor, type CertificateRecord } from './records.js';
+import { createOnce, saveOver } from './persistence.js';
+import { submitRequest } from './submit-request.use-case.js';
+
+export interface RequestCertificateCommand {
+  readonly certificate: ManagedCertificateInput;
+  readonly requester: string;
+}
+
+/**
+ * A person asks for a new revision now (e.g. suspected key compromise, or to ask again after a
+ * denial). It goes through the same policy as planned renewals; one request in flight at a time.
+ */
+export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
+  const submit = submitRequest(deps);
+  return async ({ certificate, requester }: RequestCertificateCommand): Promise<CertificateRequest> => {
+    const { spec } = certificate;
+    const now = deps.clock.now();
+    const initial: CertificateRecord = {
+      id: spec.id,
+      origin: 'managed',
+      locator: spec.id,
+      owner: spec.owner,
+      revision: 0,
+      firstSeenAt: now,
+      lastSeenAt: now,
+      secretName: secretNameFor(spec.id),
+    };
+    const { item: meta } = await createOnce(deps.state, keys.certificate(spec.id), initial);
+    const pendingId = meta.data.pendingRequestId;
+    if (pendingId) {
+      const pending = await deps.state.get<CertificateRequest>(keys.request(pendingId));
+      const r = pending?.data;
+      const open = r && !TERMINAL_STATES.has(r.state) && !(r.state === 'failed' && !r.progress.lastError?.retryable);
+      if (open) {
+        throw new CertflowError(ErrorCodes.INPUT_INVALID, `certificate ${spec.id} already has request ${pendingId} in flight (${r.state})`, {
+          context: { certificateId: spec.id, requestId: pendingId },
+        });
+      }
+    }
+    const { request } = await submit({ spec, revision: meta.data.revision + 1, reason: 'manual', requester, attemptTag: now.toISOString() });
+    await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id });
+    return request;
+  };
+}

@@ -1,0 +1,92 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { KEY_ALGORITHMS } from '../domain/certificate.js';
+
+const Name = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'lower-case letters, digits and dashes' });
+const KeyAlgorithm = Type.Union(KEY_ALGORITHMS.map((a) => Type.Literal(a)));
+const DnsName = Type.String({
+  pattern: '^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$',
+  maxLength: 253,
+});
+const IpAddress = Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })]);
+const NamePattern = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-zA-Z0-9*.:-]+$' });
+
+export const CertificateConfig = Type.Object(
+  {
+    id: Name,
+    commonName: Type.Optional(DnsName),
+    dnsNames: Type.Array(DnsName, { maxItems: 100, default: [] }),
+    ipAddresses: Type.Array(IpAddress, { maxItems: 100, default: [] }),
+    uris: Type.Array(Type.String({ format: 'uri', maxLength: 2048 }), { maxItems: 100, default: [] }),
+    issuer: Name,
+    owner: Type.String({ minLength: 1, maxLength: 128 }),
+    /** Who asks for this certificate; the policy keeps them from approving it. Defaults to the owner. */
+    requester: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+    keyAlgorithm: Type.Optional(KeyAlgorithm),
+    validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    renewBeforeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
+
+export const IssuerConfig = Type.Object(
+  {
+    name: Name,
+    kind: Type.String({ minLength: 1 }),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const SourceConfig = Type.Object(
+  {
+    name: Name,
+    kind: Type.Literal('pem-folder'),
+    path: Type.String({ minLength: 1 }),
+    owner: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const PolicyConfig = Type.Object(
+  {
+    forbiddenNames: Type.Array(NamePattern, { default: [] }),
+    autoApprove: Type.Array(
+      Type.Object(
+        {
+          name: Name,
+          names: Type.Array(NamePattern, { minItems: 1 }),
+          issuers: Type.Optional(Type.Array(Name)),
+          reasons: Type.Optional(Type.Array(Type.Union([Type.Literal('new'), Type.Literal('renewal'), Type.Literal('manual')]))),
+          maxValidityDays: Type.Optional(Type.Integer({ minimum: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [] },
+    ),
+    approvers: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+    requiredApprovals: Type.Integer({ minimum: 1, maximum: 10, default: 1 }),
+    approvalTtlHours: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ minLength: 1, default: '.certflow' }),
+    defaults: Type.Object(
+      {
+        keyAlgorithm: Type.Optional(KeyAlgorithm),
+        validityDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+        alertThresholdsDays: Type.Array(Type.Integer({ minimum: 0, maximum: 365 }), { default: [30, 14, 7, 1], maxItems: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    issuers: Type.Array(IssuerConfig, { minItems: 1 }),
+    policy: Type.Optional(PolicyConfig),
+    sources: Type.Array(SourceConfig, { default: [] }),
+    certificates: Type.Array(CertificateConfig, { default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type CertflowConfigFile = Static<typeof ConfigSchema>;

@@ -1,0 +1,243 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STATE_TABLE_TTL_ATTRIBUTE, stateTableDefinition } from '../../../src/adapters/aws/dynamodb.state-table.js';
+import { ACCOUNT, allStatements, allows, asList, deployed, referencedIds, resolve, unzipEntry, zipEntries, type CfnResource, type CfnTemplate, type Statement } from './template.js';
+
+const REPO = join(import.meta.dirname, '../../..');
+const STAGE = 'ci';
+const MIB = 1024 * 1024;
+
+let outDir: string;
+let template: CfnTemplate;
+let live: Record<string, CfnResource>;
+
+const ofType = (type: string) => Object.entries(live).filter(([, r]) => r.Type === type);
+const props = (id: string) => (live[id]?.Properties ?? {}) as Record<string, unknown>;
+const getAttId = (value: unknown) => ((value as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt'] ?? [])[0];
+const functionIds = () => ofType('AWS::Lambda::Function').map(([id]) => id);
+const roleStatements = (fnId: string): Statement[] => {
+  const role = props(getAttId(props(fnId).Role)!);
+  return (role.Policies as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+};
+const arn = (service: string, rest: string) => `arn:aws:${service}:${ACCOUNT.region}:${ACCOUNT.accountId}:${rest}`;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'certflow-package-'));
+  const started = performance.now();
+  // Offline: `package` needs no AWS account or credentials.
+  await promisify(execFile)('npx', ['--no', 'osls', 'package', '--stage', STAGE, '--region', ACCOUNT.region, '--package', outDir], {
+    cwd: REPO,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', CI: 'true' },
+    timeout: 170_000,
+    maxBuffer: 16 * MIB,
+  });
+  console.log(`RESULT osls-package seconds=${((performance.now() - started) / 1000).toFixed(1)}`);
+  template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')) as CfnTemplate;
+  live = deployed(template);
+}, 180_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('osls package output', () => {
+  it('runs every function on nodejs22.x and arm64', () => {
+    // Prepare
+    const functions = ofType('AWS::Lambda::Function');
+    // Act
+    const runtimes = functions.map(([, f]) => [f.Properties?.Runtime, f.Properties?.Architectures]);
+    // Assess
+    expect(functions.map(([id]) => id).sort()).toEqual(['IngestAcmEventsLambdaFunction', 'PublishEventsLambdaFunction']);
+    for (const runtime of runtimes) expect(runtime).toEqual(['nodejs22.x', ['arm64']]);
+    expect(props('PublishEventsLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('gives each function a role of its own and deploys no other role', () => {
+    // Prepare
+    const roles = ofType('AWS::IAM::Role').map(([id]) => id);
+    // Act
+    const used = functionIds().map((id) => getAttId(props(id).Role));
+    // Assess
+    expect(new Set(used).size).toBe(functionIds().length);
+    expect(roles.sort()).toEqual([...used].sort());
+  });
+
+  it('allows no wildcard action, and no write action on every resource', () => {
+    // Prepare: Deny statements (the deployment bucket's TLS-only rule) only take away, however broad
+    const allowed = allStatements({ Resources: live }).filter(({ statement }) => statement.Effect === 'Allow');
+    // Act
+    const problems = allowed.flatMap(({ owner, statement: s }) => {
+      const actions = asList(s.Action);
+      const found: string[] = [];
+      if (s.NotAction !== undefined || s.NotResource !== undefined) found.push(`${owner}: NotAction/NotResource`);
+      for (const a of actions) if (a === '*' || a.endsWith(':*')) found.push(`${owner}: action ${a}`);
+      const everywhere = asList(s.Resource).some((r) => r === '*');
+      for (const a of actions) if (everywhere && !/^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]*$/.test(a)) found.push(`${owner}: ${a} on *`);
+      return found;
+    });
+    // Assess
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('references only resources the stack deploys', () => {
+    // Prepare
+    const ids = referencedIds([Object.values(live), (template as { Outputs?: unknown }).Outputs]);
+    // Act
+    const dangling = [...ids].filter((id) => !(id in live));
+    // Assess
+    expect(dangling).toEqual([]);
+  });
+
+  it('loads each rule pattern unchanged from events/patterns and lists the patterns not yet consumed', () => {
+    // Prepare
+    const dir = join(REPO, 'events/patterns');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const patterns = Object.fromEntries(files.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown]));
+    const yml = readFileSync(join(REPO, 'serverless.yml'), 'utf8');
+    // Act
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern !== undefined);
+    const sources = rules.map(([, r]) => files.filter((f) => JSON.stringify(patterns[f]) === JSON.stringify(r.Properties?.EventPattern)));
+    // Assess
+    expect(sources).toEqual([['acm-certificate-events.json']]);
+    for (const f of files.filter((name) => name !== 'acm-certificate-events.json')) expect(yml).toMatch(new RegExp(`^#\\s+${f.replace('.', '\\.')}\\s+->`, 'm'));
+    expect(rules[0]![1].Properties?.EventBusName).toBeUndefined();
+  });
+
+  it('gives every function and every rule target an encrypted dead-letter queue with an alarm', () => {
+    // Prepare
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as { MetricName: string; Dimensions: { Value: unknown }[] });
+    const alarmed = (metric: string, id: string) => alarms.some((a) => a.MetricName === metric && referencedIds(a.Dimensions).has(id));
+    const targets = ofType('AWS::Events::Rule').flatMap(([, r]) => (r.Properties?.Targets as Record<string, unknown>[]).map((t) => ({ rule: r, t })));
+    // Act
+    const queues = functionIds().map((id) => getAttId((props(id).DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn));
+    // Assess
+    expect(new Set(queues).size).toBe(functionIds().length);
+    functionIds().forEach((fn, i) => {
+      const queue = queues[i]!;
+      expect(live[queue]?.Type).toBe('AWS::SQS::Queue');
+      expect(props(queue).SqsManagedSseEnabled ?? props(queue).KmsMasterKeyId).toBeTruthy();
+      expect(alarmed('ApproximateNumberOfMessagesVisible', queue)).toBe(true);
+      expect(alarmed('Errors', fn)).toBe(true);
+      expect(allows({ Resources: live }, roleStatements(fn), 'sqs:SendMessage', resolve(template, { 'Fn::GetAtt': [queue, 'Arn'] }))).toBe(true);
+    });
+    expect(targets).toHaveLength(functionIds().length);
+    for (const { rule, t } of targets) {
+      const queue = getAttId((t.DeadLetterConfig as { Arn: unknown }).Arn)!;
+      expect(t.RetryPolicy).toBeDefined();
+      // Only the rule itself may dead-letter into the queue.
+      const grants = allStatements({ Resources: Object.fromEntries(ofType('AWS::SQS::QueuePolicy')) });
+      const grant = grants.map((g) => g.statement).find((g) => getAttId(g.Resource) === queue);
+      const sourceArn = (grant?.Condition as { ArnEquals?: Record<string, unknown> } | undefined)?.ArnEquals?.['aws:SourceArn'];
+      expect(grant).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+      expect(resolve(template, sourceArn)).toBe(arn('events', `rule/${String(rule.Properties?.Name)}`));
+    }
+  });
+
+  it('declares the state table exactly as stateTableDefinition describes it, with TTL, PITR and SSE', () => {
+    // Prepare
+    const expected = stateTableDefinition('x');
+    const byName = <T extends { AttributeName?: string; IndexName?: string }>(list: readonly T[] | undefined) =>
+      [...(list ?? [])].sort((a, b) => String(a.AttributeName ?? a.IndexName).localeCompare(String(b.AttributeName ?? b.IndexName)));
+    // Act
+    const [[, table] = []] = ofType('AWS::DynamoDB::Table');
+    const p = (table?.Properties ?? {}) as Record<string, never>;
+    // Assess
+    expect(p.BillingMode).toBe(expected.BillingMode);
+    expect(p.KeySchema).toEqual(expected.KeySchema);
+    expect(byName(p.AttributeDefinitions)).toEqual(byName(expected.AttributeDefinitions));
+    expect(byName(p.GlobalSecondaryIndexes)).toEqual(byName(expected.GlobalSecondaryIndexes));
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: STATE_TABLE_TTL_ATTRIBUTE, Enabled: true });
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true });
+  });
+
+  it('puts only resource names in the environment, matching what the stack creates', () => {
+    // Prepare
+    const [[tableId] = []] = ofType('AWS::DynamoDB::Table');
+    const [[busId] = []] = ofType('AWS::Events::EventBus');
+    // Act
+    const environments = functionIds().map((id) => (props(id).Environment as { Variables: Record<string, string> }).Variables);
+    // Assess
+    for (const env of environments) {
+      expect(env).toEqual({ CERTFLOW_STAGE: STAGE, CERTFLOW_STATE_TABLE: props(tableId!).TableName, CERTFLOW_EVENT_BUS: props(busId!).Name });
+    }
+  });
+
+  it('builds one zip per function under 1 MiB, each holding its handler as a single .mjs file', () => {
+    // Prepare
+    const functions = ofType('AWS::Lambda::Function');
+    // Act
+    const zips = functions.map(([, f]) => {
+      const file = join(outDir, String((f.Properties?.Code as { S3Key: string }).S3Key).split('/').pop()!);
+      return { handler: String(f.Properties?.Handler), file, bytes: statSync(file).size, entries: zipEntries(readFileSync(file)) };
+    });
+    // Assess
+    for (const zip of zips) {
+      console.log(`RESULT bundle ${zip.handler} zip_bytes=${zip.bytes} mjs_bytes=${zip.entries[0]?.size}`);
+      expect(zip.bytes).toBeLessThan(MIB);
+      expect(zip.entries.map((e) => e.name)).toEqual([`${zip.handler.slice(0, zip.handler.lastIndexOf('.'))}.mjs`]);
+      // ESM with the require() shim, and the AWS SDK inside rather than left to the runtime.
+      const code = unzipEntry(readFileSync(zip.file), zip.entries[0]!).toString('utf8');
+      expect(code.length).toBe(zip.entries[0]!.size);
+      expect(code.startsWith('import { createRequire as __certflowCreateRequire }')).toBe(true);
+      expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    }
+  });
+
+  it('keeps the publish role away from every table, bus and queue that is not its own', () => {
+    // Prepare
+    const statements = roleStatements('PublishEventsLambdaFunction');
+    const table = arn('dynamodb', `table/certflow-${STAGE}-state`);
+    const forbidden: [string, string][] = [
+      ['dynamodb:GetItem', arn('dynamodb', 'table/other-team-table')],
+      ['dynamodb:UpdateItem', arn('dynamodb', `table/certflow-${STAGE}-state-copy`)],
+      ['dynamodb:PutItem', arn('dynamodb', 'table/certflow-prod-state')],
+      ['dynamodb:Query', arn('dynamodb', 'table/other-team-table/index/outbox')],
+      ['dynamodb:Query', `${table}/index/due`],
+      ['dynamodb:Scan', table],
+      ['dynamodb:DeleteItem', table],
+      ['dynamodb:DeleteTable', table],
+      ['dynamodb:BatchWriteItem', table],
+      ['events:PutEvents', arn('events', 'event-bus/default')],
+      ['events:PutRule', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['sqs:SendMessage', arn('sqs', `certflow-${STAGE}-ingestAcmEvents-dlq`)],
+      ['secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:certflow/web-AbCdEf')],
+      ['acm:ExportCertificate', arn('acm', 'certificate/61f50cd4')],
+      ['iam:PassRole', `arn:aws:iam::${ACCOUNT.accountId}:role/admin`],
+      ['kms:Decrypt', arn('kms', 'key/1234')],
+    ];
+    // Act
+    const granted = forbidden.filter(([action, resource]) => allows({ Resources: live }, statements, action, resource));
+    // Assess: zero of N, and the positive controls still work
+    expect(granted).toEqual([]);
+    expect(allows({ Resources: live }, statements, 'dynamodb:Query', `${table}/index/outbox`)).toBe(true);
+    expect(allows({ Resources: live }, statements, 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`))).toBe(true);
+  });
+
+  it('keeps the ACM ingest role to reading and writing inventory items of its own table', () => {
+    // Prepare
+    const statements = roleStatements('IngestAcmEventsLambdaFunction');
+    const table = arn('dynamodb', `table/certflow-${STAGE}-state`);
+    const forbidden: [string, string][] = [
+      ['dynamodb:PutItem', arn('dynamodb', 'table/other-team-table')],
+      ['dynamodb:Query', `${table}/index/outbox`],
+      ['dynamodb:Scan', table],
+      ['dynamodb:DeleteItem', table],
+      ['events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['sqs:SendMessage', arn('sqs', `certflow-${STAGE}-publishEvents-dlq`)],
+      ['acm:GetCertificate', arn('acm', 'certificate/61f50cd4')],
+    ];
+    // Act
+    const granted = forbidden.filter(([action, resource]) => allows({ Resources: live }, statements, action, resource));
+    // Assess
+    expect(granted).toEqual([]);
+    expect(allows({ Resources: live }, statements, 'dynamodb:PutItem', table)).toBe(true);
+    const itemStatement = statements.find((s) => asList(s.Action).includes('dynamodb:PutItem'));
+    expect(itemStatement?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*'] } });
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { alertThresholdToSend, daysRemaining, isExpired, isRenewalDue, renewalDueAt } from '../../../src/domain/renewal-policy.js';
+
+const DAY = 86_400_000;
+const notBefore = new Date('2026-01-01T00:00:00Z');
+const notAfter = new Date(notBefore.getTime() + 90 * DAY);
+
+describe('renewal policy', () => {
+  it('makes a certificate due at two thirds of its lifetime by default', () => {
+    // Act
+    const due = renewalDueAt({ notBefore, notAfter });
+    // Assess
+    expect(due.toISOString()).toBe(new Date(notBefore.getTime() + 60 * DAY).toISOString());
+    expect(isRenewalDue({ notBefore, notAfter }, new Date(due.getTime() - 1))).toBe(false);
+    expect(isRenewalDue({ notBefore, notAfter }, due)).toBe(true);
+  });
+
+  it('uses a configured renew-before instead of the two-thirds rule', () => {
+    // Act
+    const due = renewalDueAt({ notBefore, notAfter, renewBeforeDays: 10 });
+    // Assess
+    expect(due.getTime()).toBe(notAfter.getTime() - 10 * DAY);
+  });
+
+  it('sends the tightest crossed threshold once, not every threshold crossed', () => {
+    // Prepare
+    const now = new Date(notAfter.getTime() - 5 * DAY);
+    // Act
+    const first = alertThresholdToSend(notAfter, now, [30, 14, 7, 1], []);
+    const again = alertThresholdToSend(notAfter, now, [30, 14, 7, 1], [7]);
+    // Assess
+    expect(first).toBe(7);
+    expect(again).toBeUndefined();
+  });
+
+  it('sends the next threshold when it is crossed later', () => {
+    // Act
+    const at30 = alertThresholdToSend(notAfter, new Date(notAfter.getTime() - 29 * DAY), [30, 14, 7, 1], []);
+    const at14 = alertThresholdToSend(notAfter, new Date(notAfter.getTime() - 13 * DAY), [30, 14, 7, 1], [30]);
+    // Assess
+    expect(at30).toBe(30);
+    expect(at14).toBe(14);
+  });
+
+  it('sends no threshold alert before the widest threshold or after expiry', () => {
+    // Assess
+    expect(alertThresholdToSend(notAfter, new Date(notAfter.getTime() - 40 * DAY), [30, 14], [])).toBeUndefined();
+    expect(alertThresholdToSend(notAfter, new Date(notAfter.getTime() + DAY), [30, 14], [])).toBeUndefined();
+    expect(isExpired(notAfter, new Date(notAfter.getTime() + 1))).toBe(true);
+  });
+
+  it('counts whole days remaining, negative once expired', () => {
+    // Assess
+    expect(daysRemaining(notAfter, new Date(notAfter.getTime() - 1.5 * DAY))).toBe(1);
+    expect(daysRemaining(notAfter, new Date(notAfter.getTime() + 1.5 * DAY))).toBe(-2);
+  });
+});
