@@ -1,4 +1,4 @@
-import { alertThresholdToSend, daysRemaining, isExpired } from '../domain/renewal-policy.js';
+import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, renewalDueAt } from '../domain/renewal-policy.js';
 import type { AppDeps } from './deps.js';
 import { CERT_PREFIX, keys, type CertificateRecord } from './records.js';
 import { createOnce } from './persistence.js';
@@ -6,6 +6,7 @@ import { expired, expiring } from './lifecycle-events.js';
 
 export interface AlertReport {
   readonly certificateId: string;
+  readonly locator: string;
   readonly kind: 'expiring' | 'expired';
   readonly thresholdDays?: number;
   readonly daysRemaining: number;
@@ -46,12 +47,19 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
     });
     if (!created) return undefined;
     await deps.notifier?.notify({ severity: 'critical', title: `Certificate ${id} has expired`, text: `${meta.data.locator} expired at ${facts.notAfter.toISOString()}`, certificateId: id });
-    return { certificateId: id, kind: 'expired', daysRemaining: left };
+    return { certificateId: id, locator: meta.data.locator, kind: 'expired', daysRemaining: left };
   }
-  const candidate = alertThresholdToSend(facts.notAfter, now, deps.alertThresholdsDays, []);
+  // A managed certificate is renewed before its thresholds; it alerts only when renewal is overdue.
+  const spec = meta.data.spec;
+  if (spec && meta.data.origin === 'managed') {
+    const due = renewalDueAt({ notBefore: facts.notBefore, notAfter: facts.notAfter, ...(spec.renewBeforeDays === undefined ? {} : { renewBeforeDays: spec.renewBeforeDays }) });
+    if (now.getTime() < due.getTime()) return undefined;
+  }
+  const thresholds = eligibleThresholds(facts.notBefore, facts.notAfter, deps.alertThresholdsDays);
+  const candidate = alertThresholdToSend(facts.notAfter, now, thresholds, []);
   if (candidate === undefined) return undefined;
   const sent = (await deps.state.query(`${CERT_PREFIX}${id}`, { skPrefix: `ALERT#${facts.serialNumber}#` })).map((i) => Number(i.sk.split('#')[2]));
-  const threshold = alertThresholdToSend(facts.notAfter, now, deps.alertThresholdsDays, sent.filter(Number.isFinite));
+  const threshold = alertThresholdToSend(facts.notAfter, now, thresholds, sent.filter(Number.isFinite));
   if (threshold === undefined) return undefined;
   const { created } = await createOnce(deps.state, keys.alert(id, `${facts.serialNumber}#${threshold.toString()}`), { at: now }, {
     events: [expiring(meta.data, facts, threshold, left, now)],
@@ -63,5 +71,5 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
     text: `${meta.data.locator} expires at ${facts.notAfter.toISOString()} (threshold ${threshold.toString()} days)`,
     certificateId: id,
   });
-  return { certificateId: id, kind: 'expiring', thresholdDays: threshold, daysRemaining: left };
+  return { certificateId: id, locator: meta.data.locator, kind: 'expiring', thresholdDays: threshold, daysRemaining: left };
 }

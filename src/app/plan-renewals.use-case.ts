@@ -6,6 +6,7 @@ import type { AppDeps } from './deps.js';
 import { keys, secretNameFor, type CertificateRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { contentHash, submitRequest } from './submit-request.use-case.js';
+import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
 
 export interface ManagedCertificateInput {
   readonly spec: CertificateSpec;
@@ -24,9 +25,7 @@ export type PlanOutcome =
 export function planRenewals(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
   const submit = submitRequest(deps);
   return async (managed: readonly ManagedCertificateInput[]): Promise<PlanOutcome[]> => {
-    const outcomes: PlanOutcome[] = [];
-    for (const input of managed) outcomes.push(await planOne(deps, submit, input));
-    return outcomes;
+    return mapConcurrent(managed, WORK_CONCURRENCY, (input) => planOne(deps, submit, input));
   };
 }
 

@@ -8,7 +8,7 @@ const DnsName = Type.String({
   maxLength: 253,
 });
 const IpAddress = Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })]);
-const NamePattern = Type.String({ minLength: 1, maxLength: 253, pattern: '^[a-zA-Z0-9*.:-]+$' });
+const NamePattern = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[a-zA-Z0-9*.:/_-]+$' });
 
 export const CertificateConfig = Type.Object(
   {

@@ -48,6 +48,15 @@ export function alertThresholdToSend(
   return alreadySent.some((s) => s <= tightest) ? undefined : tightest;
 }
 
+/**
+ * Thresholds that make sense for a certificate of this lifetime: a 30-day alert on a 30-day
+ * certificate would fire the moment it is issued, so only thresholds shorter than the lifetime count.
+ */
+export function eligibleThresholds(notBefore: Date, notAfter: Date, thresholdsDays: readonly number[]): number[] {
+  const lifetimeDays = (notAfter.getTime() - notBefore.getTime()) / DAY_MS;
+  return thresholdsDays.filter((t) => t < lifetimeDays);
+}
+
 export function isExpired(notAfter: Date, now: Date): boolean {
   return now.getTime() > notAfter.getTime();
 }

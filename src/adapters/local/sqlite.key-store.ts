@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { GroupCommit } from './group-commit.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import {
   KEY_LABELS,
@@ -73,6 +74,7 @@ export class SqliteKeyStore implements KeyStore {
   private readonly stmt;
   private readonly putTx;
   private readonly moveTx;
+  private readonly commits: GroupCommit;
 
   private constructor(
     private readonly db: Database.Database,
@@ -80,6 +82,7 @@ export class SqliteKeyStore implements KeyStore {
     options: SqliteStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.commits = new GroupCommit(db, (error) => sqliteError(error, ErrorCodes.KEYSTORE_UNAVAILABLE, path));
     this.stmt = {
       material: db.prepare<[string, string], { material: string }>('SELECT material FROM versions WHERE secret = ? AND version_id = ?'),
       insert: db.prepare('INSERT INTO versions (secret, version_id, material, created_at) VALUES (?, ?, ?, ?)'),
@@ -137,8 +140,8 @@ export class SqliteKeyStore implements KeyStore {
 
   async putVersion(secretName: string, versionId: string, material: KeyMaterial, labels: readonly KeyLabel[]): Promise<KeyVersion> {
     const checked = labels.map(checkLabel);
-    return this.run(() => {
-      this.putTx.immediate(secretName, versionId, material, checked);
+    return this.commits.run(() => {
+      this.putTx(secretName, versionId, material, checked);
       // Re-read: an idempotent repeat returns what is stored, labels as they are now.
       return this.readVersion(this.stmt.byId.get(secretName, versionId)) as KeyVersion;
     });
@@ -154,12 +157,12 @@ export class SqliteKeyStore implements KeyStore {
 
   async moveLabel(secretName: string, label: KeyLabel, toVersionId: string): Promise<void> {
     const checked = checkLabel(label);
-    this.run(() => this.moveTx.immediate(secretName, checked, toVersionId));
+    await this.commits.run(() => this.moveTx(secretName, checked, toVersionId));
   }
 
   async removeLabel(secretName: string, label: KeyLabel): Promise<void> {
     const checked = checkLabel(label);
-    this.run(() => this.stmt.removeLabel.run(secretName, checked));
+    await this.commits.run(() => this.stmt.removeLabel.run(secretName, checked));
   }
 
   async listVersions(secretName: string): Promise<KeyVersionInfo[]> {
@@ -168,6 +171,7 @@ export class SqliteKeyStore implements KeyStore {
 
   /** Closes the connection. */
   async close(): Promise<void> {
+    this.commits.flush();
     if (this.db.open) this.db.close();
   }
 

@@ -2,6 +2,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CertflowError, ErrorCodes, type ErrorCode } from '../../domain/errors/index.js';
+import { GroupCommit } from './group-commit.js';
 import type {
   ItemKey,
   ItemWrite,
@@ -141,6 +142,7 @@ export class SqliteStateStore implements StateStore, Outbox {
   private readonly stmt;
   private readonly writeTx;
   private readonly ackTx;
+  private readonly commits: GroupCommit;
 
   private constructor(
     private readonly db: Database.Database,
@@ -148,6 +150,7 @@ export class SqliteStateStore implements StateStore, Outbox {
     options: SqliteStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.commits = new GroupCommit(db, (error) => sqliteError(error, ErrorCodes.STATE_UNAVAILABLE, path));
     this.stmt = {
       get: db.prepare<{ pk: string; sk: string; now: number }, ItemRow>(
         `SELECT ${COLUMNS} FROM items WHERE pk = @pk AND sk = @sk AND ${VISIBLE}`,
@@ -237,8 +240,8 @@ export class SqliteStateStore implements StateStore, Outbox {
   }
 
   async write<T>(write: ItemWrite<T>): Promise<WriteResult<T>> {
-    // IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock under contention.
-    return this.run(() => this.writeTx.immediate(write, this.now().getTime()) as WriteResult<T>);
+    // Group commit: concurrent writers share one transaction; each resolves after it commits.
+    return this.commits.run(() => this.writeTx(write, this.now().getTime()) as WriteResult<T>);
   }
 
   async query<T>(pk: string, options: QueryOptions = {}): Promise<StoredItem<T>[]> {
@@ -272,11 +275,12 @@ export class SqliteStateStore implements StateStore, Outbox {
   }
 
   async acknowledge(ids: readonly string[]): Promise<void> {
-    this.run(() => this.ackTx(ids));
+    await this.commits.run(() => this.ackTx(ids));
   }
 
   /** Closes the connection; the WAL is checkpointed when the last connection closes. */
   async close(): Promise<void> {
+    this.commits.flush();
     if (this.db.open) this.db.close();
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertThresholdToSend, daysRemaining, isExpired, isRenewalDue, renewalDueAt } from '../../../src/domain/renewal-policy.js';
+import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, isRenewalDue, renewalDueAt } from '../../../src/domain/renewal-policy.js';
 
 const DAY = 86_400_000;
 const notBefore = new Date('2026-01-01T00:00:00Z');
@@ -53,5 +53,18 @@ describe('renewal policy', () => {
     // Assess
     expect(daysRemaining(notAfter, new Date(notAfter.getTime() - 1.5 * DAY))).toBe(1);
     expect(daysRemaining(notAfter, new Date(notAfter.getTime() + 1.5 * DAY))).toBe(-2);
+  });
+});
+
+describe('eligibleThresholds', () => {
+  it('keeps only thresholds shorter than the lifetime', () => {
+    // Prepare
+    const start = new Date('2026-01-01T00:00:00Z');
+    // Act
+    const thirtyDay = eligibleThresholds(start, new Date(start.getTime() + 30 * DAY), [30, 14, 7, 1]);
+    const sixDay = eligibleThresholds(start, new Date(start.getTime() + 6 * DAY), [30, 14, 7, 1]);
+    // Assess
+    expect(thirtyDay).toEqual([14, 7, 1]);
+    expect(sixDay).toEqual([1]);
   });
 });

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { sameNames, type SubjectNames } from '../../../domain/certificate.js';
+import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
+import type { Clock } from '../../../ports/clock.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep } from '../../../ports/issuer.port.js';
+import {
+  buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, randomSerialNumber, serialNumberHex, type ParsedCsr,
+} from '../../../crypto/index.js';
+import { openAuthority, type Authority } from './authority.js';
+import { IssuanceLedger, type LedgerEntry } from './ledger.js';
+import { rejected, toIssuerError } from './local-ca.errors.js';
+import { optionsSchema, type LocalCaOptions } from './local-ca.options.js';
+
+/** What a local CA needs from its surroundings. */
+export interface LocalCaDeps {
+  /** certflow's data directory; the CA lives in `<dataDir>/ca/<name>/`. */
+  readonly dataDir: string;
+  readonly clock: Clock;
+}
+
+const DAY_MS = 86_400_000;
+const CLOCK_SKEW_MS = 60_000;
+const MAX_CN_LENGTH = 64;
+/** Config names are lower-case, digits and dashes; this only insists on a path-safe directory name. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+const issued = (entry: LedgerEntry): IssuerStep => ({
+  status: 'issued',
+  certificate: { certificatePem: entry.certificatePem, chainPem: entry.chainPem },
+});
+const failed = (error: CertflowError): IssuerStep => ({ status: 'failed', error });
+const orderContext = (order: IssuanceOrder): ErrorContext => ({ certificateId: order.certificateId, orderId: order.orderId });
+
+/** CN = the spec's common name when it is one of the names; else the first DNS name; else none. */
+function leafCommonName(commonName: string, names: SubjectNames): string | undefined {
+  const fits = (value: string | undefined) => value !== undefined && value.length <= MAX_CN_LENGTH;
+  const wanted = commonName.trim().toLowerCase();
+  if (fits(wanted) && (names.dns.includes(wanted) || names.ip.includes(canonicalIp(wanted)))) return wanted;
+  return names.dns.find(fits);
+}
+
+/**
+ * The embedded default issuer: a private root and intermediate kept under the data directory.
+ * It is an ordinary `CertificateIssuer`; nothing outside this folder treats it specially.
+ */
+export class LocalCaIssuer implements CertificateIssuer {
+  readonly kind = 'local-ca';
+  readonly needsPrivateKey = false;
+  private readonly directory: string;
+  private state: { authority: Authority; ledger: IssuanceLedger } | undefined;
+
+  constructor(
+    private readonly deps: LocalCaDeps,
+    readonly name: string,
+    private readonly options: LocalCaOptions = {},
+  ) {
+    if (!NAME.test(name)) {
+      throw new CertflowError(ErrorCodes.CONFIG_INVALID, 'local CA name must be 1-63 letters, digits, ".", "_" or "-", not starting with a dot', {
+        context: { issuer: name },
+      });
+    }
+    if (!Value.Check(optionsSchema, options)) {
+      const details = [...Value.Errors(optionsSchema, options)].map((e) => `${e.path || '/'}: ${e.message}`);
+      throw new CertflowError(ErrorCodes.CONFIG_INVALID, `invalid options for local CA ${name}`, { context: { issuer: name }, details });
+    }
+    this.directory = join(deps.dataDir, 'ca', name);
+  }
+
+  async submit(order: IssuanceOrder): Promise<IssuerStep> {
+    try {
+      const { ledger } = this.open();
+      const previous = ledger.find(order.orderId);
+      return previous ? this.replay(previous, order) : this.issue(order);
+    } catch (error) {
+      return failed(toIssuerError(error, orderContext(order)));
+    }
+  }
+
+  /** The local CA answers at once, so there is never a pending order: resume only replays. */
+  async resume(order: IssuanceOrder, _handle: Readonly<Record<string, unknown>>): Promise<IssuerStep> {
+    try {
+      const previous = this.open().ledger.find(order.orderId);
+      if (!previous) return failed(rejected('the local CA has no issuance for this order', orderContext(order)));
+      return this.replay(previous, order);
+    } catch (error) {
+      return failed(toIssuerError(error, orderContext(order)));
+    }
+  }
+
+  async trustAnchorsPem(): Promise<string> {
+    return this.open().authority.rootPem;
+  }
+
+  /** Closes the ledger; the issuer reopens it on next use. */
+  close(): void {
+    this.state?.ledger.close();
+    this.state = undefined;
+  }
+
+  private open(): { authority: Authority; ledger: IssuanceLedger } {
+    if (this.state) return this.state;
+    const authority = openAuthority(
+      this.directory,
+      { name: this.name, keyAlgorithm: this.options.keyAlgorithm ?? 'EC_P256', organization: this.options.organization ?? 'certflow' },
+      this.deps.clock.now(),
+    );
+    this.state = { authority, ledger: new IssuanceLedger(join(this.directory, 'ledger.db')) };
+    return this.state;
+  }
+
+  /** Same order id, same certificate; but never for a different key than it was issued to. */
+  private replay(previous: LedgerEntry, order: IssuanceOrder): IssuerStep {
+    if (csrPublicKeyDigest(order.csrPem) !== previous.publicKeyDigest) {
+      return failed(rejected('this order was already issued for a different public key', orderContext(order)));
+    }
+    return issued(previous);
+  }
+
+  private checkOrder(order: IssuanceOrder, csr: ParsedCsr): CertflowError | undefined {
+    const context = orderContext(order);
+    const days = order.spec.validityDays;
+    if (!Number.isInteger(days) || days < 1) return rejected('validityDays must be a positive whole number', context);
+    const max = this.options.maxValidityDays;
+    if (max !== undefined && days > max) return rejected(`validity of ${days} days exceeds this CA's maximum of ${max}`, context);
+    if (csr.keyAlgorithm === 'OTHER') return rejected('the CSR key algorithm is not supported', context);
+    if (csr.keyAlgorithm !== order.spec.keyAlgorithm) {
+      return rejected(`the CSR key is ${csr.keyAlgorithm} but the certificate spec asks for ${order.spec.keyAlgorithm}`, context);
+    }
+    const wanted = canonicalNames(order.spec.names);
+    if (wanted.dns.length + wanted.ip.length + wanted.uri.length === 0) return rejected('the certificate spec lists no names', context);
+    if (!sameNames(csr.names, wanted)) return rejected('the CSR names differ from the certificate spec names', context);
+    return undefined;
+  }
+
+  private issue(order: IssuanceOrder): IssuerStep {
+    let csr: ParsedCsr;
+    try {
+      csr = parseCsr(order.csrPem);
+    } catch (error) {
+      if (isCertflowError(error)) return failed(new CertflowError(error.code, error.message, { context: orderContext(order), cause: error }));
+      throw error;
+    }
+    const rejection = this.checkOrder(order, csr);
+    if (rejection) return failed(rejection);
+    const { authority, ledger } = this.open();
+    const now = this.deps.clock.now().getTime();
+    const notAfter = Math.min(now + order.spec.validityDays * DAY_MS, authority.intermediateNotAfter.getTime());
+    const serialNumber = randomSerialNumber();
+    const certificatePem = buildCertificate({
+      subjectPublicKey: csr.publicKey,
+      subjectCommonName: leafCommonName(order.spec.commonName, csr.names),
+      issuer: authority.signer,
+      serialNumber,
+      notBefore: new Date(now - CLOCK_SKEW_MS),
+      notAfter: new Date(notAfter),
+      names: csr.names,
+      isCA: false,
+    });
+    const entry = ledger.record({
+      orderId: order.orderId,
+      certificateId: order.certificateId,
+      revision: order.revision,
+      serialNumber: serialNumberHex(serialNumber),
+      publicKeyDigest: createHash('sha256').update(csr.subjectPublicKeyInfo).digest('hex'),
+      certificatePem,
+      chainPem: authority.intermediatePem,
+      issuedAt: new Date(now),
+    });
+    return issued(entry);
+  }
+}

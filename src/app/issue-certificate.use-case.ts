@@ -1,0 +1,178 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
+import { transition, nextAttemptAt, type CertificateRequest } from '../domain/request.js';
+import { createCsr, generateKeyPair, verifyBundle } from '../crypto/index.js';
+import type { IssuanceOrder, IssuedCertificate } from '../ports/issuer.port.js';
+import type { StoredItem } from '../ports/state-store.port.js';
+import type { AppDeps } from './deps.js';
+import { bundleVersionId, keys, keyVersionId, secretNameFor, type CertificateRecord, type RevisionRecord } from './records.js';
+import { createOnce, saveOver } from './persistence.js';
+import { issuanceFailed, stored } from './lifecycle-events.js';
+import { renewalIndexOf } from './plan-renewals.use-case.js';
+
+/** How long a worker owns an `issuing` request before another may take it over after a crash. */
+export const ISSUING_LEASE_MS = 5 * 60_000;
+
+export type IssueOutcome =
+  | { readonly status: 'issued'; readonly requestId: string; readonly certificateId: string; readonly revision: number; readonly serialNumber: string }
+  | { readonly status: 'pending'; readonly requestId: string; readonly resumeAfter: Date }
+  | { readonly status: 'failed'; readonly requestId: string; readonly code: string; readonly message: string; readonly retryable: boolean }
+  | { readonly status: 'skipped'; readonly requestId: string; readonly why: string };
+
+type Deps = Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock'>;
+
+/**
+ * Runs issuance for one approved request, as a resumable workflow: the key is persisted before
+ * the CSR; the issuer is idempotent on the revision; certificate, chain and key are stored as
+ * one PENDING version, checked, and only then promoted to CURRENT. Every step records its outcome
+ * before the next, so re-running after a crash at any point converges and never issues twice.
+ */
+export function issueCertificate(deps: Deps) {
+  return async (requestId: string): Promise<IssueOutcome> => {
+    let item = await deps.state.get<CertificateRequest>(keys.request(requestId));
+    if (!item) throw new CertflowError(ErrorCodes.REQUEST_UNKNOWN, `no request ${requestId}`, { context: { requestId } });
+    const now = deps.clock.now();
+    const r = item.data;
+    const meta = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
+    if (!meta) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate ${r.certificateId}`, { context: { requestId } });
+
+    if (meta.data.revision >= r.revision) {
+      // A crash after promotion: the revision is done, only the request's last step is missing.
+      await saveOver(deps.state, item, r.state === 'issuing' ? transition(r, 'issued', now) : r);
+      return { status: 'skipped', requestId, why: `revision ${r.revision.toString()} is already current` };
+    }
+    if (meta.data.pendingRequestId !== r.id) {
+      // Superseded by a newer request: take it out of the due index so it never blocks the queue.
+      await saveOver(deps.state, item, r);
+      return { status: 'skipped', requestId, why: 'another request holds this certificate' };
+    }
+    const ready = isReady(r, now);
+    if (ready !== true) return { status: 'skipped', requestId, why: ready };
+
+    if (r.state !== 'issuing') {
+      const next = transition(r, 'issuing', now, { progress: { ...r.progress, attempt: r.progress.attempt + 1, lastError: undefined } });
+      item = await saveOver(deps.state, item, next, { dueAt: new Date(now.getTime() + ISSUING_LEASE_MS) });
+    }
+    try {
+      return await runSteps(deps, item, meta);
+    } catch (error) {
+      if (!isCertflowError(error) || error.code === ErrorCodes.STATE_CONFLICT) throw error;
+      return recordFailure(deps, item, error);
+    }
+  };
+}
+
+function isReady(r: CertificateRequest, now: Date): true | string {
+  if (r.state === 'approved') return true;
+  if (r.state === 'issuing' || (r.state === 'failed' && r.progress.lastError?.retryable)) {
+    if (!r.progress.resumeAfter || r.progress.resumeAfter.getTime() <= now.getTime()) return true;
+    return `waiting until ${r.progress.resumeAfter.toISOString()}`;
+  }
+  return `request is ${r.state}`;
+}
+
+async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: StoredItem<CertificateRecord>): Promise<IssueOutcome> {
+  const r = item.data;
+  const secretName = meta.data.secretName ?? secretNameFor(r.certificateId);
+  const { privateKeyPem, privateKey } = await reserveKey(deps, secretName, r);
+  const issuer = deps.issuers.get(r.spec.issuer.name);
+  const order: IssuanceOrder = {
+    orderId: `${r.certificateId}#${r.revision.toString()}`,
+    certificateId: r.certificateId,
+    revision: r.revision,
+    spec: r.spec,
+    csrPem: createCsr(privateKey, { commonName: r.spec.commonName, names: r.spec.names }),
+    ...(issuer.needsPrivateKey ? { privateKeyPem } : {}),
+  };
+  const handle = r.progress.issuerHandle as Readonly<Record<string, unknown>> | undefined;
+  const step = handle ? await issuer.resume(order, handle) : await issuer.submit(order);
+  if (step.status === 'failed') return recordFailure(deps, item, step.error);
+  if (step.status === 'pending') {
+    const progress = { ...r.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter };
+    await saveOver(deps.state, item, { ...r, progress, updatedAt: deps.clock.now() }, { dueAt: step.resumeAfter });
+    return { status: 'pending', requestId: r.id, resumeAfter: step.resumeAfter };
+  }
+  return storeAndPromote(deps, item, meta, secretName, privateKeyPem, step.certificate, await issuer.trustAnchorsPem());
+}
+
+/** Invariant 2: the key exists durably before any CSR or order; a re-run reuses it. */
+async function reserveKey(deps: Deps, secretName: string, r: CertificateRequest): Promise<{ privateKeyPem: string; privateKey: KeyObject }> {
+  const versionId = keyVersionId(r.revision);
+  const existing = await deps.keys.getVersion(secretName, { versionId });
+  if (existing) return { privateKeyPem: existing.material.privateKeyPem, privateKey: createPrivateKey(existing.material.privateKeyPem) };
+  const generated = generateKeyPair(r.spec.keyAlgorithm);
+  const saved = await deps.keys.putVersion(secretName, versionId, { privateKeyPem: generated.privateKeyPem }, ['RESERVED']);
+  // The stored key is the one just made (putVersion refuses different material under this id).
+  return { privateKeyPem: saved.material.privateKeyPem, privateKey: generated.privateKey };
+}
+
+async function storeAndPromote(
+  deps: Deps,
+  item: StoredItem<CertificateRequest>,
+  meta: StoredItem<CertificateRecord>,
+  secretName: string,
+  privateKeyPem: string,
+  issued: IssuedCertificate,
+  trustAnchorsPem: string,
+): Promise<IssueOutcome> {
+  const r = item.data;
+  const versionId = bundleVersionId(r.revision);
+  await deps.keys.putVersion(secretName, versionId, { privateKeyPem, certificatePem: issued.certificatePem, chainPem: issued.chainPem }, ['PENDING']);
+  // Check what readers would get, read back from the store, before it becomes CURRENT.
+  const pending = await deps.keys.getVersion(secretName, { versionId });
+  const now = deps.clock.now();
+  const check = verifyBundle({
+    certificatePem: pending?.material.certificatePem ?? '',
+    chainPem: pending?.material.chainPem ?? '',
+    privateKeyPem: pending?.material.privateKeyPem ?? '',
+    trustAnchorsPem,
+    expectedNames: r.spec.names,
+    at: now,
+  });
+  if (!check.ok) {
+    await deps.keys.removeLabel(secretName, 'PENDING');
+    throw new CertflowError(ErrorCodes.ISSUANCE_VERIFICATION_FAILED, `issued certificate failed verification: ${check.reason}`, {
+      context: { requestId: r.id, certificateId: r.certificateId },
+    });
+  }
+  await deps.keys.moveLabel(secretName, 'CURRENT', versionId);
+
+  const revision: RevisionRecord = {
+    certificateId: r.certificateId,
+    revision: r.revision,
+    requestId: r.id,
+    facts: check.facts,
+    secretName,
+    secretVersionId: versionId,
+    issuedAt: now,
+  };
+  await createOnce(deps.state, keys.revision(r.certificateId, r.revision), revision);
+  const record: CertificateRecord = {
+    ...meta.data,
+    spec: r.spec,
+    owner: r.spec.owner,
+    current: check.facts,
+    revision: r.revision,
+    pendingRequestId: undefined,
+    secretName,
+    lastSeenAt: now,
+  };
+  await saveOver(deps.state, meta, record, { ...renewalIndexOf(record), events: stored(r, revision, meta.data) });
+  await saveOver(deps.state, item, transition(r, 'issued', now, { progress: { ...r.progress, serialNumber: check.facts.serialNumber } }));
+  return { status: 'issued', requestId: r.id, certificateId: r.certificateId, revision: r.revision, serialNumber: check.facts.serialNumber };
+}
+
+async function recordFailure(deps: Deps, item: StoredItem<CertificateRequest>, error: CertflowError): Promise<IssueOutcome> {
+  const now = deps.clock.now();
+  const r = item.data;
+  const retryAt = error.retryable ? nextAttemptAt(r.progress.attempt, now) : undefined;
+  const progress = {
+    ...r.progress,
+    issuerHandle: undefined,
+    resumeAfter: retryAt,
+    lastError: { code: error.code, message: error.message, retryable: error.retryable },
+  };
+  const failed = transition(r, 'failed', now, { progress });
+  await saveOver(deps.state, item, failed, { ...(retryAt ? { dueAt: retryAt } : {}), events: [issuanceFailed(failed, now)] });
+  return { status: 'failed', requestId: r.id, code: error.code, message: error.message, retryable: error.retryable };
+}

@@ -1,0 +1,33 @@
+import { expireIfOverdue } from '../domain/approval-policy.js';
+import type { CertificateRequest } from '../domain/request.js';
+import type { AppDeps } from './deps.js';
+import { REQUEST_PREFIX } from './records.js';
+import { decisionEvent } from './lifecycle-events.js';
+import { saveOver } from './persistence.js';
+import { issueCertificate, type IssueOutcome } from './issue-certificate.use-case.js';
+import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
+
+export type DueOutcome = IssueOutcome | { readonly status: 'expired'; readonly requestId: string };
+
+/** Requests worked per call; the next run picks up the rest. */
+const BATCH = 500;
+
+/**
+ * Works every request whose due time has come: approved ones are issued, failed ones retried
+ * after their backoff, pending issuers resumed, and approvals past their deadline expired.
+ */
+export function processDueRequests(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock'>) {
+  const issue = issueCertificate(deps);
+  return async (limit = BATCH): Promise<DueOutcome[]> => {
+    const due = await deps.state.queryDue<CertificateRequest>(deps.clock.now(), { pkPrefix: REQUEST_PREFIX, limit });
+    const outcomes = await mapConcurrent(due, WORK_CONCURRENCY, async (item): Promise<DueOutcome | undefined> => {
+      const r = item.data;
+      if (r.state !== 'pending_approval') return issue(r.id);
+      const expired = expireIfOverdue(r, deps.clock.now());
+      if (!expired) return undefined;
+      await saveOver(deps.state, item, expired, { events: [decisionEvent(expired)] });
+      return { status: 'expired', requestId: r.id };
+    });
+    return outcomes.filter((o): o is DueOutcome => o !== undefined);
+  };
+}

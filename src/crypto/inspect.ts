@@ -1,0 +1,151 @@
+import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
+import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
+import { sameNames } from '../domain/certificate.js';
+import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
+import { ecPublicPoint, keyAlgorithmOf, readEcPrivateKey, subjectPublicKeyBits, subjectPublicKeyInfo } from './keys.js';
+import { canonicalNames, parseSubjectAltName } from './names.js';
+import { parsePemBlocks, pemToDer, splitPemChain } from './pem.js';
+
+/** Parses one certificate (PEM text, DER, or an X509Certificate); PEM.MALFORMED when it is not one. */
+export function parseCertificate(certificate: string | Buffer | X509Certificate): X509Certificate {
+  if (certificate instanceof X509Certificate) return certificate;
+  const der = typeof certificate === 'string' ? pemToDer(certificate, 'CERTIFICATE') : certificate;
+  try {
+    return new X509Certificate(der);
+  } catch (error) {
+    throw new CertflowError(ErrorCodes.PEM_MALFORMED, 'CERTIFICATE block is not a valid X.509 certificate', { cause: error });
+  }
+}
+
+/** node gives one attribute per line, and undefined (despite its types) for an empty name. */
+const oneLine = (name: string | undefined): string => (name ?? '').split('\n').join(', ');
+
+/** Facts of a certificate (the first one, when given a chain). No key material. */
+export function readCertificateFacts(certificate: string | Buffer | X509Certificate): CertificateFacts {
+  const x509 = parseCertificate(certificate);
+  return {
+    serialNumber: x509.serialNumber.toUpperCase(),
+    subject: oneLine(x509.subject),
+    issuerName: oneLine(x509.issuer),
+    names: parseSubjectAltName(x509.subjectAltName),
+    notBefore: new Date(x509.validFrom),
+    notAfter: new Date(x509.validTo),
+    fingerprintSha256: x509.fingerprint256,
+    keyAlgorithm: keyAlgorithmOf(x509.publicKey),
+  };
+}
+
+/** A certificate with its chain and key, as the pipeline is about to store it. */
+export interface BundleToVerify {
+  readonly certificatePem: string;
+  /** Intermediates, leaf-most first; may be blank when the leaf is signed by an anchor. */
+  readonly chainPem: string;
+  /** PKCS#8 PEM, or the KeyObject itself (faster: no parsing). */
+  readonly privateKeyPem: string | KeyObject;
+  readonly trustAnchorsPem: string;
+  readonly expectedNames: SubjectNames;
+  readonly at: Date;
+}
+
+export type BundleVerification = { readonly ok: true; readonly facts: CertificateFacts } | { readonly ok: false; readonly reason: string };
+
+// Chains and anchors repeat across issuances: parse each PEM once and verify each CA link once.
+const parsedCache = new Map<string, readonly X509Certificate[]>();
+const verifiedLinks = new WeakMap<X509Certificate, WeakSet<X509Certificate>>();
+const CACHE_MAX = 64;
+
+function certificatesOf(text: string): readonly X509Certificate[] {
+  const cached = parsedCache.get(text);
+  if (cached) return cached;
+  const certificates = splitPemChain(text).map((pem) => parseCertificate(pem));
+  if (parsedCache.size >= CACHE_MAX) parsedCache.delete(parsedCache.keys().next().value!);
+  parsedCache.set(text, certificates);
+  return certificates;
+}
+
+function signedBy(child: X509Certificate, parent: X509Certificate, cacheable: boolean): boolean {
+  if (cacheable && verifiedLinks.get(child)?.has(parent)) return true;
+  const ok = child.checkIssued(parent) && child.verify(parent.publicKey);
+  if (ok && cacheable) {
+    const parents = verifiedLinks.get(child) ?? new WeakSet<X509Certificate>();
+    parents.add(parent);
+    verifiedLinks.set(child, parents);
+  }
+  return ok;
+}
+
+function brokenLink(leaf: X509Certificate, chain: readonly X509Certificate[], anchors: readonly X509Certificate[]): string | undefined {
+  const path = [leaf, ...chain];
+  for (let i = 0; i < chain.length; i++) {
+    if (!chain[i]!.ca) return `chain certificate ${i + 1} is not a CA`;
+    if (!signedBy(path[i]!, chain[i]!, i > 0)) return i === 0 ? 'certificate is not signed by the first chain certificate' : `chain certificate ${i} is not signed by chain certificate ${i + 1}`;
+  }
+  const top = path[path.length - 1]!;
+  if (!anchors.some((anchor) => signedBy(top, anchor, top !== leaf))) {
+    return chain.length === 0 ? 'certificate is not signed by a trust anchor' : 'chain does not lead to a trust anchor';
+  }
+  return undefined;
+}
+
+function outsideValidity(path: readonly X509Certificate[], at: Date): string | undefined {
+  const time = at.getTime();
+  for (const [i, x509] of path.entries()) {
+    if (time < Date.parse(x509.validFrom) || time > Date.parse(x509.validTo)) {
+      return i === 0 ? 'certificate is not valid at the verification time' : `chain certificate ${i} is not valid at the verification time`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Public point derived from a PKCS#8 EC key's scalar (never trusting the point stored beside it),
+ * or undefined when it is not a P-256/P-384 PKCS#8 key. ~40 µs, against ~500 µs for
+ * createPrivateKey under OpenSSL 3.
+ */
+function derivedEcPoint(privateKeyPem: string): Buffer | undefined {
+  const blocks = parsePemBlocks(privateKeyPem);
+  if (blocks.length !== 1 || blocks[0]!.label !== 'PRIVATE KEY') return undefined;
+  const ec = readEcPrivateKey(blocks[0]!.der);
+  return ec && ecPublicPoint(ec.curveName, ec.d);
+}
+
+function keyMismatch(leaf: X509Certificate, privateKey: string | KeyObject): string | undefined {
+  try {
+    if (privateKey instanceof KeyObject) return leaf.checkPrivateKey(privateKey) ? undefined : 'private key does not match the certificate';
+    const point = derivedEcPoint(privateKey);
+    const matches = point
+      ? point.equals(subjectPublicKeyBits(subjectPublicKeyInfo(leaf.publicKey)))
+      : leaf.checkPrivateKey(createPrivateKey(privateKey));
+    return matches ? undefined : 'private key does not match the certificate';
+  } catch {
+    return 'private key is unreadable';
+  }
+}
+
+/**
+ * Checks a bundle before it is stored: the key matches the certificate, each link verifies
+ * (leaf by the first chain certificate, …, the last one by a trust anchor), every certificate
+ * is valid at `at`, and the names equal `expectedNames`. Failures are values; reasons hold no PEM.
+ */
+export function verifyBundle(bundle: BundleToVerify): BundleVerification {
+  let leaf: X509Certificate;
+  let chain: readonly X509Certificate[];
+  let anchors: readonly X509Certificate[];
+  let part = 'certificate';
+  try {
+    leaf = parseCertificate(bundle.certificatePem);
+    part = 'chain';
+    chain = certificatesOf(bundle.chainPem);
+    part = 'trust anchors';
+    anchors = certificatesOf(bundle.trustAnchorsPem);
+    if (anchors.length === 0) throw new CertflowError(ErrorCodes.PEM_MALFORMED, 'no trust anchor given');
+  } catch (error) {
+    return { ok: false, reason: `${part} PEM is malformed: ${isCertflowError(error) ? error.message : 'unreadable'}` };
+  }
+  const reason =
+    keyMismatch(leaf, bundle.privateKeyPem) ?? brokenLink(leaf, chain, anchors) ?? outsideValidity([leaf, ...chain], bundle.at);
+  if (reason) return { ok: false, reason };
+  const facts = readCertificateFacts(leaf);
+  if (!sameNames(facts.names, canonicalNames(bundle.expectedNames))) return { ok: false, reason: 'certificate names differ from the expected names' };
+  return { ok: true, facts };
+}

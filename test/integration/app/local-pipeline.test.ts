@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import { decideRequest } from '../../../src/app/decide-request.use-case.js';
+import { keys, type CertificateRecord } from '../../../src/app/records.js';
+import { validateDetail } from '../../../src/domain/events/validate.js';
+import { findKeyMaterial } from '../../support/leak-scan.js';
+import { DAY, LocalFixture } from '../../support/local-fixture.js';
+
+describe('local pipeline', () => {
+  let fx: LocalFixture;
+  beforeEach(() => {
+    fx = new LocalFixture();
+  });
+  afterEach(() => fx.dispose());
+
+  async function cycle() {
+    const rt = fx.open();
+    return runCycle(rt.deps)(rt.config.certificates);
+  }
+
+  it('issues what policy approves and holds the rest for a human', async () => {
+    // Act
+    const report = await cycle();
+    // Assess
+    const issued = report.work.filter((w) => w.status === 'issued').map((w) => (w.status === 'issued' ? w.certificateId : ''));
+    expect(issued.sort()).toEqual(['api', 'grpc']);
+    const payments = report.plan.find((p) => p.certificateId === 'payments');
+    expect(payments?.action === 'requested' && payments.request.state).toBe('pending_approval');
+    expect(report.events.failed).toEqual([]);
+  });
+
+  it('issues nothing on a second run and says why', async () => {
+    // Prepare
+    await cycle();
+    // Act
+    const second = await cycle();
+    // Assess
+    expect(second.work).toEqual([]);
+    expect(second.plan.map((p) => p.action)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(second.plan.find((p) => p.certificateId === 'api')).toMatchObject({ why: expect.stringMatching(/^not due until /) });
+    expect(second.plan.find((p) => p.certificateId === 'payments')).toMatchObject({ why: expect.stringMatching(/is pending_approval$/) });
+  });
+
+  it('renews a certificate made due exactly once', async () => {
+    // Prepare
+    await cycle();
+    fx.clock.advance(21 * DAY); // grpc: 30-day lifetime, renew 10 days before expiry
+    // Act
+    const due = await cycle();
+    const again = await cycle();
+    // Assess
+    expect(due.work.filter((w) => w.status === 'issued')).toEqual([
+      expect.objectContaining({ certificateId: 'grpc', revision: 2 }),
+    ]);
+    expect(again.work).toEqual([]);
+    const rt = fx.open();
+    const grpc = await rt.deps.state.get<CertificateRecord>(keys.certificate('grpc'));
+    expect(grpc?.data.revision).toBe(2);
+    const versions = await rt.deps.keys.listVersions('certflow/grpc');
+    expect(versions.filter((v) => v.labels.includes('CURRENT')).map((v) => v.versionId)).toEqual(['r2']);
+    expect(versions.filter((v) => v.labels.includes('PREVIOUS')).map((v) => v.versionId)).toEqual(['r1']);
+  });
+
+  it('issues an approved request on the next run, and keeps the decision once written', async () => {
+    // Prepare
+    const first = await cycle();
+    const payments = first.plan.find((p) => p.certificateId === 'payments');
+    const requestId = payments?.action === 'requested' ? payments.request.id : '';
+    const rt = fx.open();
+    const decide = decideRequest(rt.deps);
+    // Act
+    const self = decide({ requestId, approver: 'carol', verdict: 'approve' });
+    await expect(self).rejects.toMatchObject({ code: 'APPROVAL.SELF_APPROVAL' });
+    const approved = await decide({ requestId, approver: 'alice', verdict: 'approve' });
+    const change = await decide({ requestId, approver: 'bob', verdict: 'deny' }).catch((error: unknown) => error);
+    const next = await cycle();
+    // Assess
+    expect(approved.state).toBe('approved');
+    expect(change).toMatchObject({ code: 'APPROVAL.NOT_PENDING' });
+    expect(next.work).toEqual([expect.objectContaining({ status: 'issued', certificateId: 'payments' })]);
+  });
+
+  it('publishes only events that validate and carry no key material', async () => {
+    // Prepare
+    await cycle();
+    fx.clock.advance(61 * DAY);
+    await cycle();
+    // Act
+    const log = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8');
+    const events = log.trim().split('\n').map((l) => JSON.parse(l) as { 'detail-type': string; detail: unknown });
+    // Assess
+    expect(new Set(events.map((e) => e['detail-type']))).toEqual(
+      new Set(['Issuance Requested', 'Issuance Approved', 'Approval Requested', 'Approval Expired', 'Certificate Issued', 'Certificate Rotated', 'Certificate Renewed']),
+    );
+    for (const e of events) expect(validateDetail(e['detail-type'], e.detail).ok).toBe(true);
+    expect(findKeyMaterial(log)).toEqual([]);
+  });
+});
