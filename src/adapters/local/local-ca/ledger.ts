@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { GroupCommit } from '../group-commit.js';
 import { chmodSync, closeSync, openSync } from 'node:fs';
 
 /** One issuance, keyed by the order id: what makes `submit` idempotent. */
@@ -57,6 +58,7 @@ export class IssuanceLedger {
   private readonly db: Database.Database;
   private readonly selectStatement: Database.Statement<[string], Row>;
   private readonly insertStatement: Database.Statement<[Row]>;
+  private readonly commits: GroupCommit;
 
   constructor(file: string) {
     // Create the file 0600 before SQLite does (it would use the umask); WAL and SHM files copy its mode.
@@ -67,6 +69,7 @@ export class IssuanceLedger {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.commits = new GroupCommit(this.db, (error) => error);
     this.selectStatement = this.db.prepare<[string], Row>('SELECT * FROM issuance WHERE order_id = ?');
     this.insertStatement = this.db.prepare<[Row]>(
       `INSERT INTO issuance (order_id, certificate_id, revision, serial_number, public_key_digest, certificate_pem, chain_pem, issued_at)
@@ -80,8 +83,15 @@ export class IssuanceLedger {
     return row ? toEntry(row) : undefined;
   }
 
-  /** Records an issuance and returns what the ledger holds for its order: this entry, or an earlier one. */
-  record(entry: LedgerEntry): LedgerEntry {
+  /**
+   * Records an issuance and returns what the ledger holds for its order: this entry, or an earlier
+   * one. Resolves after the commit; concurrent issuances share one (group commit).
+   */
+  record(entry: LedgerEntry): Promise<LedgerEntry> {
+    return this.commits.run(() => this.insert(entry));
+  }
+
+  private insert(entry: LedgerEntry): LedgerEntry {
     const result = this.insertStatement.run({
       order_id: entry.orderId,
       certificate_id: entry.certificateId,
@@ -96,6 +106,7 @@ export class IssuanceLedger {
   }
 
   close(): void {
+    this.commits.flush();
     this.db.close();
   }
 }

@@ -72,7 +72,7 @@ export class LocalCaIssuer implements CertificateIssuer {
     try {
       const { ledger } = this.open();
       const previous = ledger.find(order.orderId);
-      return previous ? this.replay(previous, order) : this.issue(order);
+      return previous ? this.replay(previous, order) : await this.issue(order);
     } catch (error) {
       return failed(toIssuerError(error, orderContext(order)));
     }
@@ -134,7 +134,7 @@ export class LocalCaIssuer implements CertificateIssuer {
     return undefined;
   }
 
-  private issue(order: IssuanceOrder): IssuerStep {
+  private async issue(order: IssuanceOrder): Promise<IssuerStep> {
     let csr: ParsedCsr;
     try {
       csr = parseCsr(order.csrPem);
@@ -158,7 +158,7 @@ export class LocalCaIssuer implements CertificateIssuer {
       names: csr.names,
       isCA: false,
     });
-    const entry = ledger.record({
+    const entry = await ledger.record({
       orderId: order.orderId,
       certificateId: order.certificateId,
       revision: order.revision,
