@@ -10,7 +10,7 @@ import {
   type KeyVersionInfo,
   type VersionSelector,
 } from '../../ports/key-store.port.js';
-import { openSqliteDatabase, sqliteError, type SqliteStoreOptions } from './sqlite.state-store.js';
+import { openSqliteDatabase, sqliteError, type SqliteStoreOptions } from './sqlite-support.js';
 
 const KEY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS versions (
