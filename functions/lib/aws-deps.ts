@@ -1,8 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { DynamoDbStateStore } from '../../src/adapters/aws/dynamodb.state-store.js';
-import { EventBridgeEventBus } from '../../src/adapters/aws/eventbridge.event-bus.js';
+import { buildEventBus, buildStateStore } from '../../src/adapters/aws/factories.js';
 import { CertflowError, ErrorCodes, isCertflowError } from '../../src/domain/errors/index.js';
 export { systemClock } from '../../src/ports/clock.port.js';
 
@@ -37,15 +34,8 @@ export function loadSettings<K extends keyof AwsSettings>(env: NodeJS.ProcessEnv
   return Object.fromEntries(needed.map((k) => [k, env[ENVIRONMENT[k]]!.trim()])) as Pick<AwsSettings, K>;
 }
 
-/** The state store (and outbox) on the stage's table. Region and credentials come from the Lambda runtime. */
-export function buildStateStore(settings: Pick<AwsSettings, 'tableName'>): DynamoDbStateStore {
-  return new DynamoDbStateStore({ client: new DynamoDBClient({}), tableName: settings.tableName });
-}
-
-/** The certflow bus of the stage. */
-export function buildEventBus(settings: Pick<AwsSettings, 'eventBusName'>): EventBridgeEventBus {
-  return new EventBridgeEventBus({ client: new EventBridgeClient({}), eventBusName: settings.eventBusName });
-}
+// SDK clients are built in src/adapters/aws, the only place AWS SDK names appear.
+export { buildEventBus, buildStateStore };
 
 /** Fields a handler adds to its log line: counts, ids and codes only, never event bodies or key material. */
 export type Summary = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;

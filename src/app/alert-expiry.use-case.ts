@@ -15,10 +15,11 @@ export interface AlertReport {
 const PAGE = 500;
 
 /**
- * Sends each threshold alert once per certificate serial: the alert marker and its event are
+ * Raises each threshold alert once per certificate serial (people hear of it through the
+ * `notify` rule on the bus): the alert marker and its event are
  * written together with put-if-absent, so overlapping runs and retries never alert twice.
  */
-export function alertExpiringCertificates(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays' | 'notifier'>) {
+export function alertExpiringCertificates(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays'>) {
   return async (): Promise<AlertReport[]> => {
     const reports: AlertReport[] = [];
     let after: string | undefined;
@@ -35,7 +36,7 @@ export function alertExpiringCertificates(deps: Pick<AppDeps, 'state' | 'clock' 
   };
 }
 
-async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays' | 'notifier'>, id: string): Promise<AlertReport | undefined> {
+async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays'>, id: string): Promise<AlertReport | undefined> {
   const meta = await deps.state.get<CertificateRecord>(keys.certificate(id));
   const facts = meta?.data.current;
   if (!meta || !facts) return undefined;
@@ -46,7 +47,6 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
       events: [expired(meta.data, facts, now)],
     });
     if (!created) return undefined;
-    await deps.notifier?.notify({ severity: 'critical', title: `Certificate ${id} has expired`, text: `${meta.data.locator} expired at ${facts.notAfter.toISOString()}`, certificateId: id });
     return { certificateId: id, locator: meta.data.locator, kind: 'expired', daysRemaining: left };
   }
   // A managed certificate is renewed before its thresholds; it alerts only when renewal is overdue.
@@ -65,11 +65,5 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
     events: [expiring(meta.data, facts, threshold, left, now)],
   });
   if (!created) return undefined;
-  await deps.notifier?.notify({
-    severity: threshold <= 7 ? 'critical' : 'warning',
-    title: `Certificate ${id} expires in ${left.toString()} days`,
-    text: `${meta.data.locator} expires at ${facts.notAfter.toISOString()} (threshold ${threshold.toString()} days)`,
-    certificateId: id,
-  });
   return { certificateId: id, locator: meta.data.locator, kind: 'expiring', thresholdDays: threshold, daysRemaining: left };
 }

@@ -3,7 +3,7 @@ import { TERMINAL_STATES, type CertificateRequest, type RequestReason } from '..
 import type { CertificateSpec } from '../domain/certificate.js';
 import type { StoredItem } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
-import { keys, secretNameFor, type CertificateRecord } from './records.js';
+import { keys, newManagedRecord, type CertificateRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { contentHash, submitRequest } from './submit-request.use-case.js';
 import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
@@ -37,17 +37,7 @@ async function planOne(
   const now = deps.clock.now();
   let meta = await deps.state.get<CertificateRecord>(keys.certificate(spec.id));
   if (!meta) {
-    const record: CertificateRecord = {
-      id: spec.id,
-      origin: 'managed',
-      locator: spec.id,
-      owner: spec.owner,
-      revision: 0,
-      firstSeenAt: now,
-      lastSeenAt: now,
-      secretName: secretNameFor(spec.id),
-    };
-    meta = (await createOnce(deps.state, keys.certificate(spec.id), record)).item;
+    meta = (await createOnce(deps.state, keys.certificate(spec.id), newManagedRecord(spec, now))).item;
   }
   const hash = contentHash(spec);
   const inFlight = await blockingRequest(deps, meta, hash);

@@ -1,4 +1,4 @@
-import type { CertificateFacts, InventoryCertificate } from '../domain/certificate.js';
+import type { CertificateFacts, CertificateSpec, InventoryCertificate } from '../domain/certificate.js';
 import type { ItemKey } from '../ports/state-store.port.js';
 
 /** Single-table layout (see ARCHITECTURE.md "State and idempotency"). */
@@ -52,4 +52,18 @@ export function keyVersionId(revision: number): string {
 
 export function bundleVersionId(revision: number): string {
   return `r${revision.toString()}`;
+}
+
+/** The inventory item of a managed certificate before its first issuance. */
+export function newManagedRecord(spec: CertificateSpec, now: Date): CertificateRecord {
+  return {
+    id: spec.id,
+    origin: 'managed',
+    locator: spec.id,
+    owner: spec.owner,
+    revision: 0,
+    firstSeenAt: now,
+    lastSeenAt: now,
+    secretName: secretNameFor(spec.id),
+  };
 }

@@ -3,7 +3,7 @@ import { TERMINAL_STATES } from '../domain/request.js';
 import type { CertificateRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
 import type { ManagedCertificateInput } from './plan-renewals.use-case.js';
-import { keys, secretNameFor, type CertificateRecord } from './records.js';
+import { keys, newManagedRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { submitRequest } from './submit-request.use-case.js';
 
@@ -21,17 +21,7 @@ export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'poli
   return async ({ certificate, requester }: RequestCertificateCommand): Promise<CertificateRequest> => {
     const { spec } = certificate;
     const now = deps.clock.now();
-    const initial: CertificateRecord = {
-      id: spec.id,
-      origin: 'managed',
-      locator: spec.id,
-      owner: spec.owner,
-      revision: 0,
-      firstSeenAt: now,
-      lastSeenAt: now,
-      secretName: secretNameFor(spec.id),
-    };
-    const { item: meta } = await createOnce(deps.state, keys.certificate(spec.id), initial);
+    const { item: meta } = await createOnce(deps.state, keys.certificate(spec.id), newManagedRecord(spec, now));
     const pendingId = meta.data.pendingRequestId;
     if (pendingId) {
       const pending = await deps.state.get<CertificateRequest>(keys.request(pendingId));

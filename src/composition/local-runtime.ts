@@ -12,6 +12,8 @@ import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
 import { SqliteKeyStore } from '../adapters/local/sqlite.key-store.js';
 import { PemFolderSource } from '../adapters/local/pem-folder.source.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
+import { notifyOnEvent } from '../app/notify.use-case.js';
+import notifyPattern from '../../events/patterns/notify.json' with { type: 'json' };
 
 /** The embedded default, built from configuration: SQLite state and keys, local issuers, in-process bus. */
 export interface LocalRuntime {
@@ -33,7 +35,14 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
   const keys = SqliteKeyStore.open(join(config.dataDir, 'keys.db'));
   const issuers = buildIssuers(config, clock);
   const notifications: Notification[] = [];
-  const bus = new LocalEventBus({ clock, logPath: join(config.dataDir, 'events.jsonl') });
+  const notifier = { notify: (n: Notification) => Promise.resolve(void notifications.push(n)) };
+  const bus = new LocalEventBus({
+    clock,
+    logPath: join(config.dataDir, 'events.jsonl'),
+    onTargetError: (rule, eventId) => notifications.push({ severity: 'warning', title: `rule ${rule} failed`, text: `target of ${rule} failed on event ${eventId}` }),
+  });
+  // The same rule as in AWS: events/patterns/notify.json routes to the notifier.
+  bus.subscribe('notify', notifyPattern, notifyOnEvent({ notifier }));
   const deps: AppDeps = {
     state,
     outbox: state,
@@ -41,7 +50,7 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
     issuers,
     bus,
     sources: config.sources.map((s) => new PemFolderSource({ name: s.name, path: s.path, ...(s.owner ? { owner: s.owner } : {}) })),
-    notifier: { notify: (n) => Promise.resolve(void notifications.push(n)) },
+    notifier,
     clock,
     policy: config.policy,
     alertThresholdsDays: config.alertThresholdsDays,

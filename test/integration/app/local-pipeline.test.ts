@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -96,5 +97,37 @@ describe('local pipeline', () => {
     );
     for (const e of events) expect(validateDetail(e['detail-type'], e.detail).ok).toBe(true);
     expect(findKeyMaterial(log)).toEqual([]);
+  });
+
+  it('never lets a generated private key into an event, in any encoding', async () => {
+    // Prepare
+    await cycle();
+    fx.clock.advance(61 * DAY);
+    const rt = fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    const log = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8');
+    // Act: every encoding of every key the store holds
+    const encodings: string[] = [];
+    for (const id of ['api', 'grpc']) {
+      for (const v of await rt.deps.keys.listVersions(`certflow/${id}`)) {
+        const pem = (await rt.deps.keys.getVersion(`certflow/${id}`, { versionId: v.versionId }))?.material.privateKeyPem ?? '';
+        const key = createPrivateKey(pem);
+        const der = key.export({ type: 'pkcs8', format: 'der' });
+        const d = key.export({ format: 'jwk' }).d ?? '';
+        encodings.push(der.toString('base64').slice(20, 80), der.toString('hex').slice(40, 120), d, Buffer.from(d, 'base64url').toString('hex'), Buffer.from(d, 'base64url').toString('base64'));
+      }
+    }
+    // Assess
+    expect(encodings.length).toBeGreaterThanOrEqual(4 * 5);
+    for (const encoding of encodings) expect(log.includes(encoding)).toBe(false);
+  });
+
+  it('routes events to the notify rule of events/patterns, as EventBridge would', async () => {
+    // Prepare
+    const rt = fx.open();
+    // Act
+    await runCycle(rt.deps)(rt.config.certificates);
+    // Assess
+    expect(rt.notifications).toEqual([expect.objectContaining({ severity: 'info', title: 'Approval needed for payments', requestId: expect.stringMatching(/^req_/) })]);
   });
 });
