@@ -136,6 +136,8 @@ async function storeAndPromote(
     });
   }
   await deps.keys.moveLabel(secretName, 'CURRENT', versionId);
+  // The key is now part of CURRENT; its key-only version stays, unlabelled, for audit.
+  await deps.keys.removeLabel(secretName, 'RESERVED');
 
   const revision: RevisionRecord = {
     certificateId: r.certificateId,

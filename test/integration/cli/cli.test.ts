@@ -101,6 +101,28 @@ describe('certflow CLI', () => {
     expect(findKeyMaterial(json.stdout)).toEqual([]);
   });
 
+  it('lists pending requests, shows one, and issues a manual request on the next run', async () => {
+    // Prepare
+    await cli('run', '--now', NOW);
+    // Act
+    const pending = await cli('requests', '--state', 'pending_approval', '--now', NOW);
+    const asked = await cli('request', 'api', '--as', 'dave', '--now', NOW);
+    const twice = await cli('request', 'api', '--as', 'dave', '--now', NOW);
+    const run = await cli('run', '--now', NOW);
+    const shown = await cli('show', 'api', '--now', NOW);
+    // Assess
+    expect(pending.stdout.trim().split('\n').slice(1)).toEqual([expect.stringMatching(/^req_\S+ +payments +r1 +new +pending_approval +carol/)]);
+    expect(asked.stdout).toMatch(/^req_\S+ \(api r2\): approved \(auto-approved by rule internal\)$/m);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/INPUT\.INVALID: certificate api already has request req_\S+ in flight \(approved\)/);
+    expect(run.stdout).toMatch(/^issue {5}api r2 issued/m);
+    const detail = JSON.parse(shown.stdout) as { certificate: { revision: number }; revisions: unknown[]; keyStoreVersions: { versionId: string; labels: string[] }[] };
+    expect(detail.certificate.revision).toBe(2);
+    expect(detail.revisions).toHaveLength(2);
+    expect(detail.keyStoreVersions.filter((v) => v.labels.length > 0).map((v) => `${v.versionId}:${v.labels.join('+')}`).sort()).toEqual(['r1:PREVIOUS', 'r2:CURRENT']);
+    expect(findKeyMaterial(shown.stdout)).toEqual([]);
+  });
+
   it.each([
     [['show', 'nope'], /CERTIFICATE\.UNKNOWN: no certificate 'nope' in the inventory/],
     [['export', 'nope', '--out', 'x'], /CERTIFICATE\.UNKNOWN: no certificate 'nope'/],
