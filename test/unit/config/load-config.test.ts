@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../../src/config/load-config.js';
-import type { CertflowError } from '../../../src/domain/errors/index.js';
+import { thrown } from '../../support/thrown.js';
 
 const kinds = { 'local-ca': { optionsSchema: Type.Object({ organization: Type.Optional(Type.String()) }, { additionalProperties: false }) } };
 
@@ -19,15 +19,6 @@ certificates:
     issuer: local
     owner: team-api
 `;
-
-function errorOf(fn: () => unknown): CertflowError {
-  try {
-    fn();
-  } catch (error) {
-    return error as CertflowError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseConfig', () => {
   it('resolves defaults, paths and names into frozen certificate specs', () => {
@@ -62,7 +53,7 @@ certificates:
 surprise: true
 `;
     // Act
-    const error = errorOf(() => parseConfig(bad, '/tmp/c.yaml', kinds));
+    const error = thrown(() => parseConfig(bad, '/tmp/c.yaml', kinds));
     // Assess
     expect(error.code).toBe('CONFIG.INVALID');
     expect(error.details).toEqual(
@@ -87,7 +78,7 @@ certificates:
   - { id: ok, dnsNames: [a.example.com], issuer: local, owner: x, renewBeforeDays: 90 }
 `;
     // Act
-    const error = errorOf(() => parseConfig(bad, '/tmp/c.yaml', kinds));
+    const error = thrown(() => parseConfig(bad, '/tmp/c.yaml', kinds));
     // Assess
     expect(error.details).toEqual([
       "/issuers/0/options: unknown property 'organisation'",
@@ -103,7 +94,7 @@ certificates:
 
   it('refuses malformed YAML with the line of the problem', () => {
     // Act
-    const error = errorOf(() => parseConfig('issuers: [\n  - name: x\n  bad', '/tmp/c.yaml', kinds));
+    const error = thrown(() => parseConfig('issuers: [\n  - name: x\n  bad', '/tmp/c.yaml', kinds));
     // Assess
     expect(error.code).toBe('CONFIG.INVALID');
     expect(error.message).toBe('/tmp/c.yaml is not valid YAML or JSON');
@@ -125,7 +116,7 @@ describe('loadConfigFile', () => {
     const path = join(dir, 'certflow.yaml');
     writeFileSync(path, 'issuers: []\n');
     // Act
-    const error = errorOf(() => loadConfigFile(path, kinds));
+    const error = thrown(() => loadConfigFile(path, kinds));
     // Assess
     expect(error.details).toEqual(['/issuers: must NOT have fewer than 1 items']);
     expect(readdirSync(dir)).toEqual(['certflow.yaml']);
@@ -134,7 +125,7 @@ describe('loadConfigFile', () => {
 
   it('says which file it cannot read', () => {
     // Act
-    const error = errorOf(() => loadConfigFile('/nonexistent/certflow.yaml', kinds));
+    const error = thrown(() => loadConfigFile('/nonexistent/certflow.yaml', kinds));
     // Assess
     expect(error.code).toBe('CONFIG.UNREADABLE');
     expect(error.message).toBe('cannot read config file /nonexistent/certflow.yaml');

@@ -3,18 +3,10 @@ import { createCsr, csrPublicKeyDigest, parseCsr } from '../../../src/crypto/csr
 import { generateKeyPair, publicKeysEqual } from '../../../src/crypto/keys.js';
 import { pemToDer, toPem } from '../../../src/crypto/pem.js';
 import type { KeyAlgorithm } from '../../../src/domain/certificate.js';
-import { ErrorCodes, type CertflowError } from '../../../src/domain/errors/index.js';
+import { ErrorCodes } from '../../../src/domain/errors/index.js';
+import { thrown } from '../../support/thrown.js';
 
 const names = { dns: ['www.example.com', 'api.example.com'], ip: ['10.0.0.1', '2001:db8::1'], uri: ['spiffe://example.com/api'] };
-
-function thrown(act: () => unknown): CertflowError {
-  try {
-    act();
-  } catch (error) {
-    return error as CertflowError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('createCsr and parseCsr', () => {
   it.each<KeyAlgorithm>(['EC_P256', 'EC_P384', 'RSA_2048'])('round-trip the subject, names and %s key', (algorithm) => {

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePemBlocks, pemToDer, splitPemChain, toPem } from '../../../src/crypto/pem.js';
-import { ErrorCodes, type CertflowError } from '../../../src/domain/errors/index.js';
+import { ErrorCodes } from '../../../src/domain/errors/index.js';
+import { thrown } from '../../support/thrown.js';
 
 const der = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
 const secret = 'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg';
-
-function thrown(act: () => unknown): CertflowError {
-  try {
-    act();
-  } catch (error) {
-    return error as CertflowError;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('toPem', () => {
   it('wraps base64 at 64 characters and ends with a newline', () => {
