@@ -49,10 +49,16 @@ export function issueCertificate(deps: Deps) {
     const ready = isReady(r, now);
     if (ready !== true) return { status: 'skipped', requestId, why: ready };
 
-    if (r.state !== 'issuing') {
-      const next = transition(r, 'issuing', now, { progress: { ...r.progress, attempt: r.progress.attempt + 1, lastError: undefined } });
-      item = await saveOver(deps.state, item, next, { dueAt: new Date(now.getTime() + ISSUING_LEASE_MS) });
-    }
+    // Take the lease with a compare-and-set: of two workers that read the request, one wins and
+    // the other stops here (STATE.CONFLICT), so one attempt per revision is in flight at a time.
+    const leaseUntil = new Date(now.getTime() + ISSUING_LEASE_MS);
+    const next =
+      r.state === 'issuing'
+        ? { ...r, progress: { ...r.progress, leaseUntil }, updatedAt: now }
+        : transition(r, 'issuing', now, { progress: { ...r.progress, attempt: r.progress.attempt + 1, lastError: undefined, leaseUntil } });
+    const leased = await deps.state.write({ key: item, condition: { kind: 'version', version: item.version }, data: next, dueAt: leaseUntil });
+    if (!leased.ok) return { status: 'skipped', requestId, why: 'another worker took it first' };
+    item = leased.item;
     try {
       return await runSteps(deps, item, meta);
     } catch (error) {
@@ -64,6 +70,8 @@ export function issueCertificate(deps: Deps) {
 
 function isReady(r: CertificateRequest, now: Date): true | string {
   if (r.state === 'approved') return true;
+  const lease = r.progress.leaseUntil;
+  if (r.state === 'issuing' && lease && lease.getTime() > now.getTime()) return `held by another worker until ${lease.toISOString()}`;
   if (r.state === 'issuing' || (r.state === 'failed' && r.progress.lastError?.retryable)) {
     if (!r.progress.resumeAfter || r.progress.resumeAfter.getTime() <= now.getTime()) return true;
     return `waiting until ${r.progress.resumeAfter.toISOString()}`;
@@ -88,7 +96,8 @@ async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: 
   const step = handle ? await issuer.resume(order, handle) : await issuer.submit(order);
   if (step.status === 'failed') return recordFailure(deps, item, step.error);
   if (step.status === 'pending') {
-    const progress = { ...r.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter };
+    // Waiting on the issuer holds no lease: whoever runs after resumeAfter picks it up.
+    const progress = { ...r.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter, leaseUntil: undefined };
     await saveOver(deps.state, item, { ...r, progress, updatedAt: deps.clock.now() }, { dueAt: step.resumeAfter });
     return { status: 'pending', requestId: r.id, resumeAfter: step.resumeAfter };
   }
@@ -101,9 +110,17 @@ async function reserveKey(deps: Deps, secretName: string, r: CertificateRequest)
   const existing = await deps.keys.getVersion(secretName, { versionId });
   if (existing) return { privateKeyPem: existing.material.privateKeyPem, privateKey: createPrivateKey(existing.material.privateKeyPem) };
   const generated = generateKeyPair(r.spec.keyAlgorithm);
-  const saved = await deps.keys.putVersion(secretName, versionId, { privateKeyPem: generated.privateKeyPem }, ['RESERVED']);
-  // The stored key is the one just made (putVersion refuses different material under this id).
-  return { privateKeyPem: saved.material.privateKeyPem, privateKey: generated.privateKey };
+  try {
+    const saved = await deps.keys.putVersion(secretName, versionId, { privateKeyPem: generated.privateKeyPem }, ['RESERVED']);
+    // The stored key is the one just made (putVersion refuses different material under this id).
+    return { privateKeyPem: saved.material.privateKeyPem, privateKey: generated.privateKey };
+  } catch (error) {
+    // Another worker persisted its key first: the persisted key is the revision's key.
+    if (!isCertflowError(error) || error.code !== ErrorCodes.KEYSTORE_CONFLICT) throw error;
+    const stored = await deps.keys.getVersion(secretName, { versionId });
+    if (!stored) throw error;
+    return { privateKeyPem: stored.material.privateKeyPem, privateKey: createPrivateKey(stored.material.privateKeyPem) };
+  }
 }
 
 async function storeAndPromote(
@@ -171,6 +188,7 @@ async function recordFailure(deps: Deps, item: StoredItem<CertificateRequest>, e
   const progress = {
     ...r.progress,
     issuerHandle: undefined,
+    leaseUntil: undefined,
     resumeAfter: retryAt,
     lastError: { code: error.code, message: error.message, retryable: error.retryable },
   };

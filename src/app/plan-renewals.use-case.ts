@@ -1,4 +1,5 @@
 import { isRenewalDue, renewalDueAt } from '../domain/renewal-policy.js';
+import { ErrorCodes, isCertflowError } from '../domain/errors/index.js';
 import { TERMINAL_STATES, type CertificateRequest, type RequestReason } from '../domain/request.js';
 import type { CertificateSpec } from '../domain/certificate.js';
 import type { StoredItem } from '../ports/state-store.port.js';
@@ -25,7 +26,15 @@ export type PlanOutcome =
 export function planRenewals(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
   const submit = submitRequest(deps);
   return async (managed: readonly ManagedCertificateInput[]): Promise<PlanOutcome[]> => {
-    return mapConcurrent(managed, WORK_CONCURRENCY, (input) => planOne(deps, submit, input));
+    return mapConcurrent(managed, WORK_CONCURRENCY, (input) =>
+      planOne(deps, submit, input).catch((error: unknown): PlanOutcome => {
+        // A concurrent planner got there first; what it wrote is what this one would have.
+        if (isCertflowError(error) && error.code === ErrorCodes.STATE_CONFLICT) {
+          return { certificateId: input.spec.id, action: 'skipped', why: 'planned by another worker at the same time' };
+        }
+        throw error;
+      }),
+    );
   };
 }
 

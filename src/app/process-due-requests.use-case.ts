@@ -1,4 +1,5 @@
 import { expireIfOverdue } from '../domain/approval-policy.js';
+import { ErrorCodes, isCertflowError } from '../domain/errors/index.js';
 import type { CertificateRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
 import { REQUEST_PREFIX } from './records.js';
@@ -22,12 +23,27 @@ export function processDueRequests(deps: Pick<AppDeps, 'state' | 'keys' | 'issue
     const due = await deps.state.queryDue<CertificateRequest>(deps.clock.now(), { pkPrefix: REQUEST_PREFIX, limit });
     const outcomes = await mapConcurrent(due, WORK_CONCURRENCY, async (item): Promise<DueOutcome | undefined> => {
       const r = item.data;
-      if (r.state !== 'pending_approval') return issue(r.id);
+      if (r.state !== 'pending_approval') return issue(r.id).catch((error: unknown) => lostRace(r.id, error));
       const expired = expireIfOverdue(r, deps.clock.now());
       if (!expired) return undefined;
-      await saveOver(deps.state, item, expired, { events: [decisionEvent(expired)] });
+      try {
+        await saveOver(deps.state, item, expired, { events: [decisionEvent(expired)] });
+      } catch (error) {
+        return lostRace(r.id, error);
+      }
       return { status: 'expired', requestId: r.id };
     });
     return outcomes.filter((o): o is DueOutcome => o !== undefined);
   };
+}
+
+/**
+ * Another worker moved the request on between our read and our write (two runs at once, or a
+ * vote landing): not a failure. The request is left to whoever holds it; other requests go on.
+ */
+function lostRace(requestId: string, error: unknown): DueOutcome {
+  if (isCertflowError(error) && error.code === ErrorCodes.STATE_CONFLICT) {
+    return { status: 'skipped', requestId, why: 'another worker is handling it' };
+  }
+  throw error;
 }

@@ -67,6 +67,8 @@ export interface IssuanceProgress {
   /** Opaque issuer state for issuers whose result arrives later (ACME order URL, PCA certificate ARN). */
   readonly issuerHandle?: unknown;
   readonly resumeAfter?: Date;
+  /** Until when the worker running this attempt holds it; another worker waits for it to lapse. */
+  readonly leaseUntil?: Date;
   readonly lastError?: { readonly code: string; readonly message: string; readonly retryable: boolean };
   readonly serialNumber?: string;
 }

@@ -1,5 +1,13 @@
 import type Database from 'better-sqlite3';
 
+const MAX_BUSY_RETRIES = 5;
+const BUSY_PAUSE_MS = 25;
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
 interface Pending {
   readonly op: () => unknown;
   readonly resolve: (value: unknown) => void;
@@ -17,6 +25,7 @@ interface Pending {
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private busyRetries = 0;
   private readonly batch;
   private readonly single;
 
@@ -44,13 +53,17 @@ export class GroupCommit {
       if (!this.scheduled) {
         this.scheduled = true;
         // setImmediate, not a microtask: lets every runnable worker queue its write first.
-        setImmediate(() => this.flush());
+        setImmediate(() => this.flush(true));
       }
     });
   }
 
-  /** Commits whatever is queued now (also used before closing the database). */
-  flush(): void {
+  /**
+   * Commits whatever is queued now (also used, without retries, before closing the database).
+   * A batch SQLite refuses as busy (another process holds the lock past busy_timeout, or WAL
+   * recovery) committed nothing, so it is retried a few times after a pause before anyone fails.
+   */
+  flush(retryWhenBusy = false): void {
     this.scheduled = false;
     const items = this.queue.splice(0);
     if (items.length === 0 || !this.db.open) {
@@ -62,10 +75,19 @@ export class GroupCommit {
       // IMMEDIATE takes the write lock up front: no deadlock upgrading a read lock under contention.
       outcomes = this.batch.immediate(items);
     } catch (error) {
+      if (retryWhenBusy && isBusy(error) && this.busyRetries < MAX_BUSY_RETRIES) {
+        this.busyRetries++;
+        this.queue.unshift(...items);
+        this.scheduled = true;
+        setTimeout(() => this.flush(true), BUSY_PAUSE_MS * this.busyRetries);
+        return;
+      }
+      this.busyRetries = 0;
       const wrapped = this.wrapError(error);
       for (const item of items) item.reject(wrapped);
       return;
     }
+    this.busyRetries = 0;
     outcomes.forEach((outcome, i) => {
       const item = items[i];
       if (!item) return;

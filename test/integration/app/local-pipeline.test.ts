@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCycle } from '../../../src/app/run-cycle.use-case.js';
 import { decideRequest } from '../../../src/app/decide-request.use-case.js';
+import { issueCertificate } from '../../../src/app/issue-certificate.use-case.js';
+import { planRenewals } from '../../../src/app/plan-renewals.use-case.js';
 import { keys, type CertificateRecord } from '../../../src/app/records.js';
 import { validateDetail } from '../../../src/domain/events/validate.js';
 import { findKeyMaterial } from '../../support/leak-scan.js';
@@ -120,6 +122,21 @@ describe('local pipeline', () => {
     // Assess
     expect(encodings.length).toBeGreaterThanOrEqual(4 * 5);
     for (const encoding of encodings) expect(log.includes(encoding)).toBe(false);
+  });
+
+  it('lets one of two workers racing on a request issue it, and the other step aside', async () => {
+    // Prepare
+    const rt = fx.open();
+    const planned = await planRenewals(rt.deps)(rt.config.certificates);
+    const api = planned.find((p) => p.certificateId === 'api');
+    const requestId = api?.action === 'requested' ? api.request.id : '';
+    const issue = issueCertificate(rt.deps);
+    // Act
+    const outcomes = await Promise.all([issue(requestId), issue(requestId)]);
+    // Assess
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['issued', 'skipped']);
+    const versions = await rt.deps.keys.listVersions('certflow/api');
+    expect(versions.map((v) => v.versionId).sort()).toEqual(['r1', 'r1-key']);
   });
 
   it('routes events to the notify rule of events/patterns, as EventBridge would', async () => {
