@@ -24,8 +24,10 @@ const STATE_SCHEMA = `
     UNIQUE (pk, sk)
   );
   CREATE INDEX IF NOT EXISTS items_due ON items (due_at) WHERE due_at IS NOT NULL;
+  -- seq without AUTOINCREMENT: max(rowid)+1 keeps insertion order for pending events, without a
+  -- sqlite_sequence write per event.
   CREATE TABLE IF NOT EXISTS outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
     detail_type TEXT NOT NULL, detail TEXT NOT NULL, created_at INTEGER NOT NULL
   );
 `;
