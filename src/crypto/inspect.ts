@@ -1,7 +1,9 @@
-import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
 import { sameNames } from '../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
+import { createPrivateKey, KeyObject, verify, X509Certificate } from 'node:crypto';
+import { schemeForOid } from './algorithms.js';
+import { parseCertificateDer, type ParsedCertificate } from './certificate-parser.js';
 import { ecPublicPoint, keyAlgorithmOf, readEcPrivateKey, subjectPublicKeyBits, subjectPublicKeyInfo } from './keys.js';
 import { canonicalNames, parseSubjectAltName } from './names.js';
 import { parsePemBlocks, pemToDer, splitPemChain } from './pem.js';
@@ -74,25 +76,38 @@ function signedBy(child: X509Certificate, parent: X509Certificate, cacheable: bo
   return ok;
 }
 
-function brokenLink(leaf: X509Certificate, chain: readonly X509Certificate[], anchors: readonly X509Certificate[]): string | undefined {
-  const path = [leaf, ...chain];
-  for (let i = 0; i < chain.length; i++) {
-    if (!chain[i]!.ca) return `chain certificate ${i + 1} is not a CA`;
-    if (!signedBy(path[i]!, chain[i]!, i > 0)) return i === 0 ? 'certificate is not signed by the first chain certificate' : `chain certificate ${i} is not signed by chain certificate ${i + 1}`;
+const subjectDers = new WeakMap<X509Certificate, Buffer>();
+
+/** A leaf's link to its issuer: names byte-equal and the signature verifies under the issuer's key. */
+function leafSignedBy(leaf: ParsedCertificate, parent: X509Certificate): boolean {
+  const scheme = schemeForOid(leaf.signatureAlgorithm);
+  if (!scheme || !parent.ca) return false;
+  let subject = subjectDers.get(parent);
+  if (!subject) {
+    subject = parseCertificateDer(parent.raw).subjectDer;
+    subjectDers.set(parent, subject);
   }
-  const top = path[path.length - 1]!;
-  if (!anchors.some((anchor) => signedBy(top, anchor, top !== leaf))) {
-    return chain.length === 0 ? 'certificate is not signed by a trust anchor' : 'chain does not lead to a trust anchor';
-  }
-  return undefined;
+  return leaf.issuerDer.equals(subject) && verify(scheme.hash, leaf.tbs, parent.publicKey, leaf.signature);
 }
 
-function outsideValidity(path: readonly X509Certificate[], at: Date): string | undefined {
+function brokenLink(leaf: ParsedCertificate, chain: readonly X509Certificate[], anchors: readonly X509Certificate[]): string | undefined {
+  const first = chain[0];
+  if (!first) return anchors.some((anchor) => leafSignedBy(leaf, anchor)) ? undefined : 'certificate is not signed by a trust anchor';
+  if (!first.ca) return 'chain certificate 1 is not a CA';
+  if (!leafSignedBy(leaf, first)) return 'certificate is not signed by the first chain certificate';
+  for (let i = 1; i < chain.length; i++) {
+    if (!chain[i]!.ca) return `chain certificate ${i + 1} is not a CA`;
+    if (!signedBy(chain[i - 1]!, chain[i]!, true)) return `chain certificate ${i} is not signed by chain certificate ${i + 1}`;
+  }
+  const top = chain[chain.length - 1]!;
+  return anchors.some((anchor) => signedBy(top, anchor, true)) ? undefined : 'chain does not lead to a trust anchor';
+}
+
+function outsideValidity(leaf: ParsedCertificate, chain: readonly X509Certificate[], at: Date): string | undefined {
   const time = at.getTime();
-  for (const [i, x509] of path.entries()) {
-    if (time < Date.parse(x509.validFrom) || time > Date.parse(x509.validTo)) {
-      return i === 0 ? 'certificate is not valid at the verification time' : `chain certificate ${i} is not valid at the verification time`;
-    }
+  if (time < leaf.facts.notBefore.getTime() || time > leaf.facts.notAfter.getTime()) return 'certificate is not valid at the verification time';
+  for (const [i, x509] of chain.entries()) {
+    if (time < Date.parse(x509.validFrom) || time > Date.parse(x509.validTo)) return `chain certificate ${i + 1} is not valid at the verification time`;
   }
   return undefined;
 }
@@ -109,13 +124,15 @@ function derivedEcPoint(privateKeyPem: string): Buffer | undefined {
   return ec && ecPublicPoint(ec.curveName, ec.d);
 }
 
-function keyMismatch(leaf: X509Certificate, privateKey: string | KeyObject): string | undefined {
+function keyMismatch(leaf: ParsedCertificate, privateKey: string | KeyObject): string | undefined {
   try {
-    if (privateKey instanceof KeyObject) return leaf.checkPrivateKey(privateKey) ? undefined : 'private key does not match the certificate';
+    if (privateKey instanceof KeyObject) {
+      return subjectPublicKeyInfo(privateKey).equals(leaf.subjectPublicKeyInfo) ? undefined : 'private key does not match the certificate';
+    }
     const point = derivedEcPoint(privateKey);
     const matches = point
-      ? point.equals(subjectPublicKeyBits(subjectPublicKeyInfo(leaf.publicKey)))
-      : leaf.checkPrivateKey(createPrivateKey(privateKey));
+      ? point.equals(subjectPublicKeyBits(leaf.subjectPublicKeyInfo))
+      : subjectPublicKeyInfo(createPrivateKey(privateKey)).equals(leaf.subjectPublicKeyInfo);
     return matches ? undefined : 'private key does not match the certificate';
   } catch {
     return 'private key is unreadable';
@@ -128,12 +145,12 @@ function keyMismatch(leaf: X509Certificate, privateKey: string | KeyObject): str
  * is valid at `at`, and the names equal `expectedNames`. Failures are values; reasons hold no PEM.
  */
 export function verifyBundle(bundle: BundleToVerify): BundleVerification {
-  let leaf: X509Certificate;
+  let leaf: ParsedCertificate;
   let chain: readonly X509Certificate[];
   let anchors: readonly X509Certificate[];
   let part = 'certificate';
   try {
-    leaf = parseCertificate(bundle.certificatePem);
+    leaf = parseCertificateDer(pemToDer(bundle.certificatePem, 'CERTIFICATE'));
     part = 'chain';
     chain = certificatesOf(bundle.chainPem);
     part = 'trust anchors';
@@ -143,9 +160,9 @@ export function verifyBundle(bundle: BundleToVerify): BundleVerification {
     return { ok: false, reason: `${part} PEM is malformed: ${isCertflowError(error) ? error.message : 'unreadable'}` };
   }
   const reason =
-    keyMismatch(leaf, bundle.privateKeyPem) ?? brokenLink(leaf, chain, anchors) ?? outsideValidity([leaf, ...chain], bundle.at);
+    keyMismatch(leaf, bundle.privateKeyPem) ?? brokenLink(leaf, chain, anchors) ?? outsideValidity(leaf, chain, bundle.at);
   if (reason) return { ok: false, reason };
-  const facts = readCertificateFacts(leaf);
+  const { facts } = leaf;
   if (!sameNames(facts.names, canonicalNames(bundle.expectedNames))) return { ok: false, reason: 'certificate names differ from the expected names' };
   return { ok: true, facts };
 }
