@@ -33,13 +33,23 @@ export function issueCertificate(deps: Deps) {
     if (!item) throw new CertflowError(ErrorCodes.REQUEST_UNKNOWN, `no request ${requestId}`, { context: { requestId } });
     const now = deps.clock.now();
     const r = item.data;
-    const meta = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
+    let meta = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
     if (!meta) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate ${r.certificateId}`, { context: { requestId } });
 
     if (meta.data.revision >= r.revision) {
       // A crash after promotion: the revision is done, only the request's last step is missing.
-      await saveOver(deps.state, item, r.state === 'issuing' ? transition(r, 'issued', now) : r);
+      // (If another request produced that revision, this one just leaves the queue.)
+      const producedBy = (await deps.state.get<RevisionRecord>(keys.revision(r.certificateId, r.revision)))?.data.requestId;
+      const done = producedBy === r.id && (r.state === 'issuing' || r.state === 'failed') ? transition(r, 'issued', now) : r;
+      await saveOver(deps.state, item, done);
       return { status: 'skipped', requestId, why: `revision ${r.revision.toString()} is already current` };
+    }
+    if (meta.data.pendingRequestId === undefined && meta.data.revision + 1 === r.revision) {
+      // Its planner stopped (or has not yet come) between writing the request and claiming the
+      // certificate for it: claim it here, or a later run would find it owned and never due.
+      const claimed = await deps.state.write({ key: meta, condition: { kind: 'version', version: meta.version }, data: { ...meta.data, pendingRequestId: r.id } });
+      if (!claimed.ok) return { status: 'skipped', requestId, why: 'the certificate changed; the next run looks again' };
+      meta = claimed.item;
     }
     if (meta.data.pendingRequestId !== r.id) {
       // Superseded by a newer request: take it out of the due index so it never blocks the queue.
@@ -63,6 +73,9 @@ export function issueCertificate(deps: Deps) {
       return await runSteps(deps, item, meta);
     } catch (error) {
       if (!isCertflowError(error) || error.code === ErrorCodes.STATE_CONFLICT) throw error;
+      // Promoted already, and only the request's own last write failed: not a failed issuance.
+      const now = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
+      if (now && now.data.revision >= r.revision) throw error;
       return recordFailure(deps, item, error);
     }
   };
@@ -85,7 +98,8 @@ async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: 
   const { privateKeyPem, privateKey } = await reserveKey(deps, secretName, r);
   const issuer = deps.issuers.get(r.spec.issuer.name);
   const order: IssuanceOrder = {
-    orderId: `${r.certificateId}#${r.revision.toString()}`,
+    // The request is the idempotency key: a retry replays its order, a new request places its own.
+    orderId: r.id,
     certificateId: r.certificateId,
     revision: r.revision,
     spec: r.spec,
@@ -106,7 +120,7 @@ async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: 
 
 /** Invariant 2: the key exists durably before any CSR or order; a re-run reuses it. */
 async function reserveKey(deps: Deps, secretName: string, r: CertificateRequest): Promise<{ privateKeyPem: string; privateKey: KeyObject }> {
-  const versionId = keyVersionId(r.revision);
+  const versionId = keyVersionId(r.revision, r.id);
   const existing = await deps.keys.getVersion(secretName, { versionId });
   if (existing) return { privateKeyPem: existing.material.privateKeyPem, privateKey: createPrivateKey(existing.material.privateKeyPem) };
   const generated = generateKeyPair(r.spec.keyAlgorithm);
@@ -133,7 +147,7 @@ async function storeAndPromote(
   trustAnchorsPem: string,
 ): Promise<IssueOutcome> {
   const r = item.data;
-  const versionId = bundleVersionId(r.revision);
+  const versionId = bundleVersionId(r.revision, r.id);
   await deps.keys.putVersion(secretName, versionId, { privateKeyPem, certificatePem: issued.certificatePem, chainPem: issued.chainPem }, ['PENDING']);
   // Check what readers would get, read back from the store, before it becomes CURRENT.
   const pending = await deps.keys.getVersion(secretName, { versionId });

@@ -40,10 +40,15 @@ export function processDueRequests(deps: Pick<AppDeps, 'state' | 'keys' | 'issue
 /**
  * Another worker moved the request on between our read and our write (two runs at once, or a
  * vote landing): not a failure. The request is left to whoever holds it; other requests go on.
+ * Any other known (CertflowError) failure is reported for that request alone: one bad request
+ * never stops the batch.
  */
 function lostRace(requestId: string, error: unknown): DueOutcome {
   if (isCertflowError(error) && error.code === ErrorCodes.STATE_CONFLICT) {
     return { status: 'skipped', requestId, why: 'another worker is handling it' };
   }
+  // A known failure fails this request only: it stays due (its lease lapses), the others go on.
+  // Anything else is a bug, and stops the run loudly; the next run resumes where this one stopped.
+  if (isCertflowError(error)) return { status: 'failed', requestId, code: error.code, message: error.message, retryable: error.retryable };
   throw error;
 }

@@ -46,12 +46,20 @@ export function secretNameFor(certificateId: string): string {
   return `certflow/${certificateId}`;
 }
 
-export function keyVersionId(revision: number): string {
-  return `r${revision.toString()}-key`;
+/**
+ * Key store versions are named after the request, not only the revision: a later request for
+ * the same revision (after a denial, a failure or a config fix) gets its own key and bundle.
+ */
+function attemptTag(requestId: string): string {
+  return requestId.replace(/^req_/, '').slice(0, 10);
 }
 
-export function bundleVersionId(revision: number): string {
-  return `r${revision.toString()}`;
+export function keyVersionId(revision: number, requestId: string): string {
+  return `r${revision.toString()}-${attemptTag(requestId)}-key`;
+}
+
+export function bundleVersionId(revision: number, requestId: string): string {
+  return `r${revision.toString()}-${attemptTag(requestId)}`;
 }
 
 /** The inventory item of a managed certificate before its first issuance. */

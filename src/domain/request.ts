@@ -22,7 +22,8 @@ const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
   expired: [],
   issuing: ['issued', 'failed'],
   // A retryable failure goes back to issuing when its retry time comes; a terminal one stays.
-  failed: ['issuing'],
+  // failed → issued reconciles a request whose revision was promoted before its own write failed.
+  failed: ['issuing', 'issued'],
   issued: [],
 };
 
@@ -63,7 +64,6 @@ export interface Decision {
 /** Where issuance stands, recorded before each next step so any step can be re-run after a crash. */
 export interface IssuanceProgress {
   readonly attempt: number;
-  readonly keyVersionId?: string;
   /** Opaque issuer state for issuers whose result arrives later (ACME order URL, PCA certificate ARN). */
   readonly issuerHandle?: unknown;
   readonly resumeAfter?: Date;

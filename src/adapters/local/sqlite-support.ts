@@ -9,6 +9,11 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** The clock expiry is judged by. Default: the system clock. */
   readonly now?: () => Date;
+  /**
+   * NORMAL (default) survives a process crash; FULL also survives power loss, at one fsync per
+   * (group) commit. The key store uses FULL: a key must never be lost once a CSR exists for it.
+   */
+  readonly synchronous?: 'NORMAL' | 'FULL';
 }
 
 /** Dates become `{"$date": ISO}` so they survive JSON (domain objects hold Dates). */
@@ -60,7 +65,7 @@ export function sqliteError(error: unknown, code: ErrorCode, path: string): Cert
 
 /**
  * Opens a SQLite file for a certflow store: created 0600 (parent 0700 when created here), WAL,
- * synchronous=NORMAL (durable at checkpoints, never OFF), a busy timeout, and `schema` applied.
+ * synchronous=NORMAL or FULL (never OFF), a busy timeout, and `schema` applied.
  * A file that is not a database fails with a CertflowError of `code`.
  */
 export function openSqliteDatabase(path: string, schema: string, code: ErrorCode, options: SqliteStoreOptions = {}): Database.Database {
@@ -76,7 +81,7 @@ export function openSqliteDatabase(path: string, schema: string, code: ErrorCode
     db = new Database(path);
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
+    db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     // A 64 MiB page cache: the default 2 MiB makes every write to a random key a read from the OS.
     db.pragma('cache_size = -65536');
     db.exec(schema);

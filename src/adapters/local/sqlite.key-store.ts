@@ -130,7 +130,8 @@ export class SqliteKeyStore implements KeyStore {
 
   /** Opens (creating if needed) the key database at `path`, e.g. `<data dir>/keys.db`. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteKeyStore {
-    const db = openSqliteDatabase(path, KEY_SCHEMA, ErrorCodes.KEYSTORE_UNAVAILABLE, options);
+    // FULL: a key persisted before its CSR must survive power loss too, not only a crash.
+    const db = openSqliteDatabase(path, KEY_SCHEMA, ErrorCodes.KEYSTORE_UNAVAILABLE, { synchronous: 'FULL', ...options });
     try {
       return new SqliteKeyStore(db, path, options);
     } catch (error) {

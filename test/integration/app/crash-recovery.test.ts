@@ -81,9 +81,10 @@ describe('issuance after a crash', () => {
         const { crashed, issued, rt } = await crashThenRecover(at, when);
         // Assess
         expect(crashed, `crash ${when} call ${at.toString()}`).toBe(true);
-        expect([...(issued.get('api#1') ?? [])], `one certificate for api#1 after a crash ${when} call ${at.toString()}`).toHaveLength(1);
+        const orders = [...issued.values()].map((serials) => serials.size);
+        expect(orders, `one order with one certificate after a crash ${when} call ${at.toString()}`).toEqual([1]);
         const current = await rt.deps.keys.getVersion('certflow/api', { label: 'CURRENT' });
-        expect(current?.versionId).toBe('r1');
+        expect(current?.versionId).toMatch(/^r1-[\w-]{10}$/);
         const certKey = new X509Certificate(current?.material.certificatePem ?? '').publicKey.export({ type: 'spki', format: 'der' });
         const ownKey = createPublicKey(current?.material.privateKeyPem ?? '').export({ type: 'spki', format: 'der' });
         expect(Buffer.compare(certKey, ownKey)).toBe(0);

@@ -62,8 +62,8 @@ describe('local pipeline', () => {
     const grpc = await rt.deps.state.get<CertificateRecord>(keys.certificate('grpc'));
     expect(grpc?.data.revision).toBe(2);
     const versions = await rt.deps.keys.listVersions('certflow/grpc');
-    expect(versions.filter((v) => v.labels.includes('CURRENT')).map((v) => v.versionId)).toEqual(['r2']);
-    expect(versions.filter((v) => v.labels.includes('PREVIOUS')).map((v) => v.versionId)).toEqual(['r1']);
+    expect(versions.filter((v) => v.labels.includes('CURRENT')).map((v) => v.versionId)).toEqual([expect.stringMatching(/^r2-[\w-]{10}$/)]);
+    expect(versions.filter((v) => v.labels.includes('PREVIOUS')).map((v) => v.versionId)).toEqual([expect.stringMatching(/^r1-[\w-]{10}$/)]);
   });
 
   it('issues an approved request on the next run, and keeps the decision once written', async () => {
@@ -136,7 +136,8 @@ describe('local pipeline', () => {
     // Assess
     expect(outcomes.map((o) => o.status).sort()).toEqual(['issued', 'skipped']);
     const versions = await rt.deps.keys.listVersions('certflow/api');
-    expect(versions.map((v) => v.versionId).sort()).toEqual(['r1', 'r1-key']);
+    const tag = requestId.slice(4, 14);
+    expect(versions.map((v) => v.versionId).sort()).toEqual([`r1-${tag}`, `r1-${tag}-key`]);
   });
 
   it('routes events to the notify rule of events/patterns, as EventBridge would', async () => {

@@ -14,6 +14,7 @@ const LEGAL: ReadonlyArray<[RequestState, RequestState]> = [
   ['issuing', 'issued'],
   ['issuing', 'failed'],
   ['failed', 'issuing'],
+  ['failed', 'issued'],
 ];
 
 describe('request state machine', () => {

@@ -50,8 +50,8 @@ const toEntry = (row: Row): LedgerEntry => ({
 });
 
 /**
- * The local CA's record of what it issued, in SQLite (WAL, synchronous=NORMAL: a committed
- * issuance survives a process crash; power loss may drop the last few, never corrupt the file).
+ * The local CA's record of what it issued, in SQLite (WAL, synchronous=FULL: a committed
+ * issuance survives a process crash and power loss).
  * Safe to share between processes; the first writer of an order id wins.
  */
 export class IssuanceLedger {
@@ -66,7 +66,8 @@ export class IssuanceLedger {
     chmodSync(file, 0o600);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    // FULL: after a power loss the CA must still know what it issued, or a retry would issue twice.
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.commits = new GroupCommit(this.db, (error) => error);
