@@ -36,17 +36,20 @@ export function publishPendingEvents(deps: Pick<AppDeps, 'outbox' | 'bus' | 'sta
       await deps.outbox.acknowledge(outcome.published);
       published += outcome.published.length;
       const byId = new Map(batch.map((e) => [e.id, e]));
+      let movedAside = 0;
       for (const f of outcome.failed) {
         const event = byId.get(f.id);
         if (FINAL.has(f.code) && event) {
           await deadLetter(deps, event, f);
           deadLettered.push(f);
+          movedAside++;
         } else {
           stuck.add(f.id);
           failed.push(f);
         }
       }
-      if (outcome.published.length === 0 && deadLettered.length === 0) break;
+      // A page that moved nothing out of the outbox means the bus is failing: stop, try next drain.
+      if (outcome.published.length === 0 && movedAside === 0) break;
     }
     return { published, failed, deadLettered };
   };

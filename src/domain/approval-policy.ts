@@ -76,7 +76,9 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
  * vote by the same approver, and any vote once the decision is written. A deny vote decides
  * at once; approvals decide when enough distinct approvers agree.
  */
-export function castVote(policy: ApprovalPolicy, request: CertificateRequest, vote: Vote): CertificateRequest {
+export function castVote(policy: ApprovalPolicy, request: CertificateRequest, cast: Vote): CertificateRequest {
+  // Identities compare trimmed: "alice " must not slip past the self-approval or double-vote checks.
+  const vote: Vote = { ...cast, approver: cast.approver.trim() };
   const context = { requestId: request.id, approver: vote.approver };
   if (request.state !== 'pending_approval' || request.decision) {
     throw new CertflowError(
@@ -88,7 +90,7 @@ export function castVote(policy: ApprovalPolicy, request: CertificateRequest, vo
   if (vote.approver.trim() === '') {
     throw new CertflowError(ErrorCodes.INPUT_INVALID, 'an approver identity is required', { context });
   }
-  if (vote.approver === request.requester) {
+  if (vote.approver === request.requester.trim()) {
     throw new CertflowError(
       ErrorCodes.APPROVAL_SELF_APPROVAL,
       `${vote.approver} requested ${request.id} and cannot decide on their own request`,

@@ -219,6 +219,18 @@ describe('osls package output', () => {
     expect(allows({ Resources: live }, statements, 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`))).toBe(true);
   });
 
+  it('lets the publish role change only the outbox attributes of an item, never its data', () => {
+    // Prepare
+    const statements = roleStatements('PublishEventsLambdaFunction');
+    // Act
+    const updates = statements.filter((st) => asList(st.Action).includes('dynamodb:UpdateItem'));
+    // Assess
+    expect(updates).toHaveLength(1);
+    const condition = updates[0]?.Condition as Record<string, Record<string, string[]>> | undefined;
+    const attributes = condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [];
+    expect([...attributes].sort()).toEqual(['obRev', 'outbox', 'outboxAt', 'outboxShard', 'pk', 'sk']);
+  });
+
   it('keeps the ACM ingest role to reading and writing inventory items of its own table', () => {
     // Prepare
     const statements = roleStatements('IngestAcmEventsLambdaFunction');

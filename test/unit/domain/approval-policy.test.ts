@@ -128,3 +128,12 @@ describe('expireIfOverdue', () => {
     expect(overdue?.decision).toMatchObject({ outcome: 'expired', by: 'deadline' });
   });
 });
+
+describe('castVote identities', () => {
+  it('compares identities trimmed, so padding cannot pass the self-approval check', () => {
+    // Act
+    const padded = () => castVote(aPolicy({ approvers: [] }), aRequest({ requester: 'carol' }), { approver: ' carol ', verdict: 'approve', at: later(1) });
+    // Assess
+    expect(padded).toThrow(expect.objectContaining({ code: 'APPROVAL.SELF_APPROVAL' }));
+  });
+});
