@@ -17,4 +17,4 @@ export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn
 }
 
 /** Certificates worked at once in one process. */
-export const WORK_CONCURRENCY = 64;
+export const WORK_CONCURRENCY = 256;

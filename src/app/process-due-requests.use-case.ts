@@ -11,7 +11,7 @@ import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
 export type DueOutcome = IssueOutcome | { readonly status: 'expired'; readonly requestId: string };
 
 /** Requests worked per call; the next run picks up the rest. */
-const BATCH = 500;
+const BATCH = 1000;
 
 /**
  * Works every request whose due time has come: approved ones are issued, failed ones retried
