@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
-import { transition, nextAttemptAt, type CertificateRequest } from '../domain/request.js';
+import { isClosed, transition, nextAttemptAt, type CertificateRequest } from '../domain/request.js';
 import { createCsr, generateKeyPair, verifyBundle } from '../crypto/index.js';
 import type { IssuanceOrder, IssuedCertificate } from '../ports/issuer.port.js';
 import type { StoredItem } from '../ports/state-store.port.js';
@@ -44,9 +44,10 @@ export function issueCertificate(deps: Deps) {
       await saveOver(deps.state, item, done);
       return { status: 'skipped', requestId, why: `revision ${r.revision.toString()} is already current` };
     }
-    if (meta.data.pendingRequestId === undefined && meta.data.revision + 1 === r.revision) {
+    if (meta.data.pendingRequestId !== r.id && meta.data.revision + 1 === r.revision && (await holderIsClosedAndOlder(deps, meta.data.pendingRequestId, r))) {
       // Its planner stopped (or has not yet come) between writing the request and claiming the
-      // certificate for it: claim it here, or a later run would find it owned and never due.
+      // certificate for it, and no open request holds the certificate: claim it here, or a later
+      // run would find it claimed but never due.
       const claimed = await deps.state.write({ key: meta, condition: { kind: 'version', version: meta.version }, data: { ...meta.data, pendingRequestId: r.id } });
       if (!claimed.ok) return { status: 'skipped', requestId, why: 'the certificate changed; the next run looks again' };
       meta = claimed.item;
@@ -79,6 +80,13 @@ export function issueCertificate(deps: Deps) {
       return recordFailure(deps, item, error);
     }
   };
+}
+
+/** A closed holder older than `r` gives way to it; an open one, or a newer one, keeps the certificate. */
+async function holderIsClosedAndOlder(deps: Deps, holderId: string | undefined, r: CertificateRequest): Promise<boolean> {
+  if (holderId === undefined) return true;
+  const holder = await deps.state.get<CertificateRequest>(keys.request(holderId));
+  return !holder || (isClosed(holder.data) && holder.data.createdAt.getTime() <= r.createdAt.getTime());
 }
 
 function isReady(r: CertificateRequest, now: Date): true | string {

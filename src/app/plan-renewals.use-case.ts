@@ -1,6 +1,6 @@
 import { isRenewalDue, renewalDueAt } from '../domain/renewal-policy.js';
 import { ErrorCodes, isCertflowError } from '../domain/errors/index.js';
-import { TERMINAL_STATES, type CertificateRequest, type RequestReason } from '../domain/request.js';
+import { isClosed, type CertificateRequest, type RequestReason } from '../domain/request.js';
 import type { CertificateSpec } from '../domain/certificate.js';
 import type { StoredItem } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
@@ -58,8 +58,20 @@ async function planOne(
   const { request, created } = await submit({ spec, revision: meta.data.revision + 1, reason, requester });
   if (meta.data.pendingRequestId !== request.id) {
     await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id, lastSeenAt: now }, dueOf(meta.data));
+    if (!created) await requeueIfStranded(deps, request.id, now);
   }
   return { certificateId: spec.id, action: 'requested', request, created };
+}
+
+/**
+ * A request this planner re-attaches may have been dropped from the queue by a worker that saw
+ * another holder at the time: put a request that still has work to do back on it.
+ */
+export async function requeueIfStranded(deps: Pick<AppDeps, 'state'>, requestId: string, now: Date): Promise<void> {
+  const item = await deps.state.get<CertificateRequest>(keys.request(requestId));
+  const r = item?.data;
+  if (!item || item.dueAt || !r || (r.state !== 'approved' && !(r.state === 'failed' && r.progress.lastError?.retryable))) return;
+  await saveOver(deps.state, item, r, { dueAt: now });
 }
 
 /** A request that keeps a new one from being opened: one in flight, or a refusal of this very content. */
@@ -74,7 +86,7 @@ async function blockingRequest(
   if (!pending) return undefined;
   const r = pending.data;
   const gaveUp = r.state === 'failed' && !r.progress.lastError?.retryable;
-  if (!TERMINAL_STATES.has(r.state) && !gaveUp) return { id, why: `request ${id} is ${r.state}` };
+  if (!isClosed(r)) return { id, why: `request ${id} is ${r.state}` };
   if (r.state !== 'issued' && r.contentHash === hash) {
     const detail = gaveUp ? `failed (${r.progress.lastError?.code ?? 'unknown'})` : `was ${r.state}`;
     return { id, why: `request ${id} ${detail}; change the configuration or run 'certflow request' to ask again` };

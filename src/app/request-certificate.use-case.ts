@@ -1,10 +1,10 @@
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
-import { TERMINAL_STATES } from '../domain/request.js';
+import { isClosed } from '../domain/request.js';
 import type { CertificateRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
 import type { ManagedCertificateInput } from './plan-renewals.use-case.js';
 import { keys, newManagedRecord } from './records.js';
-import { createOnce, saveOver } from './persistence.js';
+import { createOnce } from './persistence.js';
 import { submitRequest } from './submit-request.use-case.js';
 
 export interface RequestCertificateCommand {
@@ -26,7 +26,7 @@ export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'poli
     if (pendingId) {
       const pending = await deps.state.get<CertificateRequest>(keys.request(pendingId));
       const r = pending?.data;
-      const open = r && !TERMINAL_STATES.has(r.state) && !(r.state === 'failed' && !r.progress.lastError?.retryable);
+      const open = r && !isClosed(r);
       if (open) {
         throw new CertflowError(ErrorCodes.INPUT_INVALID, `certificate ${spec.id} already has request ${pendingId} in flight (${r.state})`, {
           context: { certificateId: spec.id, requestId: pendingId },
@@ -34,7 +34,15 @@ export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'poli
       }
     }
     const { request } = await submit({ spec, revision: meta.data.revision + 1, reason: 'manual', requester, attemptTag: now.toISOString() });
-    await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id });
+    const claimed = await deps.state.write({ key: meta, condition: { kind: 'version', version: meta.version }, data: { ...meta.data, pendingRequestId: request.id } });
+    // A worker may have claimed (or even issued) it in between: that is the outcome asked for.
+    const current = claimed.ok ? claimed.item.data : claimed.current?.data;
+    if (!current || (current.pendingRequestId !== request.id && current.revision < request.revision)) {
+      throw new CertflowError(ErrorCodes.STATE_CONFLICT, `certificate ${spec.id} changed while the request was filed; run the command again`, {
+        retryable: true,
+        context: { certificateId: spec.id, requestId: request.id },
+      });
+    }
     return request;
   };
 }

@@ -29,6 +29,11 @@ const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
 
 export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set(['denied', 'expired', 'issued']);
 
+/** True once nothing more will happen to a request by itself: decided against, done, or failed for good. */
+export function isClosed(request: Pick<CertificateRequest, 'state' | 'progress'>): boolean {
+  return TERMINAL_STATES.has(request.state) || (request.state === 'failed' && !request.progress.lastError?.retryable);
+}
+
 export function canTransition(from: RequestState, to: RequestState): boolean {
   return TRANSITIONS[from].includes(to);
 }
