@@ -1,6 +1,6 @@
 import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, renewalDueAt } from '../domain/renewal-policy.js';
 import type { AppDeps } from './deps.js';
-import { CERT_PREFIX, keys, type CertificateRecord } from './records.js';
+import { CERT_PREFIX, keys, renewalTimingOf, type CertificateRecord } from './records.js';
 import { createOnce } from './persistence.js';
 import { expired, expiring } from './lifecycle-events.js';
 
@@ -52,7 +52,7 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
   // A managed certificate is renewed before its thresholds; it alerts only when renewal is overdue.
   const spec = meta.data.spec;
   if (spec && meta.data.origin === 'managed') {
-    const due = renewalDueAt({ notBefore: facts.notBefore, notAfter: facts.notAfter, ...(spec.renewBeforeDays === undefined ? {} : { renewBeforeDays: spec.renewBeforeDays }) });
+    const due = renewalDueAt(renewalTimingOf(facts, spec.renewBeforeDays));
     if (now.getTime() < due.getTime()) return undefined;
   }
   const thresholds = eligibleThresholds(facts.notBefore, facts.notAfter, deps.alertThresholdsDays);

@@ -5,10 +5,9 @@ import { createCsr, generateKeyPair, verifyBundle } from '../crypto/index.js';
 import type { IssuanceOrder, IssuedCertificate } from '../ports/issuer.port.js';
 import type { StoredItem } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
-import { bundleVersionId, keys, keyVersionId, secretNameFor, type CertificateRecord, type RevisionRecord } from './records.js';
+import { bundleVersionId, keys, keyVersionId, renewalIndexOf, secretNameFor, type CertificateRecord, type RevisionRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { issuanceFailed, stored } from './lifecycle-events.js';
-import { renewalIndexOf } from './plan-renewals.use-case.js';
 
 /** How long a worker owns an `issuing` request before another may take it over after a crash. */
 export const ISSUING_LEASE_MS = 5 * 60_000;
@@ -75,8 +74,8 @@ export function issueCertificate(deps: Deps) {
     } catch (error) {
       if (!isCertflowError(error) || error.code === ErrorCodes.STATE_CONFLICT) throw error;
       // Promoted already, and only the request's own last write failed: not a failed issuance.
-      const now = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
-      if (now && now.data.revision >= r.revision) throw error;
+      const latest = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
+      if (latest && latest.data.revision >= r.revision) throw error;
       return recordFailure(deps, item, error);
     }
   };

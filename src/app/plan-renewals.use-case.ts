@@ -4,7 +4,7 @@ import { isClosed, type CertificateRequest, type RequestReason } from '../domain
 import type { CertificateSpec } from '../domain/certificate.js';
 import type { StoredItem } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
-import { keys, newManagedRecord, type CertificateRecord } from './records.js';
+import { keys, newManagedRecord, renewalIndexOf, renewalTimingOf, type CertificateRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { contentHash, submitRequest } from './submit-request.use-case.js';
 import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
@@ -57,7 +57,7 @@ async function planOne(
 
   const { request, created } = await submit({ spec, revision: meta.data.revision + 1, reason, requester });
   if (meta.data.pendingRequestId !== request.id) {
-    await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id, lastSeenAt: now }, dueOf(meta.data));
+    await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id, lastSeenAt: now }, renewalIndexOf(meta.data));
     if (!created) await requeueIfStranded(deps, request.id, now);
   }
   return { certificateId: spec.id, action: 'requested', request, created };
@@ -98,16 +98,7 @@ function renewalReason(record: CertificateRecord, spec: CertificateSpec, hash: s
   const current = record.current;
   if (record.revision === 0 || !current) return 'new';
   if (record.spec && contentHash(record.spec) !== hash) return 'renewal';
-  const timing = { notBefore: current.notBefore, notAfter: current.notAfter, ...(spec.renewBeforeDays === undefined ? {} : { renewBeforeDays: spec.renewBeforeDays }) };
+  const timing = renewalTimingOf(current, spec.renewBeforeDays);
   if (isRenewalDue(timing, now)) return 'renewal';
   return { why: `not due until ${renewalDueAt(timing).toISOString()}` };
 }
-
-function dueOf(record: CertificateRecord): { dueAt?: Date } {
-  const c = record.current;
-  if (!c) return {};
-  const renewBeforeDays = record.spec?.renewBeforeDays;
-  return { dueAt: renewalDueAt({ notBefore: c.notBefore, notAfter: c.notAfter, ...(renewBeforeDays === undefined ? {} : { renewBeforeDays }) }) };
-}
-
-export { dueOf as renewalIndexOf };

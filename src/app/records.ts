@@ -1,4 +1,5 @@
 import type { CertificateFacts, CertificateSpec, InventoryCertificate } from '../domain/certificate.js';
+import { renewalDueAt, type RenewalTiming } from '../domain/renewal-policy.js';
 import type { ItemKey } from '../ports/state-store.port.js';
 
 /** Single-table layout (see ARCHITECTURE.md "State and idempotency"). */
@@ -74,4 +75,14 @@ export function newManagedRecord(spec: CertificateSpec, now: Date): CertificateR
     lastSeenAt: now,
     secretName: secretNameFor(spec.id),
   };
+}
+
+/** The renewal timing of a certificate's facts, with the renew-before its spec asks for. */
+export function renewalTimingOf(facts: CertificateFacts, renewBeforeDays: number | undefined): RenewalTiming {
+  return { notBefore: facts.notBefore, notAfter: facts.notAfter, ...(renewBeforeDays === undefined ? {} : { renewBeforeDays }) };
+}
+
+/** Where a certificate sits in the due index: its renewal time, once it has a current certificate. */
+export function renewalIndexOf(record: CertificateRecord): { dueAt?: Date } {
+  return record.current ? { dueAt: renewalDueAt(renewalTimingOf(record.current, record.spec?.renewBeforeDays)) } : {};
 }
