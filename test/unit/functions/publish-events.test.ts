@@ -137,7 +137,7 @@ describe('publishEvents handler', () => {
     // Act
     const report = await handler({}, context);
     // Assess
-    expect(report).toEqual({ published: 0, failed: [], deadLettered: [] });
+    expect(report).toEqual({ published: 0, failed: [], deadLettered: [], maxCommitToBusMs: 0, oldestPendingAgeMs: 0 });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
