@@ -1,4 +1,6 @@
 // esbuild plugins for the Lambda bundles (serverless.yml custom.esbuild.plugins).
+/* eslint-env node */
+/* global module */
 'use strict';
 
 /**
