@@ -1,6 +1,5 @@
 // The CloudWatch dashboard of a stage, loaded by serverless.yml (`${file(./scripts/dashboard.cjs):body}`).
 // Built here, not in YAML, so the widgets are data; the metric names are those functions/lib/lambda.ts emits.
-/* eslint-env node */
 /* global module */
 'use strict';
 

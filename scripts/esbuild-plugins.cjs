@@ -1,5 +1,4 @@
 // esbuild plugins for the Lambda bundles (serverless.yml custom.esbuild.plugins).
-/* eslint-env node */
 /* global module */
 'use strict';
 
