@@ -42,6 +42,7 @@ export interface KeyStore {
    * version that was current, and removes PENDING from the newly current one.
    */
   moveLabel(secretName: string, label: KeyLabel, toVersionId: string): Promise<void>;
+  /** Removing a label nobody holds is a no-op. CURRENT is never removed, only moved: KEYSTORE.LABEL_PROTECTED. */
   removeLabel(secretName: string, label: KeyLabel): Promise<void>;
   listVersions(secretName: string): Promise<KeyVersionInfo[]>;
 }

@@ -116,6 +116,19 @@ export function keyStoreContract(name: string, makeStore: () => Promise<KeyStore
       expect(await labelsOf()).toEqual({ v1: ['CURRENT'], r2: [], v2: ['PENDING'] });
     });
 
+    it('refuses to remove CURRENT, which only moves, and removes other labels idempotently', async () => {
+      // Prepare
+      await store.putVersion(SECRET, 'v1', pair(1), ['CURRENT']);
+      await store.putVersion(SECRET, 'v2', pair(2), ['PENDING']);
+      // Act
+      const error = await store.removeLabel(SECRET, 'CURRENT').catch((e: unknown) => e);
+      await store.removeLabel(SECRET, 'PENDING');
+      await store.removeLabel(SECRET, 'PENDING');
+      // Assess
+      expect(error).toMatchObject({ code: 'KEYSTORE.LABEL_PROTECTED', retryable: false });
+      expect(await labelsOf()).toEqual({ v1: ['CURRENT'], v2: [] });
+    });
+
     it('moves a plain label from one version to another', async () => {
       // Prepare
       await store.putVersion(SECRET, 'r1', { privateKeyPem: 'key-1' }, ['RESERVED']);
