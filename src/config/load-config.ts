@@ -7,7 +7,7 @@ import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
-import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
+import { checkAdapters, checkCertificatesAgainstIssuers, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 
 export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
 export type IssuerSettings = AdapterSettings;
@@ -85,6 +85,7 @@ export function parseConfig(text: string, configPath: string, context: ConfigCon
   }
   const adapters = checkAdapters(raw, context.kinds, context.runtime ?? 'local');
   const problems = [...adapters.problems, ...crossCheck(raw)];
+  if (adapters.problems.length === 0) problems.push(...checkCertificatesAgainstIssuers(raw, context.kinds, adapters.settings.issuers, raw.defaults.validityDays));
   if (problems.length > 0) {
     throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} has ${problems.length.toString()} problem(s)`, {
       details: problems,

@@ -27,6 +27,21 @@ export type IssuerStep =
   | { readonly status: 'pending'; readonly handle: Readonly<Record<string, unknown>>; readonly resumeAfter: Date }
   | { readonly status: 'failed'; readonly error: CertflowError };
 
+/** RFC 5280 §5.3.1 CRLReason names. */
+export const REVOCATION_REASONS = [
+  'unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded',
+  'cessationOfOperation', 'certificateHold', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise',
+] as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[number];
+
+/** What an issuer needs to revoke one certificate it issued. */
+export interface RevocationTarget {
+  readonly certificateId: string;
+  /** Hex, as X509Certificate.serialNumber gives it. */
+  readonly serialNumber: string;
+  readonly certificatePem?: string;
+}
+
 export interface CertificateIssuer {
   readonly kind: string;
   readonly name: string;
@@ -36,4 +51,6 @@ export interface CertificateIssuer {
   resume(order: IssuanceOrder, handle: Readonly<Record<string, unknown>>): Promise<IssuerStep>;
   /** PEM of the trust anchors of the certificates this issuer signs, for verification and export. */
   trustAnchorsPem(): Promise<string>;
+  /** Revokes a certificate this issuer signed; revoking one already revoked is not an error. Optional: not every issuer can. */
+  revoke?(target: RevocationTarget, reason: RevocationReason): Promise<void>;
 }

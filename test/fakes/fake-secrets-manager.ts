@@ -45,7 +45,7 @@ const notFound = (what: string) => new ResourceNotFoundException({ message: `Sec
 const invalidParameter = (message: string) => new InvalidParameterException({ message, $metadata: meta });
 
 /** An error the service raises that the SDK models only as its base class (AccessDenied, Throttling). */
-export function serviceError(name: 'AccessDeniedException' | 'ThrottlingException', message = name): SecretsManagerServiceException {
+export function serviceError(name: 'AccessDeniedException' | 'ThrottlingException', message: string = name): SecretsManagerServiceException {
   return new SecretsManagerServiceException({
     name,
     $fault: 'client',
