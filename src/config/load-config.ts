@@ -22,6 +22,8 @@ export interface ConfigContext {
 export interface ManagedCertificate {
   readonly spec: CertificateSpec;
   readonly requester: string;
+  /** Destination names, delivered in order after each promotion. Outside the spec: adding one never re-issues. */
+  readonly destinations: readonly string[];
 }
 
 /** The validated, resolved, frozen configuration. */
@@ -100,12 +102,16 @@ function crossCheck(file: CertflowConfigFile): string[] {
   const problems: string[] = [];
   const issuerNames = new Set<string>();
   for (const issuer of file.issuers) issuerNames.add(issuer.name);
+  const destinationNames = new Set(file.destinations.map((d) => d.name));
   const ids = new Set<string>();
   file.certificates.forEach((c, i) => {
     const at = `/certificates/${i.toString()}`;
     if (ids.has(c.id)) problems.push(`${at}/id: duplicate certificate id '${c.id}'`);
     ids.add(c.id);
     if (!issuerNames.has(c.issuer)) problems.push(`${at}/issuer: no issuer named '${c.issuer}'`);
+    c.destinations.forEach((d, j) => {
+      if (!destinationNames.has(d)) problems.push(`${at}/destinations/${j.toString()}: no destination named '${d}'`);
+    });
     if (c.dnsNames.length + c.ipAddresses.length + c.uris.length === 0) {
       problems.push(`${at}: a certificate needs at least one of dnsNames, ipAddresses, uris`);
     }
@@ -139,7 +145,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
       validityDays: c.validityDays ?? file.defaults.validityDays,
       ...(c.renewBeforeDays === undefined ? {} : { renewBeforeDays: c.renewBeforeDays }),
     };
-    return { spec, requester: c.requester ?? c.owner };
+    return { spec, requester: c.requester ?? c.owner, destinations: c.destinations };
   });
   return {
     configPath,
