@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { createAjv } from '../domain/schema/ajv.js';
 import type { TSchema } from '@sinclair/typebox';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
+import { commonNameProblem, DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem } from './name-checks.js';
 
 /** What the loader needs to know of each issuer kind: its options schema. */
 export interface IssuerKindInfo {
@@ -34,7 +35,14 @@ export interface CertflowConfig {
   readonly policy: ApprovalPolicy;
   readonly sources: CertflowConfigFile['sources'];
   readonly certificates: readonly ManagedCertificate[];
+  /** Re-issue a certificate whose CURRENT key store version is gone (see check-stores.use-case.ts). */
+  readonly reissueMissingKeys: boolean;
 }
+
+/** A config file is a few KB; anything larger is a mistake (or `/dev/zero`) and is refused before it fills memory. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** YAML aliases expanded at most this many times: a "billion laughs" document is refused, not expanded. */
+const MAX_ALIAS_COUNT = 100;
 
 const ajv = createAjv({ useDefaults: true, strict: false });
 const validateFile = ajv.compile<CertflowConfigFile>(ConfigSchema);
@@ -53,85 +61,159 @@ function describeAjvError(e: ErrorObject): string {
   return `${path}: ${e.message ?? 'is invalid'}`;
 }
 
-/** Reads and validates a config file; every problem is reported, with its path, in one error. */
+/**
+ * Reads and validates a config file; every problem is reported, with its path, in one error.
+ * Relative paths resolve against the file's real path, so a symlinked config shares its target's data.
+ */
 export function loadConfigFile(path: string, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): CertflowConfig {
   let text: string;
+  let realPath: string;
   try {
-    text = readFileSync(path, 'utf8');
+    realPath = realpathSync(path);
+    text = readBounded(realPath);
   } catch (cause) {
-    throw new CertflowError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path}`, { cause, context: { path } });
+    if (cause instanceof CertflowError) throw cause;
+    throw new CertflowError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path} (${errnoOf(cause)})`, { cause, context: { path } });
   }
-  return parseConfig(text, resolve(path), issuerKinds);
+  return parseConfig(text, realPath, issuerKinds);
 }
 
-/** Parses YAML or JSON config text; `configPath` anchors relative paths. */
+/** Reads at most MAX_CONFIG_BYTES (+1 to notice more): a device or a pipe that never ends cannot exhaust memory. */
+function readBounded(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_CONFIG_BYTES) {
+      throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${path} is larger than ${(MAX_CONFIG_BYTES / 1024).toString()} KiB; it cannot be a certflow config`, {
+        context: { path },
+      });
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errnoOf(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+}
+
+/** Parses YAML or JSON config text; `configPath` anchors relative paths. All problems, of shape and of meaning, come in one list. */
 export function parseConfig(text: string, configPath: string, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): CertflowConfig {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const invalid = (message: string, details: readonly string[]) =>
+    new CertflowError(ErrorCodes.CONFIG_INVALID, message, { details, context: { path: configPath } });
+  if (text.length > MAX_CONFIG_BYTES) throw invalid(`${configPath} is larger than ${(MAX_CONFIG_BYTES / 1024).toString()} KiB`, []);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
-    const details = doc.errors.map((e) => `line ${(e.linePos?.[0].line ?? 0).toString()}: ${e.code}`);
-    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} is not valid YAML or JSON`, { details, context: { path: configPath } });
-  }
-  const raw: unknown = doc.toJS();
-  if (!validateFile(raw)) {
-    const details = (validateFile.errors ?? []).map(describeAjvError);
-    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} has ${details.length.toString()} problem(s)`, {
-      details,
-      context: { path: configPath },
+    const details = doc.errors.map((e) => {
+      const { line, col } = lineCounter.linePos(e.pos[0]);
+      return `line ${line.toString()}, column ${col.toString()}: ${e.code} (${firstLine(e.message)})`;
     });
+    throw invalid(`${configPath} is not valid YAML or JSON`, details);
   }
-  const problems = crossCheck(raw, issuerKinds);
-  if (problems.length > 0) {
-    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} has ${problems.length.toString()} problem(s)`, {
-      details: problems,
-      context: { path: configPath },
-    });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    // The yaml library signals too many aliases with a ReferenceError; nothing else is expected here.
+    const why = cause instanceof ReferenceError ? `YAML aliases expand more than ${MAX_ALIAS_COUNT.toString()} times` : 'the YAML cannot be read';
+    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} is not a usable config: ${why}`, { cause, context: { path: configPath } });
   }
-  return deepFreeze(resolveConfig(raw, configPath));
+  // Checked by the schema just below; the cast after it is what that check proved.
+  const shapeOk = validateFile(raw);
+  const problems = [...(shapeOk ? [] : (validateFile.errors ?? []).map(describeAjvError)), ...crossCheck(raw, issuerKinds)];
+  if (!shapeOk || problems.length > 0) throw invalid(`${configPath} has ${problems.length.toString()} problem(s)`, [...new Set(problems)]);
+  return deepFreeze(resolveConfig(raw as CertflowConfigFile, configPath));
 }
 
-/** Rules a schema cannot say: references, uniqueness, per-kind issuer options. */
-function crossCheck(file: CertflowConfigFile, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): string[] {
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? '';
+  // The parser's own message repeats the position; keep it short and free of file contents.
+  return line.replace(/ at line \d+, column \d+:?.*$/, '').slice(0, 120);
+}
+
+/** Reads a property of a value that may not be an object (the file may be any shape when this runs). */
+const field = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
+const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * Rules a schema cannot say: references, uniqueness, per-kind issuer options, names that can
+ * never be issued. Runs on the file whatever its shape (it skips what is malformed, which the
+ * schema reports), so one run of the loader lists every problem.
+ */
+function crossCheck(file: unknown, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): string[] {
   const problems: string[] = [];
   const issuerNames = new Set<string>();
-  file.issuers.forEach((issuer, i) => {
-    if (issuerNames.has(issuer.name)) problems.push(`/issuers/${i.toString()}/name: duplicate issuer '${issuer.name}'`);
-    issuerNames.add(issuer.name);
-    const kind = issuerKinds[issuer.kind];
+  list(field(file, 'issuers')).forEach((issuer, i) => {
+    const name = text(field(issuer, 'name'));
+    const kindName = text(field(issuer, 'kind'));
+    if (name !== undefined && issuerNames.has(name)) problems.push(`/issuers/${i.toString()}/name: duplicate issuer '${name}'`);
+    if (name !== undefined) issuerNames.add(name);
+    if (kindName === undefined) return;
+    const kind = Object.hasOwn(issuerKinds, kindName) ? issuerKinds[kindName] : undefined;
     if (!kind) {
-      problems.push(`/issuers/${i.toString()}/kind: unknown issuer kind '${issuer.kind}' (known: ${Object.keys(issuerKinds).join(', ')})`);
+      problems.push(`/issuers/${i.toString()}/kind: unknown issuer kind '${kindName}' (known: ${Object.keys(issuerKinds).join(', ')})`);
       return;
     }
     const validateOptions = ajv.compile(kind.optionsSchema);
-    if (!validateOptions(issuer.options ?? {})) {
+    if (!validateOptions(field(issuer, 'options') ?? {})) {
       for (const e of validateOptions.errors ?? []) {
         problems.push(describeAjvError({ ...e, instancePath: `/issuers/${i.toString()}/options${e.instancePath}` }));
       }
     }
   });
+  const defaults = field(file, 'defaults');
+  const defaultValidity = field(defaults, 'validityDays');
+  const schemes = Array.isArray(field(defaults, 'uriSchemes')) ? list(field(defaults, 'uriSchemes')).filter((x) => typeof x === 'string') : DEFAULT_URI_SCHEMES;
   const ids = new Set<string>();
-  file.certificates.forEach((c, i) => {
+  list(field(file, 'certificates')).forEach((c, i) => {
     const at = `/certificates/${i.toString()}`;
-    if (ids.has(c.id)) problems.push(`${at}/id: duplicate certificate id '${c.id}'`);
-    ids.add(c.id);
-    if (!issuerNames.has(c.issuer)) problems.push(`${at}/issuer: no issuer named '${c.issuer}'`);
-    if (c.dnsNames.length + c.ipAddresses.length + c.uris.length === 0) {
+    const id = text(field(c, 'id'));
+    if (id !== undefined && ids.has(id)) problems.push(`${at}/id: duplicate certificate id '${id}'`);
+    if (id !== undefined) ids.add(id);
+    const issuer = text(field(c, 'issuer'));
+    if (issuer !== undefined && !issuerNames.has(issuer)) problems.push(`${at}/issuer: no issuer named '${issuer}'`);
+    const dnsNames = list(field(c, 'dnsNames'));
+    const uris = list(field(c, 'uris'));
+    if (dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length === 0) {
       problems.push(`${at}: a certificate needs at least one of dnsNames, ipAddresses, uris`);
     }
-    if (!c.commonName && c.dnsNames.length === 0) problems.push(`${at}/commonName: required when there are no dnsNames`);
-    const validity = c.validityDays ?? file.defaults.validityDays;
-    if (c.renewBeforeDays !== undefined && c.renewBeforeDays >= validity) {
+    dnsNames.forEach((n, j) => {
+      const why = typeof n === 'string' ? dnsNameProblem(n) : undefined;
+      if (why) problems.push(`${at}/dnsNames/${j.toString()}: ${why}`);
+    });
+    uris.forEach((u, j) => {
+      const why = typeof u === 'string' ? uriProblem(u, schemes as readonly string[]) : undefined;
+      if (why) problems.push(`${at}/uris/${j.toString()}: ${why}`);
+    });
+    const commonName = text(field(c, 'commonName'));
+    const cnWhy = commonName === undefined ? undefined : commonNameProblem(commonName) ?? dnsNameProblem(commonName);
+    if (cnWhy) problems.push(`${at}/commonName: ${cnWhy}`);
+    const validity = field(c, 'validityDays') ?? defaultValidity;
+    const renewBefore = field(c, 'renewBeforeDays');
+    if (typeof renewBefore === 'number' && typeof validity === 'number' && renewBefore >= validity) {
       problems.push(`${at}/renewBeforeDays: must be less than the validity (${validity.toString()} days)`);
     }
   });
-  file.policy?.autoApprove.forEach((rule, i) =>
-    rule.issuers?.forEach((name, j) => {
-      if (!issuerNames.has(name)) problems.push(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}: no issuer named '${name}'`);
+  list(field(field(file, 'policy'), 'autoApprove')).forEach((rule, i) =>
+    list(field(rule, 'issuers')).forEach((name, j) => {
+      if (typeof name === 'string' && !issuerNames.has(name)) problems.push(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}: no issuer named '${name}'`);
     }),
   );
   const sourceNames = new Set<string>();
-  file.sources.forEach((s, i) => {
-    if (sourceNames.has(s.name)) problems.push(`/sources/${i.toString()}/name: duplicate source '${s.name}'`);
-    sourceNames.add(s.name);
+  list(field(file, 'sources')).forEach((s, i) => {
+    const name = text(field(s, 'name'));
+    if (name !== undefined && sourceNames.has(name)) problems.push(`/sources/${i.toString()}/name: duplicate source '${name}'`);
+    if (name !== undefined) sourceNames.add(name);
   });
   return problems;
 }
@@ -144,7 +226,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowCo
     const keyAlgorithm: KeyAlgorithm = c.keyAlgorithm ?? file.defaults.keyAlgorithm ?? 'EC_P256';
     const spec: CertificateSpec = {
       id: c.id,
-      commonName: (c.commonName ?? c.dnsNames[0] ?? '').toLowerCase(),
+      commonName: (c.commonName ?? defaultCommonName(c.dnsNames)).toLowerCase(),
       names: normalizeNames({ dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris }),
       keyAlgorithm,
       issuer,
@@ -162,6 +244,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowCo
     policy: file.policy ?? DEFAULT_POLICY,
     sources: file.sources.map((s) => ({ ...s, path: resolve(base, s.path) })),
     certificates,
+    reissueMissingKeys: file.defaults.reissueMissingKeys,
   };
 }
 
