@@ -60,7 +60,9 @@ describe('LocalCaIssuer CA files', () => {
 
   it('reuses the same CA in later instances', async () => {
     // Prepare
-    const first = await anIssuer({ organization: 'first' }).trustAnchorsPem();
+    const firstIssuer = anIssuer({ organization: 'first' });
+    certificateOf(await firstIssuer.submit(anOrder({ orderId: 'first-order' }).order));
+    const first = await firstIssuer.trustAnchorsPem();
     const intermediate = readFileSync(caFile('intermediate.pem'), 'utf8');
 
     // Act
@@ -101,11 +103,23 @@ describe('LocalCaIssuer CA files', () => {
     expect(readdirSync(join(dir.path, 'ca'))).toEqual(['local']);
   });
 
+  it('never creates a CA to answer for its trust anchor: ISSUER.CA_MISSING names the directory (defect 2)', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    // Act
+    const error = await issuer.trustAnchorsPem().then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    // Assess
+    expect(error?.code).toBe(ErrorCodes.ISSUER_CA_MISSING);
+    expect(error?.message).toContain(join(dir.path, 'ca', 'local'));
+    expect(readdirSync(dir.path)).toEqual([]);
+  });
+
   it('makes CA keys of the configured algorithm', async () => {
     // Prepare
     const issuer = anIssuer({ keyAlgorithm: 'EC_P384', organization: 'Example Org' });
 
     // Act
+    certificateOf(await issuer.submit(anOrder().order));
     const root = new X509Certificate(await issuer.trustAnchorsPem());
 
     // Assess
@@ -262,8 +276,11 @@ describe('LocalCaIssuer.resume', () => {
   });
 
   it('fails for an order it never issued', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    certificateOf(await issuer.submit(anOrder().order));
     // Act
-    const step = await anIssuer().resume(anOrder().order, {});
+    const step = await issuer.resume(anOrder().order, {});
 
     // Assess
     expect(step).toMatchObject({ status: 'failed', error: { code: ErrorCodes.ISSUER_REJECTED } });

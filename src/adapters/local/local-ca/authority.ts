@@ -151,11 +151,20 @@ function load(directory: string): Authority {
 }
 
 /**
- * The CA in `directory` (`<dataDir>/ca/<name>`), created on first use: a root (10 years) and an
- * intermediate (5 years), directory 0700, files 0600. Later runs and other processes reuse it;
- * settings apply only at creation.
+ * The CA in `directory` (`<dataDir>/ca/<name>`). With `create`, made when missing: a root (10
+ * years) and an intermediate (5 years), directory 0700, files 0600. Later runs and other
+ * processes reuse it; settings apply only at creation. Without `create` a missing CA is
+ * ISSUER.CA_MISSING naming the directory: only a first issuance may make one, since a new CA
+ * silently replacing a lost one would hand out a root that verifies none of the current certificates.
  */
-export function openAuthority(directory: string, settings: AuthoritySettings, now: Date): Authority {
-  if (!existsSync(join(directory, AUTHORITY_FILES.rootCertificate))) create(directory, settings, now);
+export function openAuthority(directory: string, settings: AuthoritySettings, now: Date, options: { create: boolean }): Authority {
+  if (!existsSync(join(directory, AUTHORITY_FILES.rootCertificate))) {
+    if (!options.create) {
+      throw new CertflowError(ErrorCodes.ISSUER_CA_MISSING, `the local CA '${settings.name}' is missing: ${directory} has no ${AUTHORITY_FILES.rootCertificate}; restore the directory from a backup`, {
+        context: { path: directory, issuer: settings.name },
+      });
+    }
+    create(directory, settings, now);
+  }
   return load(directory);
 }

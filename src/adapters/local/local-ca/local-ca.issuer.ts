@@ -70,7 +70,7 @@ export class LocalCaIssuer implements CertificateIssuer {
 
   async submit(order: IssuanceOrder): Promise<IssuerStep> {
     try {
-      const { ledger } = this.open();
+      const { ledger } = this.open(true);
       const previous = ledger.find(order.orderId);
       return previous ? this.replay(previous, order) : await this.issue(order);
     } catch (error) {
@@ -81,7 +81,7 @@ export class LocalCaIssuer implements CertificateIssuer {
   /** The local CA answers at once, so there is never a pending order: resume only replays. */
   async resume(order: IssuanceOrder, _handle: Readonly<Record<string, unknown>>): Promise<IssuerStep> {
     try {
-      const previous = this.open().ledger.find(order.orderId);
+      const previous = this.open(false).ledger.find(order.orderId);
       if (!previous) return failed(rejected('the local CA has no issuance for this order', orderContext(order)));
       return this.replay(previous, order);
     } catch (error) {
@@ -89,8 +89,9 @@ export class LocalCaIssuer implements CertificateIssuer {
     }
   }
 
+  /** The root; never creates a CA (ISSUER.CA_MISSING when there is none): only a first issuance does. */
   async trustAnchorsPem(): Promise<string> {
-    return this.open().authority.rootPem;
+    return this.open(false).authority.rootPem;
   }
 
   /** Closes the ledger; the issuer reopens it on next use. */
@@ -99,12 +100,13 @@ export class LocalCaIssuer implements CertificateIssuer {
     this.state = undefined;
   }
 
-  private open(): { authority: Authority; ledger: IssuanceLedger } {
+  private open(create: boolean): { authority: Authority; ledger: IssuanceLedger } {
     if (this.state) return this.state;
     const authority = openAuthority(
       this.directory,
       { name: this.name, keyAlgorithm: this.options.keyAlgorithm ?? 'EC_P256', organization: this.options.organization ?? 'certflow' },
       this.deps.clock.now(),
+      { create },
     );
     this.state = { authority, ledger: new IssuanceLedger(join(this.directory, 'ledger.db')) };
     return this.state;
@@ -144,7 +146,7 @@ export class LocalCaIssuer implements CertificateIssuer {
     }
     const rejection = this.checkOrder(order, csr);
     if (rejection) return failed(rejection);
-    const { authority, ledger } = this.open();
+    const { authority, ledger } = this.open(true);
     const now = this.deps.clock.now().getTime();
     const notAfter = Math.min(now + order.spec.validityDays * DAY_MS, authority.intermediateNotAfter.getTime());
     const serialNumber = randomSerialNumber();
