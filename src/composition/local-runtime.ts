@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { AppDeps, IssuerDirectory } from '../app/deps.js';
@@ -10,6 +9,9 @@ import type { Notification } from '../ports/notifier.port.js';
 import { issuerRegistry } from '../adapters/issuers.registry.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
 import { SqliteKeyStore } from '../adapters/local/sqlite.key-store.js';
+import { LazyKeyStore } from '../adapters/local/lazy.key-store.js';
+import { prepareDataDir } from '../adapters/local/data-dir.js';
+import { LocalProcessWorkers } from '../adapters/local/local-process.workers.js';
 import { PemFolderSource } from '../adapters/local/pem-folder.source.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
 import { notifyOnEvent } from '../app/notify.use-case.js';
@@ -30,11 +32,14 @@ export function loadLocalConfig(path: string): CertflowConfig {
 }
 
 export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRuntime {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const dataDir = prepareDataDir(config.dataDir);
   const state = SqliteStateStore.open(join(config.dataDir, 'state.db'), { now: () => clock.now() });
-  const keys = SqliteKeyStore.open(join(config.dataDir, 'keys.db'));
+  const keys = new LazyKeyStore(() => SqliteKeyStore.open(join(config.dataDir, 'keys.db')));
   const issuers = buildIssuers(config, clock);
   const notifications: Notification[] = [];
+  if (dataDir.tightenedFrom !== undefined) {
+    notifications.push({ severity: 'warning', title: 'data directory tightened', text: `${config.dataDir} had mode ${dataDir.tightenedFrom.toString(8)}; it holds private keys, so it is now 700` });
+  }
   const notifier = { notify: (n: Notification) => Promise.resolve(void notifications.push(n)) };
   const bus = new LocalEventBus({
     clock,
@@ -54,6 +59,8 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
     clock,
     policy: config.policy,
     alertThresholdsDays: config.alertThresholdsDays,
+    workers: new LocalProcessWorkers(),
+    reissueMissingKeys: config.reissueMissingKeys,
   };
   return {
     config,
