@@ -2,23 +2,22 @@ import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { createAjv } from '../domain/schema/ajv.js';
-import type { TSchema } from '@sinclair/typebox';
 import { LineCounter, parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
+import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 import { commonNameProblem, DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem } from './name-checks.js';
 
-/** What the loader needs to know of each issuer kind: its options schema. */
-export interface IssuerKindInfo {
-  readonly optionsSchema: TSchema;
-}
+export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
+export type IssuerSettings = AdapterSettings;
 
-export interface IssuerSettings {
-  readonly name: string;
-  readonly kind: string;
-  readonly options: Readonly<Record<string, unknown>>;
+/** How configuration is read: which kinds exist, and which runtime must run them. */
+export interface ConfigContext {
+  readonly kinds: ConfigKinds;
+  /** `local` (the default) or `aws`: kinds that cannot run there are refused. */
+  readonly runtime?: string;
 }
 
 export interface ManagedCertificate {
@@ -31,9 +30,14 @@ export interface CertflowConfig {
   readonly configPath: string;
   readonly dataDir: string;
   readonly alertThresholdsDays: readonly number[];
-  readonly issuers: readonly IssuerSettings[];
   readonly policy: ApprovalPolicy;
-  readonly sources: CertflowConfigFile['sources'];
+  readonly keyStore: AdapterSettings;
+  readonly dnsProviders: readonly AdapterSettings[];
+  readonly issuers: readonly AdapterSettings[];
+  readonly sources: readonly AdapterSettings[];
+  readonly accountSources: readonly AdapterSettings[];
+  readonly notifiers: readonly AdapterSettings[];
+  readonly destinations: readonly AdapterSettings[];
   readonly certificates: readonly ManagedCertificate[];
   /** Re-issue a certificate whose CURRENT key store version is gone (see check-stores.use-case.ts). */
   readonly reissueMissingKeys: boolean;
@@ -65,7 +69,7 @@ function describeAjvError(e: ErrorObject): string {
  * Reads and validates a config file; every problem is reported, with its path, in one error.
  * Relative paths resolve against the file's real path, so a symlinked config shares its target's data.
  */
-export function loadConfigFile(path: string, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): CertflowConfig {
+export function loadConfigFile(path: string, context: ConfigContext): CertflowConfig {
   let text: string;
   let realPath: string;
   try {
@@ -75,7 +79,7 @@ export function loadConfigFile(path: string, issuerKinds: Readonly<Record<string
     if (cause instanceof CertflowError) throw cause;
     throw new CertflowError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path} (${errnoOf(cause)})`, { cause, context: { path } });
   }
-  return parseConfig(text, realPath, issuerKinds);
+  return parseConfig(text, realPath, context);
 }
 
 /** Reads at most MAX_CONFIG_BYTES (+1 to notice more): a device or a pipe that never ends cannot exhaust memory. */
@@ -106,7 +110,7 @@ function errnoOf(error: unknown): string {
 }
 
 /** Parses YAML or JSON config text; `configPath` anchors relative paths. All problems, of shape and of meaning, come in one list. */
-export function parseConfig(text: string, configPath: string, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): CertflowConfig {
+export function parseConfig(text: string, configPath: string, context: ConfigContext): CertflowConfig {
   const invalid = (message: string, details: readonly string[]) =>
     new CertflowError(ErrorCodes.CONFIG_INVALID, message, { details, context: { path: configPath } });
   if (text.length > MAX_CONFIG_BYTES) throw invalid(`${configPath} is larger than ${(MAX_CONFIG_BYTES / 1024).toString()} KiB`, []);
@@ -127,11 +131,26 @@ export function parseConfig(text: string, configPath: string, issuerKinds: Reado
     const why = cause instanceof ReferenceError ? `YAML aliases expand more than ${MAX_ALIAS_COUNT.toString()} times` : 'the YAML cannot be read';
     throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} is not a usable config: ${why}`, { cause, context: { path: configPath } });
   }
-  // Checked by the schema just below; the cast after it is what that check proved.
   const shapeOk = validateFile(raw);
-  const problems = [...(shapeOk ? [] : (validateFile.errors ?? []).map(describeAjvError)), ...crossCheck(raw, issuerKinds)];
-  if (!shapeOk || problems.length > 0) throw invalid(`${configPath} has ${problems.length.toString()} problem(s)`, [...new Set(problems)]);
-  return deepFreeze(resolveConfig(raw as CertflowConfigFile, configPath));
+  const problems = shapeOk ? [] : (validateFile.errors ?? []).map(describeAjvError);
+  // The cast is what the schema check proved; when it failed, the adapter checks still run as far
+  // as the file's shape lets them, so kinds and options come in the same list as the shape.
+  const adapters = adapterChecks(raw as CertflowConfigFile, context, shapeOk);
+  problems.push(...adapters.problems, ...crossCheck(raw));
+  if (!shapeOk || problems.length > 0 || !adapters.settings) {
+    throw invalid(`${configPath} has ${problems.length.toString()} problem(s)`, [...new Set(problems)]);
+  }
+  return deepFreeze(resolveConfig(raw as CertflowConfigFile, configPath, adapters.settings));
+}
+
+function adapterChecks(file: CertflowConfigFile, context: ConfigContext, shapeOk: boolean): { problems: string[]; settings?: ReturnType<typeof checkAdapters>['settings'] } {
+  try {
+    return checkAdapters(file, context.kinds, context.runtime ?? 'local');
+  } catch (error) {
+    // Only a malformed file (already reported by the schema) can make the walk over adapters fail.
+    if (shapeOk) throw error;
+    return { problems: [] };
+  }
 }
 
 function firstLine(message: string): string {
@@ -146,31 +165,17 @@ const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? val
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
- * Rules a schema cannot say: references, uniqueness, per-kind issuer options, names that can
- * never be issued. Runs on the file whatever its shape (it skips what is malformed, which the
- * schema reports), so one run of the loader lists every problem.
+ * Rules a schema cannot say: references, uniqueness, names that can never be issued. Runs on the
+ * file whatever its shape (it skips what is malformed, which the schema reports), so one run of
+ * the loader lists every problem.
  */
-function crossCheck(file: unknown, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): string[] {
+function crossCheck(file: unknown): string[] {
   const problems: string[] = [];
   const issuerNames = new Set<string>();
-  list(field(file, 'issuers')).forEach((issuer, i) => {
+  for (const issuer of list(field(file, 'issuers'))) {
     const name = text(field(issuer, 'name'));
-    const kindName = text(field(issuer, 'kind'));
-    if (name !== undefined && issuerNames.has(name)) problems.push(`/issuers/${i.toString()}/name: duplicate issuer '${name}'`);
     if (name !== undefined) issuerNames.add(name);
-    if (kindName === undefined) return;
-    const kind = Object.hasOwn(issuerKinds, kindName) ? issuerKinds[kindName] : undefined;
-    if (!kind) {
-      problems.push(`/issuers/${i.toString()}/kind: unknown issuer kind '${kindName}' (known: ${Object.keys(issuerKinds).join(', ')})`);
-      return;
-    }
-    const validateOptions = ajv.compile(kind.optionsSchema);
-    if (!validateOptions(field(issuer, 'options') ?? {})) {
-      for (const e of validateOptions.errors ?? []) {
-        problems.push(describeAjvError({ ...e, instancePath: `/issuers/${i.toString()}/options${e.instancePath}` }));
-      }
-    }
-  });
+  }
   const defaults = field(file, 'defaults');
   const defaultValidity = field(defaults, 'validityDays');
   const schemes = Array.isArray(field(defaults, 'uriSchemes')) ? list(field(defaults, 'uriSchemes')).filter((x) => typeof x === 'string') : DEFAULT_URI_SCHEMES;
@@ -209,16 +214,10 @@ function crossCheck(file: unknown, issuerKinds: Readonly<Record<string, IssuerKi
       if (typeof name === 'string' && !issuerNames.has(name)) problems.push(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}: no issuer named '${name}'`);
     }),
   );
-  const sourceNames = new Set<string>();
-  list(field(file, 'sources')).forEach((s, i) => {
-    const name = text(field(s, 'name'));
-    if (name !== undefined && sourceNames.has(name)) problems.push(`/sources/${i.toString()}/name: duplicate source '${name}'`);
-    if (name !== undefined) sourceNames.add(name);
-  });
   return problems;
 }
 
-function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowConfig {
+function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: ReturnType<typeof checkAdapters>['settings']): CertflowConfig {
   const base = dirname(configPath);
   const kinds = new Map(file.issuers.map((i) => [i.name, i.kind]));
   const certificates = file.certificates.map((c): ManagedCertificate => {
@@ -240,9 +239,14 @@ function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowCo
     configPath,
     dataDir: resolve(base, file.dataDir),
     alertThresholdsDays: file.defaults.alertThresholdsDays,
-    issuers: file.issuers.map((i) => ({ name: i.name, kind: i.kind, options: i.options ?? {} })),
     policy: file.policy ?? DEFAULT_POLICY,
-    sources: file.sources.map((s) => ({ ...s, path: resolve(base, s.path) })),
+    keyStore: adapters.keyStores[0]!,
+    dnsProviders: adapters.dnsProviders,
+    issuers: adapters.issuers,
+    sources: adapters.sources,
+    accountSources: adapters.accountSources,
+    notifiers: adapters.notifiers,
+    destinations: adapters.destinations,
     certificates,
     reissueMissingKeys: file.defaults.reissueMissingKeys,
   };

@@ -11,7 +11,7 @@ import type { CertificateIssuer } from '../../../src/ports/issuer.port.js';
 
 const [configPath = '', expectedText = '0'] = process.argv.slice(2);
 const expected = Number(expectedText);
-const rt = openLocalRuntime(loadLocalConfig(configPath), systemClock);
+const rt = await openLocalRuntime(loadLocalConfig(configPath), systemClock);
 let hanging = 0;
 const never = new Promise<never>(() => undefined);
 // Keeps the event loop alive while the orders hang; the parent's SIGKILL ends the process.

@@ -8,10 +8,9 @@ import { planRenewals } from '../../../src/app/plan-renewals.use-case.js';
 import { keys, type CertificateRecord } from '../../../src/app/records.js';
 import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../../src/composition/local-runtime.js';
 import { transition, type CertificateRequest } from '../../../src/domain/request.js';
-import { ErrorCodes } from '../../../src/domain/errors/index.js';
+import { ErrorCodes, type CertflowError } from '../../../src/domain/errors/index.js';
 import { certflow } from '../../support/cli.js';
 import { DAY, LocalFixture } from '../../support/local-fixture.js';
-import { thrown } from '../../support/thrown.js';
 
 const ONE = (fields = 'dnsNames: [c5.example.com]', issuerOptions = '{}') => `
 dataDir: data
@@ -36,7 +35,7 @@ describe('hardening of the local default', () => {
   });
 
   async function cycle(fx: LocalFixture): Promise<{ report: CycleReport; rt: LocalRuntime }> {
-    const rt = fx.open();
+    const rt = await fx.open();
     const report = await runCycle(rt.deps)(rt.config.certificates);
     return { report, rt };
   }
@@ -156,7 +155,7 @@ describe('hardening of the local default', () => {
 
   describe('defect 9: a lease names its holder', () => {
     async function leasedTo(fx: LocalFixture, holder: { host: string; pid: number }): Promise<string> {
-      const rt = fx.open();
+      const rt = await fx.open();
       const [planned] = await planRenewals(rt.deps)(rt.config.certificates);
       if (planned?.action !== 'requested') throw new Error('expected a request');
       const item = await rt.deps.state.get<CertificateRequest>(keys.request(planned.request.id));
@@ -201,23 +200,23 @@ describe('hardening of the local default', () => {
   });
 
   describe('defect 10 and 6: the data directory and output paths', () => {
-    it('tightens an existing data directory made with 0755 to 0700, and says so', () => {
+    it('tightens an existing data directory made with 0755 to 0700, and says so', async () => {
       // Prepare
       const fx = fixture(ONE());
       mkdirSync(join(fx.dir, 'data'), { mode: 0o755 });
       chmodSync(join(fx.dir, 'data'), 0o755);
       // Act
-      const rt = fx.open();
+      const rt = await fx.open();
       // Assess
       expect(statSync(join(fx.dir, 'data')).mode & 0o777).toBe(0o700);
       expect(rt.notifications).toEqual([expect.objectContaining({ severity: 'warning', title: 'data directory tightened' })]);
     });
 
-    it('refuses a dataDir that is not a directory with CONFIG.INVALID', () => {
+    it('refuses a dataDir that is not a directory with CONFIG.INVALID', async () => {
       // Prepare
       const fx = fixture(ONE().replace('dataDir: data', 'dataDir: /dev/null'));
       // Act
-      const error = thrown(() => openLocalRuntime(loadLocalConfig(fx.configPath), fx.clock));
+      const error = (await openLocalRuntime(loadLocalConfig(fx.configPath), fx.clock).catch((e: unknown) => e)) as CertflowError;
       // Assess
       expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
       expect(error.message).toBe('dataDir /dev/null is not a directory (or is under a file)');

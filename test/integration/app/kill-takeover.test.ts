@@ -48,7 +48,7 @@ describe('a run killed with SIGKILL', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    const rt = openLocalRuntime(loadLocalConfig(fx.configPath), systemClock);
+    const rt = await openLocalRuntime(loadLocalConfig(fx.configPath), systemClock);
     const leased = (await rt.deps.state.queryDue<CertificateRequest>(new Date(Date.now() + 3_600_000), { pkPrefix: 'REQ#' })).map((i) => i.data);
     // Act
     const report = await runCycle(rt.deps)(rt.config.certificates);

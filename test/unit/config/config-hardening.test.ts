@@ -6,7 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../../src/config/load-config.js';
 import { thrown } from '../../support/thrown.js';
 
-const kinds = { 'local-ca': { optionsSchema: Type.Object({}, { additionalProperties: false }) } };
+const kinds = {
+  kinds: {
+    keyStores: { sqlite: { optionsSchema: Type.Object({}), runtimes: ['local'] } },
+    dnsProviders: {},
+    issuers: { 'local-ca': { optionsSchema: Type.Object({}, { additionalProperties: false }), runtimes: ['local'] } },
+    sources: {},
+    accountSources: {},
+    notifiers: {},
+    destinations: {},
+  },
+};
 const ISSUER = 'issuers:\n  - { name: local, kind: local-ca }\n';
 const withCertificate = (fields: string) => `${ISSUER}certificates:\n  - { id: c1, issuer: local, owner: o, ${fields} }\n`;
 
