@@ -58,7 +58,9 @@ export function checkStores(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers'>) {
     const unavailableIssuers = new Set<string>();
     for (const [issuer, certificateIds] of byIssuer) {
       try {
-        await deps.issuers.get(issuer).trustAnchorsPem();
+        const found = deps.issuers.get(issuer);
+        await found.trustAnchorsPem();
+        for (const warning of (await found.warnings?.()) ?? []) attention.push({ severity: 'warning', code: ErrorCodes.ISSUER_CA_EXPIRING, message: warning });
       } catch (error) {
         if (!isCertflowError(error)) throw error;
         unavailableIssuers.add(issuer);

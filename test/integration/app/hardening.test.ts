@@ -153,6 +153,22 @@ describe('hardening of the local default', () => {
     });
   });
 
+  describe('defect 5: the local CA near its end', () => {
+    it('warns in a run a year before the root expires, and keeps issuing full validities', async () => {
+      // Prepare
+      const fx = fixture(ONE());
+      await issuedOnce(fx);
+      fx.clock.advance((3650 - 300) * DAY);
+      // Act
+      const { report, rt } = await cycle(fx);
+      // Assess
+      expect(report.attention).toEqual([expect.objectContaining({ severity: 'warning', code: ErrorCodes.ISSUER_CA_EXPIRING })]);
+      expect(cycleFailed(report)).toBe(false);
+      const current = (await rt.deps.state.get<CertificateRecord>(keys.certificate('c5')))?.data.current;
+      expect(current && current.notAfter.getTime() - current.notBefore.getTime()).toBe(90 * DAY + 60_000);
+    });
+  });
+
   describe('defect 9: a lease names its holder', () => {
     async function leasedTo(fx: LocalFixture, holder: { host: string; pid: number }): Promise<string> {
       const rt = await fx.open();
@@ -238,6 +254,3 @@ describe('hardening of the local default', () => {
     });
   });
 });
-
-// The record type is imported for the reader of this file: the inventory item checked above.
-export type { CertificateRecord };

@@ -236,17 +236,58 @@ describe('LocalCaIssuer.submit', () => {
     for (const step of [garbage, forged]) expect(JSON.stringify(step)).not.toMatch(/BEGIN|MII/);
   });
 
-  it('never issues a leaf that outlives the intermediate', async () => {
+  it('rotates the intermediate before it can no longer cover a full validity, and never shortens a certificate (defect 5)', async () => {
     // Prepare
     const issuer = anIssuer();
-    const intermediateEnd = new Date(new X509Certificate(certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order)).chainPem).validTo);
+    const first = certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order));
+    const intermediateEnd = new Date(new X509Certificate(first.chainPem).validTo);
     now = new Date(intermediateEnd.getTime() - 10 * DAY);
 
     // Act
-    const issued = certificateOf(await issuer.submit(anOrder({ orderId: 'b' }).order));
+    const issued = certificateOf(await issuer.submit(anOrder({ orderId: 'b', spec: { validityDays: 90 } }).order));
+    const reopened = certificateOf(await anIssuer().submit(anOrder({ orderId: 'c', spec: { validityDays: 90 } }).order));
 
     // Assess
-    expect(readCertificateFacts(issued.certificatePem).notAfter).toEqual(intermediateEnd);
+    expect(readCertificateFacts(issued.certificatePem).notAfter).toEqual(new Date(now.getTime() + 90 * DAY));
+    expect(issued.chainPem).not.toBe(first.chainPem);
+    const root = new X509Certificate(await issuer.trustAnchorsPem());
+    const newIntermediate = new X509Certificate(issued.chainPem);
+    expect(newIntermediate.verify(root.publicKey)).toBe(true);
+    expect(new X509Certificate(issued.certificatePem).verify(newIntermediate.publicKey)).toBe(true);
+    expect(reopened.chainPem).toBe(issued.chainPem);
+    expect(mode(caFile('intermediate.bundle.pem'))).toBe(0o600);
+  });
+
+  it('refuses, with ISSUER.CA_EXPIRING, a validity the root cannot cover instead of a misleading error', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    const first = certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order));
+    const rootEnd = new Date(new X509Certificate(await issuer.trustAnchorsPem()).validTo);
+    now = new Date(rootEnd.getTime() - 30 * DAY);
+
+    // Act
+    const step = await issuer.submit(anOrder({ orderId: 'b', spec: { validityDays: 90 } }).order);
+
+    // Assess
+    expect(first.certificatePem).toMatch(/BEGIN CERTIFICATE/);
+    expect(step).toMatchObject({ status: 'failed', error: { code: ErrorCodes.ISSUER_CA_EXPIRING, retryable: false } });
+    expect(step.status === 'failed' && step.error.message).toMatch(/^the root of local CA 'local' expires .*, before a 90-day certificate would; create a new CA/);
+  });
+
+  it('warns a year before its root expires, and not before', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order));
+    const rootEnd = new Date(new X509Certificate(await issuer.trustAnchorsPem()).validTo);
+
+    // Act
+    const early = await issuer.warnings();
+    now = new Date(rootEnd.getTime() - 300 * DAY);
+    const late = await issuer.warnings();
+
+    // Assess
+    expect(early).toEqual([]);
+    expect(late).toEqual([expect.stringMatching(/^the root of local CA 'local' expires .*; plan a new CA/)]);
   });
 
   it('reports an unusable data directory as retryable ISSUER.UNAVAILABLE', async () => {
