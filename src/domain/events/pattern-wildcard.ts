@@ -9,6 +9,13 @@
 /** A compiled wildcard: `test` is linear in the value's length plus the pattern's. */
 export interface WildcardMatcher {
   readonly test: (value: string) => boolean;
+  /** The same match, also counting character comparisons: how the property tier bounds its cost by steps, not time. */
+  readonly testCounting: (value: string) => { readonly matched: boolean; readonly steps: number };
+}
+
+/** Character comparisons made so far by one match. */
+interface Counter {
+  steps: number;
 }
 
 /**
@@ -38,28 +45,38 @@ export function compileWildcard(wildcard: string): WildcardMatcher | { readonly 
     }
   }
   const tables = segments.map(failureTable);
-  return { test: (value) => matchSegments(segments, tables, Array.from(value)) };
+  return {
+    test: (value) => matchSegments(segments, tables, Array.from(value), { steps: 0 }),
+    testCounting: (value) => {
+      const counter = { steps: 0 };
+      const matched = matchSegments(segments, tables, Array.from(value), counter);
+      return { matched, steps: counter.steps };
+    },
+  };
 }
 
-function matchSegments(segments: readonly (readonly string[])[], tables: readonly Int32Array[], value: readonly string[]): boolean {
+function matchSegments(segments: readonly (readonly string[])[], tables: readonly Int32Array[], value: readonly string[], counter: Counter): boolean {
   const first = segments[0] as readonly string[];
-  if (segments.length === 1) return equalAt(value, 0, first) && value.length === first.length;
+  if (segments.length === 1) return value.length === first.length && equalAt(value, 0, first, counter);
   const last = segments[segments.length - 1] as readonly string[];
   if (value.length < first.length + last.length) return false;
-  if (!equalAt(value, 0, first) || !equalAt(value, value.length - last.length, last)) return false;
+  if (!equalAt(value, 0, first, counter) || !equalAt(value, value.length - last.length, last, counter)) return false;
   let from = first.length;
   const end = value.length - last.length;
   for (let s = 1; s < segments.length - 1; s += 1) {
-    const found = indexOf(value, from, end, segments[s] as readonly string[], tables[s] as Int32Array);
+    const found = indexOf(value, from, end, segments[s] as readonly string[], tables[s] as Int32Array, counter);
     if (found < 0) return false;
     from = found + (segments[s] as readonly string[]).length;
   }
   return true;
 }
 
-function equalAt(value: readonly string[], at: number, segment: readonly string[]): boolean {
+function equalAt(value: readonly string[], at: number, segment: readonly string[], counter: Counter): boolean {
   if (at < 0 || at + segment.length > value.length) return false;
-  for (let i = 0; i < segment.length; i += 1) if (value[at + i] !== segment[i]) return false;
+  for (let i = 0; i < segment.length; i += 1) {
+    counter.steps += 1;
+    if (value[at + i] !== segment[i]) return false;
+  }
   return true;
 }
 
@@ -76,11 +93,15 @@ function failureTable(segment: readonly string[]): Int32Array {
 }
 
 /** First index in [from, end) where `segment` lies wholly before `end`, or -1 (KMP: no step goes back in `value`). */
-function indexOf(value: readonly string[], from: number, end: number, segment: readonly string[], table: Int32Array): number {
+function indexOf(value: readonly string[], from: number, end: number, segment: readonly string[], table: Int32Array, counter: Counter): number {
   if (segment.length === 0) return from;
   let k = 0;
   for (let i = from; i < end; i += 1) {
-    while (k > 0 && value[i] !== segment[k]) k = table[k - 1] as number;
+    while (k > 0 && value[i] !== segment[k]) {
+      counter.steps += 1;
+      k = table[k - 1] as number;
+    }
+    counter.steps += 1;
     if (value[i] === segment[k]) k += 1;
     if (k === segment.length) return i - segment.length + 1;
   }
