@@ -96,6 +96,35 @@ describe('hardening of the local default', () => {
     });
   });
 
+  describe('certflow run says what needs a person, and fails while it does', () => {
+    it('exits 1 naming the lost key store instead of "nothing to issue"', async () => {
+      // Prepare
+      const fx = fixture(ONE());
+      const run = () => certflow(['run', '--config', fx.configPath], { cwd: fx.dir });
+      await run();
+      rmSync(join(fx.dir, 'data', 'keys.db'));
+      // Act
+      const result = await run();
+      // Assess
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^CRITICAL  KEYSTORE\.CURRENT_MISSING: c5 r1 is issued in the state, but the key store has no CURRENT version/m);
+      expect(result.stdout).toMatch(/^issue {5}c5 r2 issued/m);
+      expect(result.stdout).not.toMatch(/nothing to issue/);
+    });
+
+    it('lists a certificate in terminal failure on every run, with exit 1', async () => {
+      // Prepare
+      const fx = fixture(ONE('dnsNames: [c5.example.com], validityDays: 90', '{ maxValidityDays: 30 }'));
+      const run = () => certflow(['run', '--config', fx.configPath], { cwd: fx.dir });
+      await run();
+      // Act
+      const again = await run();
+      // Assess
+      expect(again.code).toBe(1);
+      expect(again.stdout).toMatch(/^CRITICAL  REQUEST\.FAILED: c5 is not issued: request req_\S+ failed for good with ISSUER\.REJECTED/m);
+    });
+  });
+
   describe('defect 2: no command creates a CA except the first issuance', () => {
     it('refuses to export when the CA is gone, naming the directory, and creates none', async () => {
       // Prepare

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCertflowError } from '../../../src/domain/errors/index.js';
 import { compilePattern, matches, MAX_PATTERN_DEPTH } from '../../../src/domain/events/pattern.js';
 import { compileWildcard } from '../../../src/domain/events/pattern-wildcard.js';
+import { thrown } from '../../support/thrown.js';
 
 const test = (pattern: unknown, event: unknown) => matches(compilePattern(pattern), event);
 
@@ -48,15 +49,10 @@ describe('pattern tooling (defect 7)', () => {
     let pattern: unknown = { leaf: ['x'] };
     for (let i = 0; i < 10_000; i += 1) pattern = { a: pattern };
     // Act
-    let caught: unknown;
-    try {
-      compilePattern(pattern);
-    } catch (error) {
-      caught = error;
-    }
+    const error = thrown(() => compilePattern(pattern));
     // Assess
-    expect(isCertflowError(caught) && caught.code).toBe('EVENT.PATTERN_INVALID');
-    expect(isCertflowError(caught) && caught.message).toMatch(new RegExp(`nests deeper than ${MAX_PATTERN_DEPTH.toString()} levels`));
+    expect(isCertflowError(error) && error.code).toBe('EVENT.PATTERN_INVALID');
+    expect(error.message).toMatch(new RegExp(`nests deeper than ${MAX_PATTERN_DEPTH.toString()} levels`));
   });
 
   it('matches an event whose arrays nest 100,000 deep without exhausting the stack', () => {
