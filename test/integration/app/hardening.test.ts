@@ -107,7 +107,7 @@ describe('hardening of the local default', () => {
       const result = await run();
       // Assess
       expect(result.code).toBe(1);
-      expect(result.stdout).toMatch(/^CRITICAL  KEYSTORE\.CURRENT_MISSING: c5 r1 is issued in the state, but the key store has no CURRENT version/m);
+      expect(result.stdout).toMatch(/^CRITICAL {2}KEYSTORE\.CURRENT_MISSING: c5 r1 is issued in the state, but the key store has no CURRENT version/m);
       expect(result.stdout).toMatch(/^issue {5}c5 r2 issued/m);
       expect(result.stdout).not.toMatch(/nothing to issue/);
     });
@@ -121,7 +121,7 @@ describe('hardening of the local default', () => {
       const again = await run();
       // Assess
       expect(again.code).toBe(1);
-      expect(again.stdout).toMatch(/^CRITICAL  REQUEST\.FAILED: c5 is not issued: request req_\S+ failed for good with ISSUER\.REJECTED/m);
+      expect(again.stdout).toMatch(/^CRITICAL {2}REQUEST\.FAILED: c5 is not issued: request req_\S+ failed for good with ISSUER\.REJECTED/m);
     });
   });
 
