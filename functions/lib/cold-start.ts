@@ -1,4 +1,5 @@
-import { awsClientFactory, awsSettings, buildAwsAppDeps, buildEventBus, buildStateStore, buildWorkQueue, loadAwsConfig, type AwsAppDeps } from '../../src/composition/aws-runtime.js';
+import { awsClientFactory, awsSettings, buildEventBus, buildStateStore, buildWorkQueue } from '../../src/composition/aws-runtime.js';
+import { buildAwsAppDeps, loadAwsConfig, type AwsAppDeps } from '../../src/composition/aws-configured-runtime.js';
 import type { CertflowConfig } from '../../src/config/load-config.js';
 import { systemClock } from '../../src/ports/clock.port.js';
 import { registries } from './registries.js';
