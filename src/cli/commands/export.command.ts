@@ -34,12 +34,18 @@ export async function exportCommand(args: string[], io: CliIo): Promise<number> 
     const root = issuerName ? await rt.deps.issuers.get(issuerName).trustAnchorsPem() : '';
     return { cert: m.certificatePem, chain: m.chainPem, key: m.privateKeyPem, root, versionId: version.versionId };
   });
-  mkdirSync(out, { recursive: true, mode: 0o700 });
   const write = (name: string, content: string, mode: number) => {
     const tmp = join(out, `.${name}.${process.pid.toString()}.tmp`);
     writeFileSync(tmp, content, { mode, flag: 'wx' });
     renameSync(tmp, join(out, name));
   };
+  try {
+    mkdirSync(out, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    // --out names a file or a device (or a path under one): bad input, said as such, nothing written.
+    const errno = (cause as { code?: unknown }).code;
+    throw new CertflowError(ErrorCodes.INPUT_INVALID, `--out ${out} is not a directory that can be created (${typeof errno === 'string' ? errno : 'unknown error'})`, { cause, context: { out } });
+  }
   write('key.pem', bundle.key, 0o600);
   write('cert.pem', bundle.cert, 0o644);
   write('chain.pem', bundle.chain, 0o644);

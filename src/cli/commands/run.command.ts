@@ -1,4 +1,4 @@
-import { runCycle, type CycleReport } from '../../app/run-cycle.use-case.js';
+import { cycleFailed, runCycle, type CycleReport } from '../../app/run-cycle.use-case.js';
 import { EXIT, parseCommand, parseNow, type CliIo } from '../io.js';
 import { GLOBAL_OPTIONS, withRuntime } from '../context.js';
 
@@ -12,8 +12,7 @@ export async function runCommand(args: string[], io: CliIo): Promise<number> {
     for (const n of rt.notifications) io.stderr(`[${n.severity}] ${n.title}: ${n.text}\n`);
     return result;
   });
-  const failed = report.work.filter((o) => o.status === 'failed');
-  return failed.length > 0 || report.events.failed.length > 0 || report.events.deadLettered.length > 0 ? EXIT.failure : EXIT.ok;
+  return cycleFailed(report) ? EXIT.failure : EXIT.ok;
 }
 
 export function describeCycle(report: CycleReport): string {
@@ -46,10 +45,11 @@ export function describeCycle(report: CycleReport): string {
       ? `alert     ${a.certificateId} (${a.locator}) has EXPIRED`
       : `alert     ${a.certificateId} (${a.locator}) expires in ${a.daysRemaining.toString()} days (threshold ${(a.thresholdDays ?? 0).toString()})`);
   }
+  for (const a of report.attention) lines.push(`${a.severity === 'critical' ? 'CRITICAL' : 'waiting '}  ${a.code}: ${a.message}`);
   const issued = report.work.filter((w) => w.status === 'issued').length;
   const waiting = report.plan.filter((p) => p.action === 'requested' && p.request.state === 'pending_approval').length;
   const skipped = report.plan.filter((p) => p.action === 'skipped');
-  if (issued === 0 && report.plan.every((p) => p.action === 'skipped')) {
+  if (issued === 0 && report.attention.length === 0 && report.plan.every((p) => p.action === 'skipped')) {
     lines.push(`nothing to issue: ${skipped.length.toString()} managed certificate(s) checked, none due`);
     for (const s of skipped) lines.push(`          ${s.certificateId}: ${s.why}`);
   }

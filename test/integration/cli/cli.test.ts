@@ -157,7 +157,7 @@ describe('certflow CLI', () => {
     const result = await cli('run');
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^certflow: CONFIG\.INVALID: .*certflow\.yaml has 1 problem\(s\)$/m);
+    expect(result.stderr).toMatch(/^certflow: CONFIG\.INVALID: .*certflow\.yaml has 3 problem\(s\)$/m);
     expect(result.stderr).toMatch(/^ {2}- \/certificates\/0\/id: must match pattern/m);
     expect(existsSync(join(fx.dir, 'data'))).toBe(false);
   });

@@ -43,12 +43,12 @@ describe('certflow events test-pattern', () => {
 
   it('exits 2 with the reason for an invalid pattern', async () => {
     // Prepare
-    const pattern = file('bad-pattern.json', JSON.stringify({ detail: { ip: [{ cidr: '10.0.0.0/8' }] } }));
+    const pattern = file('bad-pattern.json', JSON.stringify({ detail: { ip: [{ cidr: '10.0.0.0/99' }] } }));
     // Act
     const result = await run('test-pattern', '--pattern', pattern, '--event', repo('events/examples/certificate-rotated.json'));
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('EVENT.PATTERN_INVALID: event pattern is invalid: /detail/ip/0: cidr matching is not supported');
+    expect(result.stderr).toContain('EVENT.PATTERN_INVALID: event pattern is invalid: /detail/ip/0: "cidr" needs an IPv4 or IPv6 block with a prefix length');
   });
 
   it.each([
