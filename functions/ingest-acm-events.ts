@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { toAcmObservation, validateAcmEvent } from '../src/adapters/aws/acm-events.js';
+import { toAcmObservation, validateAcmEvent } from '../src/domain/events/acm-events.js';
 import { validateDetail } from '../src/adapters/lambda/validate-detail.middleware.js';
 import { recordAcmSignal, type AcmSignalOutcome } from '../src/app/record-acm-signal.use-case.js';
 import { buildStateStore, invocationLog, loadSettings, systemClock } from './lib/aws-deps.js';

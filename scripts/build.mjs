@@ -1,10 +1,17 @@
-// Bundles the CLI into dist/certflow.mjs. Dependencies stay in node_modules (better-sqlite3 is native).
+// Bundles the CLI into dist/certflow.mjs plus one chunk per lazily loaded command, so
+// `certflow --version` and `--help` load only the entry (see bench/cli-start.bench.ts).
+// Dependencies stay in node_modules (better-sqlite3 is native).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: 'dist/certflow.mjs',
+  entryPoints: { certflow: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
