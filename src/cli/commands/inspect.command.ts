@@ -24,7 +24,8 @@ export async function inspectCommand(ctx: CommandContext): Promise<number> {
   const inspection = inspectFiles(files);
   const now = ctx.io.clock?.now() ?? new Date();
   ctx.io.stdout(flag(ctx, 'json') ? JSON.stringify(inspectionJson(inspection, now), null, 2) + '\n' : describe(inspection, now, ctx.io));
-  const bad = inspection.chainProblems.length > 0 || inspection.keyMatches.some((m) => !m.matches && inspection.keyMatches.filter((x) => x.key === m.key).every((x) => !x.matches));
+  const keyWithoutCertificate = inspection.keyMatches.some((m) => inspection.keyMatches.filter((x) => x.key === m.key).every((x) => !x.matches));
+  const bad = inspection.chainProblems.length > 0 || keyWithoutCertificate;
   return bad ? EXIT.failure : EXIT.ok;
 }
 
@@ -81,7 +82,15 @@ function describe(i: Inspection, now: Date, io: CliIo): string {
       lines.push(`${c.bold(item.kind)} ${at}`, `  key          ${item.keyAlgorithm}`, `  spki sha256  ${item.publicKeySha256}`);
     }
   }
-  for (const m of i.keyMatches) lines.push(`key ${m.key.file}#${m.key.index.toString()} ${m.matches ? c.green('matches') : 'does not match'} certificate ${m.certificate.file}#${m.certificate.index.toString()}`);
+  const keys = new Map<string, { matched: string[]; given: number }>();
+  for (const m of i.keyMatches) {
+    const k = `${m.key.file}#${m.key.index.toString()}`;
+    const entry = keys.get(k) ?? { matched: [], given: 0 };
+    entry.given++;
+    if (m.matches) entry.matched.push(`${m.certificate.file}#${m.certificate.index.toString()}`);
+    keys.set(k, entry);
+  }
+  for (const [k, { matched }] of keys) lines.push(matched.length > 0 ? `key ${k} ${c.green('matches')} certificate ${matched.join(', ')}` : `key ${k} ${c.red('matches none')} of the certificates given`);
   for (const p of i.chainProblems) lines.push(`${c.red('chain')}: ${p}`);
   if (i.items.filter((x) => x.kind === 'certificate').length > 1 && i.chainProblems.length === 0) lines.push(`chain: ${c.green('in order')}`);
   return lines.join('\n') + '\n';
