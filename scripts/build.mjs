@@ -1,11 +1,11 @@
 // Bundles the CLI into dist/certflow.mjs plus one chunk per lazily loaded command, so
 // `certflow --version` and `--help` load only the entry (see bench/cli-start.bench.ts).
 // Dependencies stay in node_modules (better-sqlite3 is native).
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
-rmSync('dist', { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { certflow: 'src/cli/bin.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
@@ -17,5 +17,14 @@ await build({
   format: 'esm',
   packages: 'external',
   sourcemap: true,
+  metafile: true,
   logLevel: 'warning',
 });
+
+// Chunks of earlier builds (other hashes) are removed; never the whole directory, which a
+// concurrent build or a running CLI may be reading (outputs are content-addressed, so a
+// concurrent build writes the same names).
+const outputs = new Set(Object.keys(result.metafile.outputs).map((p) => relative('dist', p)));
+if (existsSync('dist/chunks')) {
+  for (const file of readdirSync('dist/chunks')) if (!outputs.has(join('chunks', file))) rmSync(join('dist/chunks', file), { force: true });
+}
