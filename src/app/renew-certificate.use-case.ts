@@ -23,13 +23,13 @@ export function renewCertificates(deps: AppDeps) {
   const ask = requestCertificate(deps);
   const issue = issueCertificate(deps);
   const publish = publishPendingEvents(deps);
-  return async (certificates: readonly ManagedCertificateInput[], requester: string): Promise<{ outcomes: RenewOutcome[]; events: PublishReport }> => {
+  return async (certificates: readonly ManagedCertificateInput[], requester: string, note?: string): Promise<{ outcomes: RenewOutcome[]; events: PublishReport }> => {
     const outcomes: RenewOutcome[] = [];
     for (const certificate of certificates) {
       const id = certificate.spec.id;
       let request: CertificateRequest;
       try {
-        request = await ask({ certificate, requester });
+        request = await ask({ certificate, requester, ...(note ? { note } : {}) });
       } catch (error) {
         if (isCertflowError(error) && error.code === ErrorCodes.INPUT_INVALID) {
           outcomes.push({ certificateId: id, refused: { code: error.code, message: error.message } });

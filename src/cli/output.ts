@@ -49,6 +49,7 @@ export function requestJson(r: CertificateRequest) {
     reason: r.reason,
     state: r.state,
     requester: r.requester,
+    note: r.note ?? null,
     issuer: { name: r.spec.issuer.name, kind: r.spec.issuer.kind },
     names: { dns: [...r.spec.names.dns], ip: [...r.spec.names.ip], uri: [...r.spec.names.uri] },
     validityDays: r.spec.validityDays,

@@ -97,7 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       CONFIG,
       { name: 'all', type: 'boolean', help: 'every managed certificate' },
-      { name: 'reason', type: 'string', value: 'TEXT', help: 'why (printed with the outcome, e.g. "key compromise")' },
+      { name: 'reason', type: 'string', value: 'TEXT', help: 'why, kept with the request (e.g. "key compromise")' },
       AS,
     ],
     examples: ['certflow renew api --as alice --reason "key compromise"', 'certflow renew --all --as alice'],

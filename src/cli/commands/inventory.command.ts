@@ -115,6 +115,7 @@ function describeRequest(r: CertificateRequest): string {
     ['request', `${r.id} (${r.certificateId} r${r.revision.toString()}, ${r.reason})`],
     ['state', r.state],
     ['requester', r.requester],
+    ...(r.note ? ([['note', r.note]] as const) : []),
     ['names', [...r.spec.names.dns, ...r.spec.names.ip, ...r.spec.names.uri].join(', ')],
     ['issuer', `${r.spec.issuer.name} (${r.spec.issuer.kind}), ${r.spec.validityDays.toString()} days, ${r.spec.keyAlgorithm}`],
     ['approvals', `${r.votes.filter((v) => v.verdict === 'approve').length.toString()} of ${r.requiredApprovals.toString()}${r.approvalDeadline ? `, deadline ${r.approvalDeadline.toISOString()}` : ''}`],

@@ -18,7 +18,7 @@ export async function renewCommand(ctx: CommandContext): Promise<number> {
       const id = ctx.positionals[0] ?? '';
       throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `'${id}' is not a managed certificate in ${rt.config.configPath}`, { context: { certificateId: id } });
     }
-    const result = await renewCertificates(rt.deps)(wanted, requester);
+    const result = await renewCertificates(rt.deps)(wanted, requester, reason);
     for (const n of rt.notifications) ctx.io.stderr(`[${n.severity}] ${n.title}: ${n.text}\n`);
     return result;
   });

@@ -166,5 +166,8 @@ describe('certflow read commands', () => {
     expect(payments.code).toBe(1);
     expect(payments.stderr).toMatch(/^certflow: INPUT\.INVALID: certificate payments already has request req_\S+ in flight \(pending_approval\)$/m);
     expect(both.code).toBe(2);
+    const requestId = /\((req_\S+)\)/.exec(api.stdout)?.[1] ?? '';
+    const shown = JSON.parse((await cli('show', requestId, '--json')).stdout) as { request: { note: string | null; reason: string; requester: string } };
+    expect(shown.request).toMatchObject({ note: 'key compromise', reason: 'manual', requester: 'dave' });
   });
 });
