@@ -155,6 +155,22 @@ describe('certflow read commands', () => {
     expect(existsSync(join(data, 'state.db-wal'))).toBe(false);
   });
 
+  it('reads a consistent copy while a writer holds the database open (WAL present), adding no file', async () => {
+    // Prepare
+    const writer = await fx.open();
+    await writer.deps.state.write({ key: { pk: 'CERT#late', sk: 'META' }, condition: { kind: 'absent' }, data: { id: 'late', origin: 'file', locator: '/tmp/late.pem', revision: 0, firstSeenAt: fx.clock.now(), lastSeenAt: fx.clock.now() } });
+    const data = join(fx.dir, 'data');
+    const files = Object.keys(snapshot(data)).sort();
+    // Act
+    const ls = await cli('ls', '--json');
+    const plan = await cli('plan', '--json');
+    // Assess
+    expect(files).toContain('state.db-wal');
+    expect((JSON.parse(ls.stdout) as { items: { id: string }[] }).items.map((c) => c.id)).toContain('late');
+    expect(schemas.validate('plan', JSON.parse(plan.stdout))).toEqual([]);
+    expect(Object.keys(snapshot(data)).sort()).toEqual(files);
+  });
+
   it('renew issues a new revision at once when policy approves, and waits for people when it does not', async () => {
     // Act
     const api = await cli('renew', 'api', '--as', 'dave', '--reason', 'key compromise');
