@@ -8,6 +8,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Colour on stdout (a terminal, no NO_COLOR); off when absent. */
   readonly color?: boolean;
+  /** stderr is a terminal: a progress line may be drawn (and redrawn) there. */
+  readonly progress?: boolean;
   /**
    * In-process test seam: the clock write commands run on. Not reachable from the command line;
    * the binary never sets it, so a real run always takes the system clock.

@@ -1,11 +1,11 @@
-import { runCycle, type CycleReport } from '../../app/run-cycle.use-case.js';
+import { runCycle, type CycleProgress, type CycleReport } from '../../app/run-cycle.use-case.js';
 import type { DueOutcome } from '../../app/process-due-requests.use-case.js';
 import { EXIT } from '../io.js';
 import { configPath, flag, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { API_VERSION } from '../output.js';
 
-/** Certificates above which `run` says, before it starts, how much there is to do. */
+/** Certificates from which `run` draws a progress line on a terminal. */
 const PROGRESS_FROM = 50;
 
 /** `certflow run`: one full cycle on the system clock, and a plain account of what happened. */
@@ -13,8 +13,11 @@ export async function runCommand(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
   const report = await withRuntime(io, { configPath: configPath(ctx) }, 'write', async (rt) => {
     const managed = rt.config.certificates;
-    if (managed.length >= PROGRESS_FROM && !flag(ctx, 'json')) io.stderr(`certflow: run: ${managed.length.toString()} managed certificates, ${rt.config.sources.length.toString()} source(s)...\n`);
-    const result = await runCycle(rt.deps)(managed);
+    const draw = io.progress === true && managed.length >= PROGRESS_FROM;
+    const onProgress = (p: CycleProgress) =>
+      io.stderr(`\r\u001b[2Kcertflow run: ${p.step}${p.step === 'discover' ? ` (${rt.config.sources.length.toString()} source(s))` : ` (${p.planned.toString()} managed${p.worked > 0 ? `, ${p.worked.toString()} request(s) worked` : ''})`}...`);
+    const result = await runCycle(rt.deps)(managed, draw ? { onProgress } : {});
+    if (draw) io.stderr('\r\u001b[2K');
     io.stdout(flag(ctx, 'json') ? JSON.stringify(runJson(result), null, 2) + '\n' : describeCycle(result));
     for (const n of rt.notifications) io.stderr(`[${n.severity}] ${n.title}: ${n.text}\n`);
     return result;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findKeyMaterial } from '../../support/leak-scan.js';
 import { certflow } from '../../support/cli.js';
-import { LocalFixture } from '../../support/local-fixture.js';
+import { LocalFixture, THREE_CERTIFICATES } from '../../support/local-fixture.js';
 
 describe('certflow CLI', () => {
   let fx: LocalFixture;
@@ -173,6 +173,22 @@ describe('certflow CLI', () => {
     expect(unknown.stderr).toBe("certflow: INPUT.INVALID: unknown command 'frobnicate' (see 'certflow --help')\n");
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^usage: certflow <command>/m);
+  });
+
+  it('draws a progress line on a terminal for many certificates, and colours only when asked', async () => {
+    // Prepare
+    const many = Array.from({ length: 60 }, (_, i) => `  - { id: svc-${i.toString()}, dnsNames: [svc-${i.toString()}.internal.example.com], issuer: local, owner: team }`).join('\n');
+    fx.writeConfig(`${THREE_CERTIFICATES}${many}\n`);
+    // Act
+    const tty = await certflow(['run', '--config', fx.configPath], { cwd: fx.dir, clock: fx.clock, progress: true });
+    const coloured = await certflow(['ls', '--config', fx.configPath], { cwd: fx.dir, clock: fx.clock, color: true });
+    const plain = await cli('ls');
+    // Assess
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('\r\u001b[2Kcertflow run: issue (63 managed');
+    expect(tty.stdout).toMatch(/^summary {3}issued 62, /m);
+    expect(coloured.stdout).toContain('\u001b[32mready\u001b[0m');
+    expect(plain.stdout).not.toContain('\u001b[');
   });
 
   it('refuses a malformed config with every problem and creates nothing', async () => {
