@@ -121,6 +121,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return EXIT.ok;
     }
     if (!spec.load) throw usageError(`'${path}' needs a command`, name);
+    if (spec.args === undefined && positionals.length > 0) throw usageError(`unexpected argument '${positionals[0] ?? ''}'`, path.replace(/^certflow /, ''));
     const handler = await spec.load();
     return await handler({ io, spec, path, values, positionals });
   } catch (error) {

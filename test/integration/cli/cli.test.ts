@@ -141,6 +141,7 @@ describe('certflow CLI', () => {
     [['plan', '--at', 'yesterday'], /INPUT\.INVALID: --at must be an ISO date such as 2027-03-01/],
     [['requests', '--state', 'bogus'], /^certflow: INPUT\.INVALID: unknown request state 'bogus' \(one of: requested, pending_approval,/m],
     [['ls', '--status', 'bogus'], /^certflow: INPUT\.INVALID: unknown status 'bogus'/m],
+    [['run', 'api'], /^certflow: INPUT\.INVALID: unexpected argument 'api' \(see 'certflow run --help'\)$/m],
   ])('exits 2 with a clear error for %j', async (args, message) => {
     // Prepare
     await cli('run');
