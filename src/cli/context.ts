@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { CliIo } from './io.js';
 import type { CommandSpec } from './spec.js';
+import type { RuntimeOptions } from './runtime.js';
 
 export type OptionValue = string | boolean | (string | boolean)[] | undefined;
 
@@ -29,6 +30,14 @@ export function flag(ctx: CommandContext, name: string): boolean {
 /** The config file named by --config, $CERTFLOW_CONFIG, or ./certflow.yaml. */
 export function configPath(ctx: CommandContext): string {
   return resolve(ctx.io.cwd, stringOption(ctx, 'config') ?? ctx.io.env['CERTFLOW_CONFIG'] ?? 'certflow.yaml');
+}
+
+/**
+ * Where the command's runtime comes from, from its RUNTIME options (spec.ts). A second runtime
+ * (a deployed stack: --stage, --region) is one more option there and one more field here.
+ */
+export function runtimeOptions(ctx: CommandContext, extra: Omit<RuntimeOptions, 'configPath'> = {}): RuntimeOptions {
+  return { configPath: configPath(ctx), ...extra };
 }
 
 /** Who is acting: --as, then $CERTFLOW_USER. */

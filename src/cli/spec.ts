@@ -36,6 +36,8 @@ export interface CommandSpec {
 
 export const HELP: OptionSpec = { name: 'help', short: 'h', type: 'boolean', help: 'show this help and exit' };
 const CONFIG: OptionSpec = { name: 'config', short: 'c', type: 'string', value: 'FILE', file: true, help: 'configuration file (default: $CERTFLOW_CONFIG, then ./certflow.yaml)' };
+/** How a command reaches certflow's state; see runtimeOptions() in context.ts and openRuntime() in runtime.ts. */
+const RUNTIME: readonly OptionSpec[] = [CONFIG];
 const JSON_OUT: OptionSpec = { name: 'json', type: 'boolean', help: 'print the documented JSON shape (see schemas/cli/) instead of text' };
 const AS: OptionSpec = { name: 'as', type: 'string', value: 'WHO', help: 'who you are (default: $CERTFLOW_USER)' };
 
@@ -47,7 +49,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'run',
     summary: 'one full cycle: discover, plan, decide by policy, issue, alert, publish',
     description: 'Uses the system clock. To see what a run would do at another time, use `certflow plan --at DATE`.',
-    options: [CONFIG, JSON_OUT],
+    options: [...RUNTIME, JSON_OUT],
     examples: ['certflow run --config certflow.yaml'],
     load: () => import('./commands/run.command.js').then((m) => m.runCommand),
   },
@@ -56,21 +58,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'what a run would do (now or --at a date), writing nothing; exit 1 when a person is needed',
     description:
       'Discovers, plans, applies the policy and raises alerts on an in-memory copy of the state: the data directory, the key store, the CA and the event log are left exactly as they were.',
-    options: [CONFIG, { name: 'at', type: 'string', value: 'DATE', help: 'the time to plan for, an ISO date (default: now)' }, JSON_OUT],
+    options: [...RUNTIME, { name: 'at', type: 'string', value: 'DATE', help: 'the time to plan for, an ISO date (default: now)' }, JSON_OUT],
     examples: ['certflow plan', 'certflow plan --at 2027-03-01', 'certflow plan --at "$(date -d +70days -Is)" --json'],
     load: () => import('./commands/plan.command.js').then((m) => m.planCommand),
   },
   {
     name: 'ls',
     summary: 'the inventory: every certificate, its days remaining, status and next renewal',
-    options: [CONFIG, { name: 'status', type: 'string', value: 'STATUS', choices: STATUS_CHOICES, help: `only certificates in this status (${STATUS_CHOICES.join(', ')})` }, JSON_OUT],
+    options: [...RUNTIME, { name: 'status', type: 'string', value: 'STATUS', choices: STATUS_CHOICES, help: `only certificates in this status (${STATUS_CHOICES.join(', ')})` }, JSON_OUT],
     examples: ['certflow ls', 'certflow ls --status renewal-due --json'],
     load: () => import('./commands/inventory.command.js').then((m) => m.lsCommand),
   },
   {
     name: 'requests',
     summary: 'issuance requests, optionally of one state',
-    options: [CONFIG, { name: 'state', type: 'string', value: 'STATE', choices: REQUEST_STATE_CHOICES, help: `only requests in this state (${REQUEST_STATE_CHOICES.join(', ')})` }, JSON_OUT],
+    options: [...RUNTIME, { name: 'state', type: 'string', value: 'STATE', choices: REQUEST_STATE_CHOICES, help: `only requests in this state (${REQUEST_STATE_CHOICES.join(', ')})` }, JSON_OUT],
     examples: ['certflow requests --state pending_approval'],
     load: () => import('./commands/inventory.command.js').then((m) => m.requestsCommand),
   },
@@ -78,7 +80,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'show',
     summary: 'one certificate (revisions, key store versions) or one request',
     args: '<certificate|request>',
-    options: [CONFIG, JSON_OUT],
+    options: [...RUNTIME, JSON_OUT],
     examples: ['certflow show api', 'certflow show req_01J... --json'],
     load: () => import('./commands/inventory.command.js').then((m) => m.showCommand),
   },
@@ -86,7 +88,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'request',
     summary: 'ask for a new revision of a managed certificate (policy applies; the next run issues it)',
     args: '<certificate>',
-    options: [CONFIG, AS],
+    options: [...RUNTIME, AS],
     examples: ['certflow request api --as carol'],
     load: () => import('./commands/decision.command.js').then((m) => m.requestCommand),
   },
@@ -95,7 +97,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'a new revision now: request it and issue it at once if policy approves',
     args: '<certificate>',
     options: [
-      CONFIG,
+      ...RUNTIME,
       { name: 'all', type: 'boolean', help: 'every managed certificate' },
       { name: 'reason', type: 'string', value: 'TEXT', help: 'why, kept with the request (e.g. "key compromise")' },
       AS,
@@ -107,7 +109,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'approve',
     summary: 'approve a pending request',
     args: '<request|certificate>',
-    options: [CONFIG, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
+    options: [...RUNTIME, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
     examples: ['certflow approve payments --as alice --comment "ticket 42"'],
     load: () => import('./commands/decision.command.js').then((m) => m.approveCommand),
   },
@@ -115,7 +117,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'deny',
     summary: 'deny a pending request',
     args: '<request|certificate>',
-    options: [CONFIG, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
+    options: [...RUNTIME, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
     examples: ['certflow deny payments --as bob --comment "not ours"'],
     load: () => import('./commands/decision.command.js').then((m) => m.denyCommand),
   },
@@ -123,7 +125,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'export',
     summary: 'write the CURRENT certificate, chain, key (0600) and root to a directory',
     args: '<certificate>',
-    options: [CONFIG, { name: 'out', short: 'o', type: 'string', value: 'DIR', file: true, help: 'target directory (created 0700)' }, { name: 'force', type: 'boolean', help: 'overwrite existing files' }],
+    options: [...RUNTIME, { name: 'out', short: 'o', type: 'string', value: 'DIR', file: true, help: 'target directory (created 0700)' }, { name: 'force', type: 'boolean', help: 'overwrite existing files' }],
     examples: ['certflow export api --out ./api-tls', 'openssl verify -CAfile api-tls/root.pem -untrusted api-tls/chain.pem api-tls/cert.pem'],
     load: () => import('./commands/export.command.js').then((m) => m.exportCommand),
   },
@@ -140,7 +142,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'check',
     summary: 'expiry check for monitoring: exit 0 OK, 1 warning, 2 critical; one line per problem',
     options: [
-      CONFIG,
+      ...RUNTIME,
       { name: 'warn', type: 'string', value: 'AGE', help: 'warn when a certificate expires within this (default 30d; d, h or w)' },
       { name: 'crit', type: 'string', value: 'AGE', help: 'critical within this (default 7d)' },
       JSON_OUT,
@@ -151,7 +153,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'metrics',
     summary: 'Prometheus text-format metrics (cert-manager compatible names), to stdout or a file',
-    options: [CONFIG, { name: 'out', short: 'o', type: 'string', value: 'FILE', file: true, help: "write atomically to FILE (for node_exporter's textfile collector)" }],
+    options: [...RUNTIME, { name: 'out', short: 'o', type: 'string', value: 'FILE', file: true, help: "write atomically to FILE (for node_exporter's textfile collector)" }],
     examples: ['certflow metrics', 'certflow metrics --out /var/lib/node_exporter/textfile_collector/certflow.prom'],
     load: () => import('./commands/metrics.command.js').then((m) => m.metricsCommand),
   },

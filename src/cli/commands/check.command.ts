@@ -1,6 +1,6 @@
 import { listCertificates, type CertificateView } from '../../app/read-inventory.use-case.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
-import { configPath, flag, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, flag, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { parseDaysOption } from '../dates.js';
 import { API_VERSION, certificateJson } from '../output.js';
@@ -20,7 +20,7 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
   const warnDays = parseDaysOption(stringOption(ctx, 'warn') ?? '30d', 'warn');
   const critDays = parseDaysOption(stringOption(ctx, 'crit') ?? '7d', 'crit');
   if (critDays > warnDays) throw new CertflowError(ErrorCodes.INPUT_INVALID, `--crit (${critDays.toString()} days) must not be longer than --warn (${warnDays.toString()} days)`);
-  const { views, at } = await withRuntime(ctx.io, { configPath: configPath(ctx) }, 'read', async (rt) => ({ views: await listCertificates(rt.deps)(), at: rt.deps.clock.now() }));
+  const { views, at } = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', async (rt) => ({ views: await listCertificates(rt.deps)(), at: rt.deps.clock.now() }));
   const problems: { level: Exclude<Level, 'OK'>; view: CertificateView; line: string }[] = [];
   for (const v of views) {
     const c = v.current;

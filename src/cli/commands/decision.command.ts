@@ -3,7 +3,7 @@ import { decideRequest } from '../../app/decide-request.use-case.js';
 import { requestCertificate } from '../../app/request-certificate.use-case.js';
 import { findRequest } from '../../app/read-inventory.use-case.js';
 import { EXIT } from '../io.js';
-import { configPath, identity, onePositional, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, identity, onePositional, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 
 function decision(verdict: 'approve' | 'deny') {
@@ -11,7 +11,7 @@ function decision(verdict: 'approve' | 'deny') {
     const ref = onePositional(ctx, 'a request or certificate');
     const approver = identity(ctx, verdict);
     const comment = stringOption(ctx, 'comment');
-    const request = await withRuntime(ctx.io, { configPath: configPath(ctx), mustExist: true }, 'write', async (rt) => {
+    const request = await withRuntime(ctx.io, runtimeOptions(ctx, { mustExist: true }), 'write', async (rt) => {
       const target = await findRequest(rt.deps)(ref);
       return decideRequest(rt.deps)({ requestId: target.id, approver, verdict, ...(comment ? { comment } : {}) });
     });
@@ -32,7 +32,7 @@ export const denyCommand = decision('deny');
 export async function requestCommand(ctx: CommandContext): Promise<number> {
   const id = onePositional(ctx, 'a certificate');
   const requester = identity(ctx, 'request');
-  const request = await withRuntime(ctx.io, { configPath: configPath(ctx) }, 'write', async (rt) => {
+  const request = await withRuntime(ctx.io, runtimeOptions(ctx), 'write', async (rt) => {
     const managed = rt.config.certificates.find((c) => c.spec.id === id);
     if (!managed) {
       throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `'${id}' is not a managed certificate in ${rt.config.configPath}`, { context: { certificateId: id } });

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { exportCertificate } from '../../app/export-certificate.use-case.js';
 import { EXIT } from '../io.js';
-import { configPath, flag, onePositional, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, flag, onePositional, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 
 const FILES = ['cert.pem', 'chain.pem', 'key.pem', 'root.pem'] as const;
@@ -22,7 +22,7 @@ export async function exportCommand(ctx: CommandContext): Promise<number> {
   if (existing.length > 0 && !flag(ctx, 'force')) {
     throw new CertflowError(ErrorCodes.EXPORT_TARGET_EXISTS, `${out} already holds ${existing.join(', ')}; pass --force to overwrite`, { context: { out } });
   }
-  const bundle = await withRuntime(ctx.io, { configPath: configPath(ctx), mustExist: true }, 'write', (rt) => exportCertificate(rt.deps)(id));
+  const bundle = await withRuntime(ctx.io, runtimeOptions(ctx, { mustExist: true }), 'write', (rt) => exportCertificate(rt.deps)(id));
   mkdirSync(out, { recursive: true, mode: 0o700 });
   const write = (name: string, content: string, mode: number) => {
     const tmp = join(out, `.${name}.${process.pid.toString()}.tmp`);

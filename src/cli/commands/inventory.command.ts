@@ -2,7 +2,7 @@ import { findRequest, listCertificates, listRequests, showCertificate, type Cert
 import type { CertificateRequest } from '../../domain/request.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { EXIT, colors, table, type CliIo } from '../io.js';
-import { configPath, flag, onePositional, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, flag, onePositional, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { certificateDetailJson, certificateListJson, requestDetailJson, requestListJson } from '../output.js';
 import { STATUS_CHOICES } from '../spec.js';
@@ -25,7 +25,7 @@ export async function lsCommand(ctx: CommandContext): Promise<number> {
   if (status !== undefined && !(STATUS_CHOICES as readonly string[]).includes(status)) {
     throw new CertflowError(ErrorCodes.INPUT_INVALID, `unknown status '${status}' (one of: ${STATUS_CHOICES.join(', ')})`);
   }
-  const { views, at } = await withRuntime(ctx.io, { configPath: configPath(ctx) }, 'read', async (rt) => ({ views: await listCertificates(rt.deps)(), at: rt.deps.clock.now() }));
+  const { views, at } = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', async (rt) => ({ views: await listCertificates(rt.deps)(), at: rt.deps.clock.now() }));
   const shown = status === undefined ? views : views.filter((v) => v.status === status);
   if (flag(ctx, 'json')) {
     ctx.io.stdout(JSON.stringify(certificateListJson(shown, at), null, 2) + '\n');
@@ -50,7 +50,7 @@ export async function lsCommand(ctx: CommandContext): Promise<number> {
 /** `certflow requests [--state S]`. */
 export async function requestsCommand(ctx: CommandContext): Promise<number> {
   const state = stringOption(ctx, 'state');
-  const requests = await withRuntime(ctx.io, { configPath: configPath(ctx) }, 'read', (rt) => listRequests(rt.deps)(state === undefined ? {} : { state }));
+  const requests = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', (rt) => listRequests(rt.deps)(state === undefined ? {} : { state }));
   if (flag(ctx, 'json')) {
     ctx.io.stdout(JSON.stringify(requestListJson(requests), null, 2) + '\n');
     return EXIT.ok;
@@ -65,7 +65,7 @@ export async function showCommand(ctx: CommandContext): Promise<number> {
   const ref = onePositional(ctx, 'a certificate or request');
   const json = flag(ctx, 'json');
   const mode = ref.startsWith('req_') ? 'read' : 'read-keys';
-  const shown = await withRuntime(ctx.io, { configPath: configPath(ctx) }, mode, async (rt) =>
+  const shown = await withRuntime(ctx.io, runtimeOptions(ctx), mode, async (rt) =>
     ref.startsWith('req_')
       ? { kind: 'request' as const, request: await findRequest(rt.deps)(ref) }
       : { kind: 'certificate' as const, detail: await showCertificate(rt.deps)(ref, { withKeys: true }), at: rt.deps.clock.now() },

@@ -3,7 +3,7 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { listCertificates, listRequests, type CertificateView } from '../../app/read-inventory.use-case.js';
 import { REQUEST_STATES } from '../../domain/request.js';
 import { EXIT } from '../io.js';
-import { configPath, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { version } from '../main.js';
 
@@ -16,7 +16,7 @@ import { version } from '../main.js';
  * collector requires (it must never read half a file).
  */
 export async function metricsCommand(ctx: CommandContext): Promise<number> {
-  const { views, requestCounts, at } = await withRuntime(ctx.io, { configPath: configPath(ctx) }, 'read', async (rt) => {
+  const { views, requestCounts, at } = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', async (rt) => {
     const requests = await listRequests(rt.deps)();
     const counts = new Map<string, number>(REQUEST_STATES.map((s) => [s, 0]));
     for (const r of requests) counts.set(r.state, (counts.get(r.state) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import { previewCycle, type CyclePreview } from '../../app/preview-cycle.use-case.js';
 import { EXIT, colors, type CliIo } from '../io.js';
-import { configPath, flag, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, flag, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { parseDateOption } from '../dates.js';
 import { planJson } from '../output.js';
@@ -12,7 +12,7 @@ import { planJson } from '../output.js';
 export async function planCommand(ctx: CommandContext): Promise<number> {
   const atOption = stringOption(ctx, 'at');
   const at = atOption === undefined ? undefined : parseDateOption(atOption, 'at');
-  const preview = await withRuntime(ctx.io, { configPath: configPath(ctx), ...(at ? { at } : {}) }, 'dry-run', (rt) =>
+  const preview = await withRuntime(ctx.io, runtimeOptions(ctx, at ? { at } : {}), 'dry-run', (rt) =>
     previewCycle(rt.deps, { issuers: rt.config.issuers })(rt.config.certificates),
   );
   ctx.io.stdout(flag(ctx, 'json') ? JSON.stringify(planJson(preview), null, 2) + '\n' : describePlan(preview, ctx.io));

@@ -1,7 +1,7 @@
 import { renewCertificates } from '../../app/renew-certificate.use-case.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { EXIT } from '../io.js';
-import { configPath, flag, identity, stringOption, type CommandContext } from '../context.js';
+import { runtimeOptions, flag, identity, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 
 /** `certflow renew <certificate>|--all [--reason TEXT] --as WHO`: a new revision now, policy applying. */
@@ -12,7 +12,7 @@ export async function renewCommand(ctx: CommandContext): Promise<number> {
   }
   const requester = identity(ctx, 'renew');
   const reason = stringOption(ctx, 'reason');
-  const { outcomes, events } = await withRuntime(ctx.io, { configPath: configPath(ctx), mustExist: !all }, 'write', async (rt) => {
+  const { outcomes, events } = await withRuntime(ctx.io, runtimeOptions(ctx, { mustExist: !all }), 'write', async (rt) => {
     const wanted = all ? rt.config.certificates : rt.config.certificates.filter((c) => c.spec.id === ctx.positionals[0]);
     if (wanted.length === 0) {
       const id = ctx.positionals[0] ?? '';

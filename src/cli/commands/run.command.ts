@@ -1,7 +1,7 @@
 import { runCycle, type CycleProgress, type CycleReport } from '../../app/run-cycle.use-case.js';
 import type { DueOutcome } from '../../app/process-due-requests.use-case.js';
 import { EXIT } from '../io.js';
-import { configPath, flag, type CommandContext } from '../context.js';
+import { runtimeOptions, flag, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { API_VERSION } from '../output.js';
 
@@ -11,7 +11,7 @@ const PROGRESS_FROM = 50;
 /** `certflow run`: one full cycle on the system clock, and a plain account of what happened. */
 export async function runCommand(ctx: CommandContext): Promise<number> {
   const { io } = ctx;
-  const report = await withRuntime(io, { configPath: configPath(ctx) }, 'write', async (rt) => {
+  const report = await withRuntime(io, runtimeOptions(ctx), 'write', async (rt) => {
     const managed = rt.config.certificates;
     const draw = io.progress === true && managed.length >= PROGRESS_FROM;
     const onProgress = (p: CycleProgress) =>
