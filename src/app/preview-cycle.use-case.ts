@@ -38,11 +38,11 @@ export interface CyclePreview {
  * dependencies that must change nothing (the composition root hands a snapshot: in-memory state,
  * no event log, issuers that refuse). Nothing is issued, so nothing reaches a CA or the key store.
  */
-export function previewCycle(deps: AppDeps, context: { readonly issuers: readonly { readonly name: string; readonly kind: string }[] }) {
+export function previewCycle(deps: AppDeps, context: { readonly issuers: readonly { readonly name: string; readonly ok: boolean; readonly detail: string }[] }) {
   return async (managed: readonly ManagedCertificateInput[]): Promise<CyclePreview> => {
     const at = deps.clock.now();
     const preflight: PreflightCheck[] = [{ check: 'config', subject: 'configuration', ok: true, detail: 'valid' }];
-    for (const issuer of context.issuers) preflight.push({ check: 'issuer', subject: issuer.name, ok: true, detail: `${issuer.kind}, configured` });
+    for (const issuer of context.issuers) preflight.push({ check: 'issuer', subject: issuer.name, ok: issuer.ok, detail: issuer.detail });
     for (const { spec } of managed) {
       const names = [...spec.names.dns, ...spec.names.ip, ...spec.names.uri];
       const forbidden = names.find((n) => deps.policy.forbiddenNames.some((p) => nameMatches(p, n)));

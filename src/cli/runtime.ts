@@ -28,6 +28,8 @@ export interface CliRuntime {
   readonly deps: AppDeps;
   /** Notifications raised while the command ran (the CLI prints them). */
   readonly notifications: readonly Notification[];
+  /** Read-only runtimes: what can be said of each issuer without contacting it. */
+  readonly issuerChecks?: readonly { readonly name: string; readonly kind: string; readonly ok: boolean; readonly detail: string }[];
   close(): Promise<void>;
 }
 

@@ -26,6 +26,8 @@ export interface LocalSnapshot {
   readonly keysLoaded: boolean;
   /** Notifications the use cases raised on the copy. */
   readonly notifications: Notification[];
+  /** What can be said of each issuer without contacting it (a snapshot never does). */
+  readonly issuerChecks: readonly { readonly name: string; readonly kind: string; readonly ok: boolean; readonly detail: string }[];
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export function openLocalSnapshot(config: CertflowConfig, clock: Clock, options:
     deps,
     keysLoaded,
     notifications,
+    issuerChecks: config.issuers.map((i) => ({ name: i.name, kind: i.kind, ...issuerCheck(config, i) })),
     close: async () => {
       await Promise.all([state.close(), keys.close()]);
     },
@@ -93,4 +96,12 @@ export function assertStateExists(config: CertflowConfig): string {
     });
   }
   return statePath;
+}
+
+function issuerCheck(config: CertflowConfig, issuer: { readonly name: string; readonly kind: string }): { ok: boolean; detail: string } {
+  if (issuer.kind !== 'local-ca') return { ok: true, detail: `${issuer.kind}, options valid (not contacted by a dry run)` };
+  const dir = join(config.dataDir, 'ca', issuer.name);
+  return existsSync(join(dir, 'root.pem'))
+    ? { ok: true, detail: `local-ca, options valid, CA at ${dir}` }
+    : { ok: true, detail: `local-ca, options valid, no CA yet: the first issuance creates it at ${dir}` };
 }

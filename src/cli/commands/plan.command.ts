@@ -13,7 +13,7 @@ export async function planCommand(ctx: CommandContext): Promise<number> {
   const atOption = stringOption(ctx, 'at');
   const at = atOption === undefined ? undefined : parseDateOption(atOption, 'at');
   const preview = await withRuntime(ctx.io, runtimeOptions(ctx, at ? { at } : {}), 'dry-run', (rt) =>
-    previewCycle(rt.deps, { issuers: rt.config.issuers })(rt.config.certificates),
+    previewCycle(rt.deps, { issuers: rt.issuerChecks ?? rt.config.issuers.map((i) => ({ name: i.name, ok: true, detail: `${i.kind}, configured` })) })(rt.config.certificates),
   );
   ctx.io.stdout(flag(ctx, 'json') ? JSON.stringify(planJson(preview), null, 2) + '\n' : describePlan(preview, ctx.io));
   return preview.needsAttention ? EXIT.failure : EXIT.ok;
