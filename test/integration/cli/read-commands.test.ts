@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -40,23 +41,36 @@ describe('certflow read commands', () => {
 
   it('plan writes nothing: every file of the data directory is byte-identical after plans now, 70 days later and in JSON', async () => {
     // Prepare
-    const data = join(fx.dir, 'data');
+    const own = ranInItsOwnProcess();
+    const plan = (...args: string[]) => certflow(['plan', ...args, '--config', own.configPath], { cwd: own.dir });
+    const data = join(own.dir, 'data');
     const before = snapshot(data);
-    const later = new Date(fx.clock.now().getTime() + 70 * DAY).toISOString();
+    const later = new Date(Date.now() + 70 * DAY).toISOString();
     // Act
-    const now = await cli('plan');
-    const ahead = await cli('plan', '--at', later);
-    const json = await cli('plan', '--at', later, '--json');
+    const now = await plan();
+    const ahead = await plan('--at', later);
+    const json = await plan('--at', later, '--json');
     // Assess
     expect(snapshot(data)).toEqual(before);
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['state.db', 'keys.db', 'events.jsonl']));
+    expect(Object.keys(before).sort()).toEqual(['ca/local/intermediate.key.pem', 'ca/local/intermediate.pem', 'ca/local/ledger.db', 'ca/local/root.key.pem', 'ca/local/root.pem', 'events.jsonl', 'keys.db', 'state.db']);
     expect(now.code).toBe(1); // payments waits for a person
     expect(now.stdout).toMatch(/^waiting {3}payments: req_\S+ until /m);
     expect(ahead.code).toBe(1);
     expect(ahead.stdout).toMatch(/^renew {5}api: renewal r2 \(auto-approved by rule internal\)$/m);
     expect(ahead.stdout).toMatch(/^waiting {3}payments: req_\S+ approval deadline passed: it would expire$/m);
     expect(schemas.validate('plan', JSON.parse(json.stdout))).toEqual([]);
-  });
+  }, 60_000);
+
+  /**
+   * A fixture after one `certflow run` in a process of its own, so that no connection of that run
+   * (state, keys, CA ledger) is still open, or closed by the garbage collector, while files are compared.
+   */
+  function ranInItsOwnProcess(): LocalFixture {
+    const own = new LocalFixture();
+    fixtures.push(own);
+    execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--config', own.configPath], { stdio: 'pipe' });
+    return own;
+  }
 
   it('plan exits 0 when nothing needs a person', async () => {
     // Prepare
@@ -146,10 +160,11 @@ describe('certflow read commands', () => {
 
   it('read commands leave no new file behind (no -wal or -shm from a read-only open)', async () => {
     // Prepare
-    const data = join(fx.dir, 'data');
+    const own = ranInItsOwnProcess();
+    const data = join(own.dir, 'data');
     const before = snapshot(data);
     // Act
-    for (const args of [['ls'], ['requests'], ['show', 'api'], ['check'], ['metrics']]) await cli(...args);
+    for (const args of [['ls'], ['requests'], ['show', 'api'], ['check'], ['metrics']]) await certflow([...args, '--config', own.configPath], { cwd: own.dir });
     // Assess
     expect(snapshot(data)).toEqual(before);
     expect(existsSync(join(data, 'state.db-wal'))).toBe(false);
@@ -157,13 +172,14 @@ describe('certflow read commands', () => {
 
   it('reads a consistent copy while a writer holds the database open (WAL present), adding no file', async () => {
     // Prepare
-    const writer = await fx.open();
+    const own = ranInItsOwnProcess();
+    const writer = await own.open();
     await writer.deps.state.write({ key: { pk: 'CERT#late', sk: 'META' }, condition: { kind: 'absent' }, data: { id: 'late', origin: 'file', locator: '/tmp/late.pem', revision: 0, firstSeenAt: fx.clock.now(), lastSeenAt: fx.clock.now() } });
-    const data = join(fx.dir, 'data');
+    const data = join(own.dir, 'data');
     const files = Object.keys(snapshot(data)).sort();
     // Act
-    const ls = await cli('ls', '--json');
-    const plan = await cli('plan', '--json');
+    const ls = await certflow(['ls', '--json', '--config', own.configPath], { cwd: own.dir });
+    const plan = await certflow(['plan', '--json', '--config', own.configPath], { cwd: own.dir });
     // Assess
     expect(files).toContain('state.db-wal');
     expect((JSON.parse(ls.stdout) as { items: { id: string }[] }).items.map((c) => c.id)).toContain('late');
