@@ -1,6 +1,6 @@
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { AppDeps } from './deps.js';
-import { keys, type CertificateRecord } from './records.js';
+import { Inventory } from './stores.js';
 
 export interface ExportedBundle {
   readonly certificatePem: string;
@@ -13,8 +13,9 @@ export interface ExportedBundle {
 
 /** The CURRENT version of a managed certificate, whole (certificate, chain and key of one version), with its issuer's root. */
 export function exportCertificate(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers'>) {
+  const inventory = new Inventory(deps.state);
   return async (id: string): Promise<ExportedBundle> => {
-    const item = await deps.state.get<CertificateRecord>(keys.certificate(id));
+    const item = await inventory.get(id);
     if (!item) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate '${id}' in the inventory (see 'certflow ls')`, { context: { certificateId: id } });
     const record = item.data;
     const version = record.secretName ? await deps.keys.getVersion(record.secretName, { label: 'CURRENT' }) : undefined;

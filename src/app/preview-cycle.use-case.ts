@@ -5,7 +5,10 @@ import { discoverCertificates, type ScopeReport } from './discover-certificates.
 import { planRenewals, type ManagedCertificateInput, type PlanOutcome } from './plan-renewals.use-case.js';
 import { alertExpiringCertificates, type AlertReport } from './alert-expiry.use-case.js';
 import { listCertificates, listRequests, type CertificateView } from './read-inventory.use-case.js';
-import { REQUEST_PREFIX } from './records.js';
+import { Requests } from './stores.js';
+
+/** Requests a preview lists as due; a run works them in batches anyway. */
+const DUE_LIMIT = 10_000;
 
 /** A check made before anything would run: `ok: false` is something a person must fix. */
 export interface PreflightCheck {
@@ -55,7 +58,7 @@ export function previewCycle(deps: AppDeps, context: { readonly issuers: readonl
     const discovery = await discoverCertificates(deps)();
     for (const d of discovery) if (!d.ok) preflight.push({ check: 'source', subject: `${d.source} ${d.scope}`, ok: false, detail: d.problems.join('; ') || 'unreadable' });
     const plan = await planRenewals(deps)(managed);
-    const due = await deps.state.queryDue<CertificateRequest>(at, { pkPrefix: REQUEST_PREFIX });
+    const due = await new Requests(deps.state).due(at, DUE_LIMIT);
     const toIssue = due.map((i) => i.data).filter((r) => r.state === 'approved' || r.state === 'issuing' || (r.state === 'failed' && r.progress.lastError?.retryable === true));
     const awaitingApproval = (await listRequests(deps)({ state: 'pending_approval' })).map((request) => ({
       request,

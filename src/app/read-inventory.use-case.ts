@@ -3,9 +3,9 @@ import type { CertificateFacts } from '../domain/certificate.js';
 import { REQUEST_STATES, type CertificateRequest, type RequestState } from '../domain/request.js';
 import { daysRemaining, isExpired, renewalDueAt } from '../domain/renewal-policy.js';
 import type { KeyVersionInfo } from '../ports/key-store.port.js';
-import type { StateStore } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
-import { CERT_PREFIX, REQUEST_PREFIX, keys, renewalTimingOf, type CertificateRecord, type RevisionRecord } from './records.js';
+import { renewalTimingOf, type CertificateRecord, type RevisionRecord } from './records.js';
+import { Inventory, Requests } from './stores.js';
 
 /**
  * The read side of the inventory, as people and monitoring see it: computed fields (days
@@ -36,18 +36,6 @@ export interface CertificateView {
   readonly pendingRequest?: { readonly id: string; readonly state: RequestState };
 }
 
-const PAGE = 500;
-
-async function* partitions(state: StateStore, prefix: string): AsyncGenerator<string> {
-  let after: string | undefined;
-  for (;;) {
-    const page = await state.listPartitions(prefix, { limit: PAGE, ...(after ? { after } : {}) });
-    for (const pk of page) yield pk.slice(prefix.length);
-    if (page.length < PAGE) return;
-    after = page[page.length - 1];
-  }
-}
-
 /** A certificate's view at `now`. */
 export function viewOf(record: CertificateRecord, now: Date, alertThresholdsDays: readonly number[], pending?: CertificateRequest): CertificateView {
   const current = record.current;
@@ -70,15 +58,14 @@ export function viewOf(record: CertificateRecord, now: Date, alertThresholdsDays
 
 /** Every certificate of the inventory, with its view at the clock's time. */
 export function listCertificates(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays'>) {
+  const inventory = new Inventory(deps.state);
+  const requests = new Requests(deps.state);
   return async (): Promise<CertificateView[]> => {
     const now = deps.clock.now();
     const out: CertificateView[] = [];
-    for await (const id of partitions(deps.state, CERT_PREFIX)) {
-      const item = await deps.state.get<CertificateRecord>(keys.certificate(id));
-      if (!item) continue;
-      const pendingId = item.data.pendingRequestId;
-      const pending = pendingId ? (await deps.state.get<CertificateRequest>(keys.request(pendingId)))?.data : undefined;
-      out.push(viewOf(item.data, now, deps.alertThresholdsDays, pending));
+    for await (const record of inventory.records()) {
+      const pending = record.pendingRequestId ? (await requests.get(record.pendingRequestId))?.data : undefined;
+      out.push(viewOf(record, now, deps.alertThresholdsDays, pending));
     }
     return out;
   };
@@ -86,15 +73,13 @@ export function listCertificates(deps: Pick<AppDeps, 'state' | 'clock' | 'alertT
 
 /** Requests, optionally of one state; an unknown state is bad input, not an empty list. */
 export function listRequests(deps: Pick<AppDeps, 'state'>) {
+  const requests = new Requests(deps.state);
   return async (filter: { readonly state?: string } = {}): Promise<CertificateRequest[]> => {
     if (filter.state !== undefined && !(REQUEST_STATES as readonly string[]).includes(filter.state)) {
       throw new CertflowError(ErrorCodes.INPUT_INVALID, `unknown request state '${filter.state}' (one of: ${REQUEST_STATES.join(', ')})`);
     }
     const out: CertificateRequest[] = [];
-    for await (const id of partitions(deps.state, REQUEST_PREFIX)) {
-      const item = await deps.state.get<CertificateRequest>(keys.request(id));
-      if (item && (filter.state === undefined || item.data.state === filter.state)) out.push(item.data);
-    }
+    for await (const request of requests.all()) if (filter.state === undefined || request.state === filter.state) out.push(request);
     return out;
   };
 }
@@ -108,12 +93,14 @@ export interface CertificateDetail {
 
 /** One certificate with its revisions, and its key store versions when `withKeys`. */
 export function showCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholdsDays' | 'keys'>) {
+  const inventory = new Inventory(deps.state);
+  const requests = new Requests(deps.state);
   return async (id: string, options: { readonly withKeys?: boolean } = {}): Promise<CertificateDetail> => {
-    const item = await deps.state.get<CertificateRecord>(keys.certificate(id));
+    const item = await inventory.get(id);
     if (!item) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate '${id}' in the inventory (see 'certflow ls')`, { context: { certificateId: id } });
     const pendingId = item.data.pendingRequestId;
-    const pending = pendingId ? (await deps.state.get<CertificateRequest>(keys.request(pendingId)))?.data : undefined;
-    const revisions = (await deps.state.query<RevisionRecord>(`${CERT_PREFIX}${id}`, { skPrefix: 'REV#' })).map((i) => i.data);
+    const pending = pendingId ? (await requests.get(pendingId))?.data : undefined;
+    const revisions = await inventory.revisions(id);
     const keyVersions = options.withKeys && item.data.secretName ? await deps.keys.listVersions(item.data.secretName) : undefined;
     return { view: viewOf(item.data, deps.clock.now(), deps.alertThresholdsDays, pending), revisions, ...(keyVersions ? { keyVersions } : {}) };
   };
@@ -121,13 +108,14 @@ export function showCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'alertTh
 
 /** A request named by its id, or by a certificate whose request in flight (or last request) is meant. */
 export function findRequest(deps: Pick<AppDeps, 'state'>) {
+  const inventory = new Inventory(deps.state);
+  const requests = new Requests(deps.state);
   return async (ref: string): Promise<CertificateRequest> => {
-    const direct = await deps.state.get<CertificateRequest>(keys.request(ref));
+    const direct = await requests.get(ref);
     if (direct) return direct.data;
-    const cert = await deps.state.get<CertificateRecord>(keys.certificate(ref));
-    const pendingId = cert?.data.pendingRequestId;
+    const pendingId = (await inventory.get(ref))?.data.pendingRequestId;
     if (pendingId) {
-      const pending = await deps.state.get<CertificateRequest>(keys.request(pendingId));
+      const pending = await requests.get(pendingId);
       if (pending) return pending.data;
     }
     throw new CertflowError(ErrorCodes.REQUEST_UNKNOWN, `no request '${ref}' (give a request id, or a certificate with a pending request)`, { context: { ref } });

@@ -31,7 +31,7 @@ export function renewCertificates(deps: AppDeps) {
       try {
         request = await ask({ certificate, requester, ...(note ? { note } : {}) });
       } catch (error) {
-        if (isCertflowError(error) && error.code === ErrorCodes.INPUT_INVALID) {
+        if (isCertflowError(error) && error.code === ErrorCodes.REQUEST_IN_FLIGHT) {
           outcomes.push({ certificateId: id, refused: { code: error.code, message: error.message } });
           continue;
         }

@@ -42,7 +42,7 @@ export async function openRuntime(io: CliIo, options: RuntimeOptions, mode: Runt
   }
   const at = options.at;
   const clock: Clock = at ? { now: () => new Date(at.getTime()) } : (io.clock ?? systemClock);
-  return openLocalSnapshot(config, clock, { keys: mode === 'read-keys' });
+  return await openLocalSnapshot(config, clock, { keys: mode === 'read-keys' });
 }
 
 /** Opens the runtime, runs `work`, and always closes it. */

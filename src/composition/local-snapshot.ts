@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { AppDeps, IssuerDirectory } from '../app/deps.js';
 import type { CertflowConfig } from '../config/load-config.js';
@@ -8,7 +8,9 @@ import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { Notification } from '../ports/notifier.port.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
 import { SqliteKeyStore } from '../adapters/local/sqlite.key-store.js';
-import { PemFolderSource } from '../adapters/local/pem-folder.source.js';
+import { registries as defaultRegistries, type AdapterRegistries } from '../adapters/registries.js';
+import { unavailableAwsClients } from '../adapters/registry/no-aws.js';
+import type { AdapterFactoryDeps } from '../adapters/registry/descriptor.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
 import { notifyOnEvent } from '../app/notify.use-case.js';
 import notifyPattern from '../../events/patterns/notify.json' with { type: 'json' };
@@ -34,15 +36,35 @@ export interface LocalSnapshot {
 export interface LocalSnapshotOptions {
   /** Copy the key store too (e.g. to list its versions); most readers need no keys. */
   readonly keys?: boolean;
+  readonly registries?: AdapterRegistries;
 }
 
 /** Opens a snapshot of the data directory; a missing directory or state file is STATE.NOT_FOUND. */
-export function openLocalSnapshot(config: CertflowConfig, clock: Clock, options: LocalSnapshotOptions = {}): LocalSnapshot {
+export async function openLocalSnapshot(config: CertflowConfig, clock: Clock, options: LocalSnapshotOptions = {}): Promise<LocalSnapshot> {
   const statePath = assertStateExists(config);
+  const configDir = dirname(config.configPath);
+  const resolvePath = (p: string) => resolve(configDir, p);
   const state = SqliteStateStore.openSnapshot(statePath, { now: () => clock.now() });
-  const keysPath = join(config.dataDir, 'keys.db');
-  const keysLoaded = options.keys === true && existsSync(keysPath);
-  const keys = keysLoaded ? SqliteKeyStore.openSnapshot(keysPath) : SqliteKeyStore.open(':memory:');
+  // Only the SQLite key store has a file to copy; any other kind is left unread.
+  const keyStorePath = config.keyStore.kind === 'sqlite' ? (typeof config.keyStore.options['path'] === 'string' ? resolvePath(config.keyStore.options['path']) : join(config.dataDir, 'keys.db')) : undefined;
+  const keysLoaded = options.keys === true && keyStorePath !== undefined && existsSync(keyStorePath);
+  const keys = keysLoaded && keyStorePath ? SqliteKeyStore.openSnapshot(keyStorePath) : SqliteKeyStore.open(':memory:');
+  // Sources only read (a folder, an account's inventory); they are built as in a run, through the registry.
+  const registries = options.registries ?? defaultRegistries;
+  const factoryDeps: AdapterFactoryDeps = { runtime: 'local', clock, dataDir: config.dataDir, resolvePath, aws: unavailableAwsClients, state, keys };
+  let sources;
+  try {
+    sources = await Promise.all(
+      config.sources.map((s) => {
+        const descriptor = registries.sources[s.kind];
+        if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown source kind ${s.kind}`, { context: { kind: s.kind } });
+        return descriptor.create(factoryDeps, s);
+      }),
+    );
+  } catch (error) {
+    await Promise.all([state.close(), keys.close()]);
+    throw error;
+  }
   const notifications: Notification[] = [];
   const notifier = { notify: (n: Notification) => Promise.resolve(void notifications.push(n)) };
   const bus = new LocalEventBus({ clock });
@@ -53,7 +75,7 @@ export function openLocalSnapshot(config: CertflowConfig, clock: Clock, options:
     keys,
     issuers: refusingIssuers(config),
     bus,
-    sources: config.sources.map((s) => new PemFolderSource({ name: s.name, path: s.path, ...(s.owner ? { owner: s.owner } : {}) })),
+    sources,
     notifier,
     clock,
     policy: config.policy,

@@ -196,7 +196,7 @@ describe('certflow read commands', () => {
     expect(api.code).toBe(0);
     expect(api.stdout).toMatch(/^renew {5}api r2 issued, serial [0-9A-F]+ \(req_\S+\) \[key compromise\]$/m);
     expect(payments.code).toBe(1);
-    expect(payments.stderr).toMatch(/^certflow: INPUT\.INVALID: certificate payments already has request req_\S+ in flight \(pending_approval\)$/m);
+    expect(payments.stderr).toMatch(/^certflow: REQUEST\.IN_FLIGHT: certificate payments already has request req_\S+ in flight \(pending_approval\)$/m);
     expect(both.code).toBe(2);
     const requestId = /\((req_\S+)\)/.exec(api.stdout)?.[1] ?? '';
     const shown = JSON.parse((await cli('show', requestId, '--json')).stdout) as { request: { note: string | null; reason: string; requester: string } };
