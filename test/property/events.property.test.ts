@@ -45,15 +45,16 @@ describe('events (property tier)', () => {
     );
   });
 
-  it(`builds a valid Certificate Discovered event under 256 KB for any list of names (${RUNS.eventBuilders.toString()} cases)`, () => {
+  it(`builds a valid Certificate Discovered event under 256 KB for any names and any locator (${RUNS.eventBuilders.toString()} cases)`, () => {
     fc.assert(
       fc.property(
         fc.array(nameArb(300), { maxLength: 3000 }),
         fc.array(nameArb(60), { maxLength: 300 }),
         fc.array(nameArb(5000), { maxLength: 200 }),
-        (dns, ip, uri) => {
+        fc.string({ minLength: 1, maxLength: 1000 }),
+        (dns, ip, uri, locator) => {
           const at = new Date('2026-11-01T00:00:00Z');
-          const record: CertificateRecord = { id: 'file-1', origin: 'file', locator: '/certs/a.pem', revision: 0, firstSeenAt: at, lastSeenAt: at };
+          const record: CertificateRecord = { id: 'file-1', origin: 'file', locator, revision: 0, firstSeenAt: at, lastSeenAt: at };
           const facts = {
             serialNumber: '0A1B', subject: 'CN=x', issuerName: 'CN=y', names: { dns, ip, uri }, notBefore: at, notAfter: at,
             fingerprintSha256: Array(32).fill('AB').join(':'), keyAlgorithm: 'EC_P256' as const,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -155,6 +155,24 @@ describe('hardening of the local default', () => {
       expect(issuedIds(report)).toEqual([]);
       expect(cycleFailed(report)).toBe(true);
       expect(existsSync(join(fx.dir, 'data', 'ca'))).toBe(false);
+    });
+  });
+
+  describe('defect 2: a CA replaced behind certflow\'s back', () => {
+    it('is a critical error naming the certificate it no longer verifies', async () => {
+      // Prepare
+      const fx = fixture(ONE());
+      const other = fixture(ONE());
+      await issuedOnce(fx);
+      await issuedOnce(other);
+      rmSync(join(fx.dir, 'data', 'ca'), { recursive: true });
+      cpSync(join(other.dir, 'data', 'ca'), join(fx.dir, 'data', 'ca'), { recursive: true });
+      // Act
+      const { report } = await cycle(fx);
+      // Assess
+      expect(codes(report)).toEqual(['critical ISSUER.CA_MISMATCH c5']);
+      expect(report.attention[0]?.message).toMatch(/^issuer local: the current certificate of c5 does not verify with the issuer's CA \(/);
+      expect(cycleFailed(report)).toBe(true);
     });
   });
 
