@@ -34,7 +34,7 @@ export const handler = lambdaHandler<PublishReport>({
   metrics.addMetric(METRICS.deadLettered, MetricUnit.Count, report.deadLettered.length);
   metrics.addMetric(METRICS.outboxAge, MetricUnit.Seconds, Math.round(report.oldestPendingAgeMs / 1000));
   if (report.published > 0) metrics.addMetric(METRICS.commitToBus, MetricUnit.Seconds, report.maxCommitToBusMs / 1000);
-  metrics.addMetric(METRICS.publishFailed, MetricUnit.Count, report.failed.length);
+  if (report.failed.length === 0) metrics.addMetric(METRICS.publishFailed, MetricUnit.Count, 0);
   for (const f of report.failed) countByCode(METRICS.publishFailed, f.code);
   if (report.failed.length > 0) {
     const codes = [...new Set(report.failed.map((f) => f.code))];

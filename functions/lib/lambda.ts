@@ -30,8 +30,12 @@ export const METRICS = {
   approvalsExpired: 'ApprovalsExpired',
 } as const;
 
-/** Adds a count with a `code` dimension (e.g. issuance failures by error code), flushed on its own. */
+/**
+ * Adds a count twice: without a code (the series the alarms watch: an alarm needs exact dimensions)
+ * and with a `code` dimension, flushed on its own (the breakdown the dashboard shows).
+ */
 export function countByCode(name: string, code: string, value = 1): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
   const single = metrics.singleMetric();
   single.addDimension('code', code);
   single.addMetric(name, MetricUnit.Count, value);

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 
 /** One JSON line a handler wrote: a Powertools log entry or an EMF metrics document. */
-export type OutputLine = Record<string, unknown> & { _aws?: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
+export type OutputLine = Record<string, unknown> & { _aws?: { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
 
 /**
  * Captures what handlers write to stdout (Powertools Logger and Metrics write JSON lines there, as
@@ -30,7 +30,18 @@ export function captureLambdaOutput() {
       lines
         .filter((l) => l._aws?.CloudWatchMetrics.some((m) => m.Metrics.some((x) => x.Name === name)))
         .filter((l) => Object.entries(dimensions).every(([k, v]) => l[k] === v))
-        .reduce((sum, l) => sum + (Array.isArray(l[name]) ? (l[name] as number[]).reduce((a, b) => a + b, 0) : Number(l[name])), 0),
+        .reduce((sum, l) => sum + valueOf(l, name), 0),
+    /** The series an alarm watches: the metric with exactly the service and stage dimensions. */
+    alarmSeries: (name: string): number =>
+      lines
+        .filter((l) => l._aws?.CloudWatchMetrics.some((m) => m.Metrics.some((x) => x.Name === name) && JSON.stringify(m.Dimensions) === '[["service","stage"]]'))
+        .reduce((sum, l) => sum + valueOf(l, name), 0),
     restore: () => spies.forEach((s) => s.mockRestore()),
   };
+}
+
+/** EMF keeps repeated values of one metric in an array. */
+function valueOf(line: OutputLine, name: string): number {
+  const v = line[name];
+  return Array.isArray(v) ? (v as number[]).reduce((a, b) => a + b, 0) : Number(v);
 }

@@ -48,7 +48,7 @@ class Stage {
   readonly published: { id: string; detailType: string; detail: Record<string, unknown> }[] = [];
   /** Faults the stand-ins inject, each once: `sqs-send`, `put-events`. */
   readonly faults = new Set<string>();
-  handlers!: Record<'plan' | 'work' | 'publish' | 'expire', Handler>;
+  handlers!: Record<'plan' | 'work' | 'publish' | 'expire' | 'intake', Handler>;
 
   constructor(readonly tableName: string) {}
 
@@ -80,6 +80,7 @@ class Stage {
       work: (await import('../../../functions/work-requests.js')).handler as Handler,
       publish: (await import('../../../functions/publish-events.js')).handler as Handler,
       expire: (await import('../../../functions/expire-approvals.js')).handler as Handler,
+      intake: (await import('../../../functions/request-intake.js')).handler as Handler,
     };
   }
 
@@ -254,5 +255,89 @@ describe('the AWS runtime, in process', () => {
     // Assess
     expect(stage.faults.size).toBe(0);
     await assessOneIssuance(stage);
+  }, 60_000);
+
+  it('files a team’s HTTP request under its IAM identity, through the same policy, and refuses bad ones with a code', async () => {
+    // Prepare
+    const stage = await newStage();
+    const post = (body: string, userArn?: string) =>
+      stage.handlers.intake(
+        {
+          version: '2.0',
+          routeKey: 'POST /requests',
+          rawPath: '/requests',
+          headers: { 'content-type': 'application/json' },
+          body,
+          isBase64Encoded: false,
+          requestContext: {
+            requestId: randomUUID(),
+            http: { method: 'POST', path: '/requests' },
+            ...(userArn ? { authorizer: { iam: { userArn, accountId: ACCOUNT } } } : {}),
+          },
+        },
+        context('requestIntake'),
+      ) as Promise<{ statusCode: number; body: string }>;
+    const carol = `arn:aws:sts::${ACCOUNT}:assumed-role/team-api/carol`;
+    // Act
+    const accepted = await post(JSON.stringify({ certificateId: 'api' }), carol);
+    const again = await post(JSON.stringify({ certificateId: 'api' }), carol);
+    const unknown = await post(JSON.stringify({ certificateId: 'nope' }), carol);
+    const extra = await post(JSON.stringify({ certificateId: 'api', validityDays: 3650 }), carol);
+    const garbage = await post('{"certificateId": "<script>', carol);
+    const anonymous = await post(JSON.stringify({ certificateId: 'api' }));
+    await stage.scheduled('publish');
+    await stage.settle();
+    // Assess
+    const body = JSON.parse(accepted.body) as { requestId: string; state: string };
+    expect([accepted.statusCode, body.state]).toEqual([202, 'approved']);
+    expect([again.statusCode, JSON.parse(again.body).code]).toEqual([409, 'REQUEST.IN_FLIGHT']);
+    expect([unknown.statusCode, JSON.parse(unknown.body).code]).toEqual([404, 'CERTIFICATE.UNKNOWN']);
+    expect([extra.statusCode, garbage.statusCode, anonymous.statusCode]).toEqual([400, 400, 400]);
+    expect(garbage.body).not.toContain('<script>');
+    const requested = stage.published.find((e) => e.detailType === 'Issuance Requested');
+    expect(requested?.detail).toMatchObject({ requestId: body.requestId, requester: carol });
+    expect([...lab().signed.keys()]).toEqual([body.requestId]);
+  }, 60_000);
+
+  it('records an unreadable work message once as a dead letter and retries only what can succeed', async () => {
+    // Prepare
+    const stage = await newStage();
+    const messages = [
+      { messageId: 'not-json', body: '{"requestId":', availableAt: 0 },
+      { messageId: 'no-request', body: JSON.stringify({ requestId: 'req_doesnotexist000000000' }), availableAt: 0 },
+      { messageId: 'forged-event', body: JSON.stringify({ 'detail-type': 'Issuance Approved', source: 'certflow', detail: { requestId: 'x' } }), availableAt: 0 },
+    ];
+    sqs.on(SendMessageBatchCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
+    // Act
+    const first = (await stage.handlers.work({ Records: messages.map(sqsRecord) }, context('workRequests'))) as { batchItemFailures: unknown[] };
+    const again = (await stage.handlers.work({ Records: messages.map(sqsRecord) }, context('workRequests'))) as { batchItemFailures: unknown[] };
+    // Assess: none is retried (none can ever work), each is kept once, with its code, never its body
+    expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
+    const state = new DynamoDbStateStore({ client: new DynamoDBClient({ region: REGION }), tableName: stage.tableName });
+    const letters = await Promise.all(messages.map((m) => state.get<{ code: string; message: string }>({ pk: `DEADLETTER#workRequests#${m.messageId}`, sk: 'META' })));
+    expect(letters.map((l) => [l?.data.code, l?.version])).toEqual([
+      ['EVENT.INVALID', 1],
+      ['REQUEST.UNKNOWN', 1],
+      ['EVENT.INVALID', 1],
+    ]);
+    expect(out.metric('TerminalFailures', { code: 'EVENT.INVALID' })).toBe(4);
+  }, 60_000);
+
+  it('fails the cold start with every configuration problem listed, before touching any event', async () => {
+    // Prepare: a configuration that names a local-only issuer and an unknown key store
+    const stage = await newStage();
+    ssm.reset();
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ ...CONFIG, keyStore: { kind: 'vault' }, issuers: [{ name: 'internal', kind: 'local-ca' }] }) } });
+    vi.resetModules();
+    vi.stubEnv('CERTFLOW_STATE_TABLE', stage.tableName);
+    // Act
+    const failure = (await import('../../../functions/work-requests.js').catch((e: unknown) => e)) as { code?: string; details?: string[] };
+    // Assess
+    expect(failure.code).toBe('CONFIG.INVALID');
+    expect(failure.details).toEqual([
+      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, lab-sqlite)",
+      "/issuers/0/kind: issuer kind 'local-ca' cannot run in the aws runtime (only: local)",
+    ]);
+    expect(sqs.calls()).toHaveLength(0);
   }, 60_000);
 });

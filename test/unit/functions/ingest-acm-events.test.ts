@@ -107,6 +107,7 @@ describe('ingestAcmEvents handler', () => {
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
     expect(table.stored()?.['data']?.S).not.toContain('example.com');
     expect(out.metric('TerminalFailures', { code: 'EVENT.INVALID' })).toBe(1);
+    expect(out.alarmSeries('TerminalFailures')).toBe(1);
   });
 
   it('logs JSON lines with the correlation id and codes, never the event body', async () => {

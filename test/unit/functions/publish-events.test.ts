@@ -131,6 +131,7 @@ describe('publishEvents handler', () => {
     expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
     expect(items.map((i) => Object.keys(i.outbox!.M!).length)).toEqual([1, 1]);
     expect(out.metric('EventsFailed', { code: 'EVENT.PUBLISH_FAILED' })).toBe(2);
+    expect(out.alarmSeries('EventsFailed')).toBe(2);
     expect(out.metric('EventsPublished')).toBe(0);
     // The oldest event was committed at t=1 µs: its age is the whole wall-clock time since.
     expect(out.metric('OutboxAgeSeconds')).toBeGreaterThan(1_000_000);
