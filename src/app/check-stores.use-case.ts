@@ -46,7 +46,11 @@ export function checkStores(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers'>) {
         const record = (await deps.state.get<CertificateRecord>(keys.certificate(pk.slice(CERT_PREFIX.length))))?.data;
         if (!record || record.origin !== 'managed' || record.revision === 0 || !record.current || !record.secretName) continue;
         const issuer = record.spec?.issuer.name;
-        if (issuer !== undefined) byIssuer.set(issuer, [...(byIssuer.get(issuer) ?? []), record.id]);
+        if (issuer !== undefined) {
+          const ids = byIssuer.get(issuer);
+          if (ids) ids.push(record.id);
+          else byIssuer.set(issuer, [record.id]);
+        }
         const current = await deps.keys.getVersion(record.secretName, { label: 'CURRENT' });
         if (current?.material.certificatePem) {
           if (issuer !== undefined && !samples.has(issuer)) samples.set(issuer, { record, material: current.material });
@@ -73,6 +77,8 @@ export function checkStores(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers'>) {
         for (const warning of (await found.warnings?.()) ?? []) attention.push({ severity: 'warning', code: ErrorCodes.ISSUER_CA_EXPIRING, message: warning });
       } catch (error) {
         if (!isCertflowError(error)) throw error;
+        // An issuer no longer configured: its certificates move to their new issuer when planned; nothing to guard.
+        if (error.code === ErrorCodes.ISSUER_UNKNOWN) continue;
         unavailableIssuers.add(issuer);
         const some = certificateIds.slice(0, 5).join(', ') + (certificateIds.length > 5 ? ` and ${(certificateIds.length - 5).toString()} more` : '');
         attention.push({ severity: 'critical', code: error.code, message: `${error.message}; it issued the current certificates of ${some}` });

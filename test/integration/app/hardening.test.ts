@@ -158,6 +158,20 @@ describe('hardening of the local default', () => {
     });
   });
 
+  describe('defect 2: the CA check raises no false alarm', () => {
+    it('moves a certificate to a newly configured issuer without a critical alert', async () => {
+      // Prepare
+      const fx = fixture(ONE());
+      await issuedOnce(fx);
+      fx.writeConfig(ONE().replace('name: local, kind: local-ca', 'name: next, kind: local-ca').replace('issuer: local', 'issuer: next'));
+      // Act
+      const { report } = await cycle(fx);
+      // Assess
+      expect(report.attention).toEqual([]);
+      expect(issuedIds(report)).toEqual(['c5 r2']);
+    });
+  });
+
   describe('defect 2: a CA replaced behind certflow\'s back', () => {
     it('is a critical error naming the certificate it no longer verifies', async () => {
       // Prepare
