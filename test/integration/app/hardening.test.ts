@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cycleFailed, runCycle, type CycleReport } from '../../../src/app/run-cycle.use-case.js';
@@ -9,6 +8,8 @@ import { keys, type CertificateRecord } from '../../../src/app/records.js';
 import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../../src/composition/local-runtime.js';
 import { transition, type CertificateRequest } from '../../../src/domain/request.js';
 import { ErrorCodes, type CertflowError } from '../../../src/domain/errors/index.js';
+import { LocalProcessWorkers } from '../../../src/adapters/local/local-process.workers.js';
+import type { LeaseHolder } from '../../../src/ports/workers.port.js';
 import { certflow } from '../../support/cli.js';
 import { DAY, LocalFixture } from '../../support/local-fixture.js';
 
@@ -231,7 +232,7 @@ describe('hardening of the local default', () => {
   });
 
   describe('defect 9: a lease names its holder', () => {
-    async function leasedTo(fx: LocalFixture, holder: { host: string; pid: number }): Promise<string> {
+    async function leasedTo(fx: LocalFixture, holder: LeaseHolder): Promise<string> {
       const rt = await fx.open();
       const [planned] = await planRenewals(rt.deps)(rt.config.certificates);
       if (planned?.action !== 'requested') throw new Error('expected a request');
@@ -249,7 +250,7 @@ describe('hardening of the local default', () => {
       // Prepare
       const fx = fixture(ONE());
       const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-      await leasedTo(fx, { host: hostname(), pid: gone });
+      await leasedTo(fx, { ...new LocalProcessWorkers().self, pid: gone });
       // Act
       const { report } = await cycle(fx);
       // Assess
