@@ -61,8 +61,8 @@ describe('hardening of the local default', () => {
       // Act
       const { report, rt } = await cycle(fx);
       // Assess
-      expect(codes(report)).toEqual(['critical KEYSTORE.CURRENT_MISSING c5']);
       expect(issuedIds(report)).toEqual(['c5 r2']);
+      expect(codes(report)).toEqual(['critical KEYSTORE.CURRENT_MISSING c5']);
       expect(cycleFailed(report)).toBe(true);
       expect(rt.notifications.some((n) => n.severity === 'critical' && n.title === 'KEYSTORE.CURRENT_MISSING')).toBe(true);
       const current = await rt.deps.keys.getVersion('certflow/c5', { label: 'CURRENT' });
