@@ -1,6 +1,7 @@
 import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
 import { lifecycleEvent, type LifecycleEvent } from '../domain/events/catalogue.js';
 import type { CertificateRequest } from '../domain/request.js';
+import { capLocator, capNames } from '../domain/events/event-size.js';
 import type { CertificateRecord, RevisionRecord } from './records.js';
 
 /**
@@ -9,7 +10,8 @@ import type { CertificateRecord, RevisionRecord } from './records.js';
  */
 
 const iso = (d: Date) => d.toISOString();
-const names = (n: SubjectNames) => ({ dns: [...n.dns], ip: [...n.ip], uri: [...n.uri] });
+/** `names` and, when some had to be left out to keep the event small, `namesOmitted`. */
+const names = (n: SubjectNames) => capNames(n);
 
 export function issuanceRequested(r: CertificateRequest): LifecycleEvent {
   return lifecycleEvent(
@@ -21,7 +23,7 @@ export function issuanceRequested(r: CertificateRequest): LifecycleEvent {
       revision: r.revision,
       reason: r.reason,
       requester: r.requester,
-      names: names(r.spec.names),
+      ...names(r.spec.names),
       issuer: { ...r.spec.issuer },
       contentHash: r.contentHash,
     },
@@ -37,7 +39,7 @@ export function approvalRequested(r: CertificateRequest, reason: string): Lifecy
       requestId: r.id,
       certificateId: r.certificateId,
       requester: r.requester,
-      names: names(r.spec.names),
+      ...names(r.spec.names),
       requiredApprovals: r.requiredApprovals,
       deadline: iso(r.approvalDeadline ?? r.updatedAt),
       reason,
@@ -94,7 +96,7 @@ function factsBody(certificateId: string, f: CertificateFacts) {
     fingerprintSha256: f.fingerprintSha256,
     notBefore: iso(f.notBefore),
     notAfter: iso(f.notAfter),
-    names: names(f.names),
+    ...names(f.names),
   };
 }
 
@@ -136,7 +138,7 @@ export function stored(r: CertificateRequest, rev: RevisionRecord, previous?: Ce
 export function discovered(c: CertificateRecord, facts: CertificateFacts, at: Date): LifecycleEvent {
   return lifecycleEvent(
     'Certificate Discovered',
-    { occurredAt: iso(at), ...factsBody(c.id, facts), origin: c.origin, locator: c.locator, ...(c.owner ? { owner: c.owner } : {}) },
+    { occurredAt: iso(at), ...factsBody(c.id, facts), origin: c.origin, locator: capLocator(c.locator), ...(c.owner ? { owner: c.owner } : {}) },
     `${c.id}:${facts.serialNumber}:discovered`,
   );
 }
@@ -152,7 +154,7 @@ export function expiring(c: CertificateRecord, facts: CertificateFacts, threshol
       daysRemaining,
       thresholdDays,
       origin: c.origin,
-      locator: c.locator,
+      locator: capLocator(c.locator),
       ...(c.owner ? { owner: c.owner } : {}),
     },
     `${c.id}:${facts.serialNumber}:expiring:${thresholdDays.toString()}`,
@@ -168,7 +170,7 @@ export function expired(c: CertificateRecord, facts: CertificateFacts, at: Date)
       serialNumber: facts.serialNumber,
       notAfter: iso(facts.notAfter),
       origin: c.origin,
-      locator: c.locator,
+      locator: capLocator(c.locator),
       ...(c.owner ? { owner: c.owner } : {}),
     },
     `${c.id}:${facts.serialNumber}:expired`,

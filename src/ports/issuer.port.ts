@@ -53,4 +53,6 @@ export interface CertificateIssuer {
   trustAnchorsPem(): Promise<string>;
   /** Revokes a certificate this issuer signed; revoking one already revoked is not an error. Optional: not every issuer can. */
   revoke?(target: RevocationTarget, reason: RevocationReason): Promise<void>;
+  /** Optional: conditions an operator must hear of before they break issuance (e.g. a CA root near its end). */
+  warnings?(): Promise<readonly string[]>;
 }
