@@ -49,11 +49,10 @@ export async function deliverRevision(deps: Deps, revision: RevisionRecord): Pro
       });
       meta = await record(deps, meta, destination.name, { location, versionId: revision.secretVersionId, deliveredAt: deps.clock.now() });
     } catch (error) {
-      if (isCertflowError(error) && error.code === ErrorCodes.STATE_CONFLICT) throw error;
-      const failure = isCertflowError(error)
-        ? error
-        : new CertflowError(ErrorCodes.DESTINATION_UNAVAILABLE, `destination ${destination.name} failed`, { retryable: true, cause: error, context: { destination: destination.name } });
-      return { ok: false, error: failure, destination: destination.name };
+      // As elsewhere in the workflow: a bug or a dying process is not a delivery failure; it
+      // propagates, the lease lapses, and the next run delivers again.
+      if (!isCertflowError(error) || error.code === ErrorCodes.STATE_CONFLICT) throw error;
+      return { ok: false, error, destination: destination.name };
     }
   }
   return { ok: true };

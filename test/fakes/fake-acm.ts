@@ -4,6 +4,7 @@ import {
   ACMServiceException,
   DescribeCertificateCommand,
   ImportCertificateCommand,
+  ListCertificatesCommand,
   InvalidParameterException,
   ResourceNotFoundException,
   ValidationException,
@@ -19,8 +20,12 @@ interface Imported {
   serial: string;
   keyType: string;
   imports: number;
+  domainName: string;
   readonly tags: readonly { Key?: string; Value?: string }[];
 }
+
+/** ACM's DomainName: the subject CN, else the first DNS name. */
+const domainOf = (cert: X509Certificate) => /CN=([^\n,]+)/.exec(cert.subject)?.[1] ?? (cert.subjectAltName ?? '').split(', ')[0]?.replace(/^DNS:/, '') ?? '';
 
 /** ACM's serial spelling: lower-case hex pairs joined by colons. */
 const acmSerial = (hex: string) => (hex.length % 2 ? `0${hex}` : hex).toLowerCase().match(/../g)?.join(':') ?? '';
@@ -52,7 +57,14 @@ export class FakeAcm {
       .on(ImportCertificateCommand)
       .callsFake((i: ImportCertificateCommandInput) => this.call('ImportCertificate', i, () => this.import(i)))
       .on(DescribeCertificateCommand)
-      .callsFake((i: DescribeCertificateCommandInput) => this.call('DescribeCertificate', i, () => this.describe(i)));
+      .callsFake((i: DescribeCertificateCommandInput) => this.call('DescribeCertificate', i, () => this.describe(i)))
+      .on(ListCertificatesCommand)
+      .callsFake((i: unknown) =>
+        this.call('ListCertificates', i, () => ({
+          CertificateSummaryList: [...this.certificates.values()].map((c) => ({ CertificateArn: c.arn, DomainName: c.domainName, Type: 'IMPORTED' as const })),
+          $metadata: {},
+        })),
+      );
     return client;
   }
 
@@ -77,11 +89,12 @@ export class FakeAcm {
       if (i.Tags !== undefined) throw new ValidationException({ message: 'Tags cannot be specified when reimporting a certificate.', $metadata: meta });
       if (existing.keyType !== keyType) throw new InvalidParameterException({ message: 'The certificate key algorithm must match the certificate being reimported.', $metadata: meta });
       existing.serial = acmSerial(cert.serialNumber);
+      existing.domainName = domainOf(cert);
       existing.imports++;
       return { CertificateArn: existing.arn, $metadata: {} };
     }
     const arn = `arn:aws:acm:eu-west-1:123456789012:certificate/${(this.certificates.size + 1).toString().padStart(8, '0')}-0000-0000-0000-000000000000`;
-    this.certificates.set(arn, { arn, serial: acmSerial(cert.serialNumber), keyType, imports: 1, tags: i.Tags ?? [] });
+    this.certificates.set(arn, { arn, serial: acmSerial(cert.serialNumber), keyType, imports: 1, domainName: domainOf(cert), tags: i.Tags ?? [] });
     return { CertificateArn: arn, $metadata: {} };
   }
 

@@ -1,4 +1,5 @@
-import { DescribeCertificateCommand, ImportCertificateCommand, type ACMClient } from '@aws-sdk/client-acm';
+import { X509Certificate } from 'node:crypto';
+import { DescribeCertificateCommand, ImportCertificateCommand, ListCertificatesCommand, type ACMClient, type KeyAlgorithm } from '@aws-sdk/client-acm';
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Delivery, Destination } from '../../../ports/destination.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
@@ -8,6 +9,8 @@ const REFUSED = new Set([
   'ValidationException', 'InvalidParameterException', 'InvalidArnException', 'InvalidTagException', 'TagPolicyException', 'TooManyTagsException',
   'AccessDeniedException', 'LimitExceededException',
 ]);
+/** ListCertificates returns only RSA_2048 certificates unless asked for every key type. */
+const ALL_KEY_TYPES: KeyAlgorithm[] = ['RSA_1024', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_prime256v1', 'EC_secp384r1', 'EC_secp521r1'];
 const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling']);
 
 /** "0c:a1:..." or "0CA1..." to one spelling. */
@@ -75,6 +78,10 @@ export class AcmDestination implements Destination {
       // The ARN is gone (deleted by hand): import afresh, with tags, and keep the new ARN.
       if (serial === null) arn = undefined;
     }
+    // No ARN recorded: a crash may have come between an import and the record of its ARN. An
+    // imported certificate with this serial is that import; take it instead of importing twice.
+    arn ??= await this.findImported(delivery, context);
+    if (arn !== undefined && delivery.previous?.location !== arn) return { location: arn };
     const key = delivery.material.privateKeyPem;
     if (key === undefined) throw new CertflowError(ErrorCodes.DESTINATION_REJECTED, `destination ${this.name} needs the private key`, { context });
     const tags = Object.entries(this.options.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
@@ -103,6 +110,26 @@ export class AcmDestination implements Destination {
       });
     }
     return { location: imported };
+  }
+
+  /** An imported certificate carrying this delivery's serial (one page walk, first deliveries only). */
+  private async findImported(delivery: Delivery, context: ErrorContext): Promise<string | undefined> {
+    const cert = new X509Certificate(delivery.material.certificatePem);
+    const names = new Set((cert.subjectAltName ?? '').split(', ').map((n) => n.replace(/^DNS:/, '')).concat(/CN=([^\n,]+)/.exec(cert.subject)?.[1] ?? []));
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.deps.client.send(new ListCertificatesCommand({ Includes: { keyTypes: ALL_KEY_TYPES }, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        for (const summary of page.CertificateSummaryList ?? []) {
+          if (summary.Type !== 'IMPORTED' || summary.CertificateArn === undefined || !names.has(summary.DomainName ?? '')) continue;
+          if (sameSerial((await this.serialOf(summary.CertificateArn, context)) ?? undefined, delivery.serialNumber)) return summary.CertificateArn;
+        }
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (error) {
+      throw this.error(error, 'ListCertificates', context);
+    }
+    return undefined;
   }
 
   /** The serial ACM shows for `arn`, or null when there is no such certificate. */
