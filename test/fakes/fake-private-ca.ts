@@ -23,6 +23,7 @@ const TOKEN_LIFETIME_MS = 5 * 60_000;
 /** aws-sdk-client-mock's chain, typed loosely (see install). */
 interface LooseMock {
   on(command: unknown): { callsFake(fn: (input: never) => unknown): LooseMock };
+  restore(): void;
 }
 
 type Operation = 'IssueCertificate' | 'GetCertificate' | 'GetCertificateAuthorityCertificate' | 'DescribeCertificateAuthority' | 'RevokeCertificate';
@@ -77,9 +78,17 @@ export class FakePrivateCa {
     return client;
   }
 
+  private mock: LooseMock | undefined;
+
+  /** Undoes a class-wide install. */
+  restore(): void {
+    this.mock?.restore();
+  }
+
   install(target?: ACMPCAClient): void {
     // client-acm-pca is on an older @smithy/types than aws-sdk-client-mock: the cast bridges the type only.
     const mock = (target ? mockClient(target as never) : mockClient(ACMPCAClient as never)) as unknown as LooseMock;
+    this.mock = mock;
     mock
       .on(IssueCertificateCommand)
       .callsFake((i: IssueCertificateCommandInput) => this.call('IssueCertificate', i, () => this.issue(i)))
