@@ -393,7 +393,7 @@ describe('the AWS runtime, in process', () => {
     // Assess
     expect(failure.code).toBe('CONFIG.INVALID');
     expect(failure.details).toEqual([
-      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, lab-sqlite)",
+      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, secrets-manager, lab-sqlite)",
       "/issuers/0/kind: issuer kind 'local-ca' cannot run in the aws runtime (only: local)",
     ]);
     expect(sqs.calls()).toHaveLength(0);
