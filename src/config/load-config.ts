@@ -7,7 +7,8 @@ import { parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
-import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
+import type { CertflowConfigFile } from './config.schema.js';
+import { validateConfigFile } from '../generated/validators/config.js';
 
 /** What the loader needs to know of each issuer kind: its options schema. */
 export interface IssuerKindInfo {
@@ -37,7 +38,8 @@ export interface CertflowConfig {
 }
 
 const ajv = createAjv({ useDefaults: true, strict: false });
-const validateFile = ajv.compile<CertflowConfigFile>(ConfigSchema);
+// Precompiled from ConfigSchema (`npm run validators`), with the options of `ajv` above.
+const validateFile = validateConfigFile;
 
 const DEFAULT_POLICY: ApprovalPolicy = {
   forbiddenNames: [],

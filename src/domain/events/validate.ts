@@ -1,8 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv, lazyValidator } from '../schema/ajv.js';
 import { CertflowError, ErrorCodes } from '../errors/index.js';
-import { DETAIL_TYPES, EventCatalogue, type DetailType, type EventDetail } from './catalogue.js';
-import { EventEnvelopeSchema, type ReceivedEvent } from './envelope.js';
+import { details, envelope } from '../../generated/validators/events.js';
+import { DETAIL_TYPES, type DetailType, type EventDetail } from './detail-types.js';
+import type { ReceivedEvent } from './envelope.js';
 
 /** One problem found in an event, at a JSON Pointer into what was validated (e.g. `/detail/revision`). */
 export interface ValidationIssue {
@@ -15,11 +15,10 @@ export type ValidationResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
 
-// Compiled at most once per process, on first use, never per event. `verbose` keeps the failing
-// sub-schema on each error so an enum failure can name the allowed values.
-const ajv = createAjv({ verbose: true });
-const detailValidators = new Map<string, ValidateFunction>(DETAIL_TYPES.map((d) => [d, lazyValidator(ajv, EventCatalogue[d])]));
-const envelopeValidator = lazyValidator(ajv, EventEnvelopeSchema);
+// Precompiled from the catalogue by `npm run validators` (src/generated/validators/): nothing is
+// compiled at run time, and neither ajv's compiler nor TypeBox is loaded.
+const detailValidators = new Map<string, ValidateFunction>(DETAIL_TYPES.map((d) => [d, details[d]]));
+const envelopeValidator = envelope;
 
 const KNOWN = new Set<string>(DETAIL_TYPES);
 
@@ -78,7 +77,7 @@ function prefix(issues: readonly ValidationIssue[], at: string): ValidationIssue
   return issues.map((i) => ({ path: `${at}${i.path}`, message: i.message }));
 }
 
-/** Turns ajv errors (from an instance with `allErrors` and `verbose`) into issues, one per problem, each with its path. */
+/** Turns ajv errors (from a validator with `allErrors`) into issues, one per problem, each with its path. */
 export function issuesFromAjv(errors: readonly ErrorObject[], base = ''): ValidationIssue[] {
   // An anyOf of literals fails once per branch; report the anyOf alone, naming the allowed values.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
@@ -111,6 +110,9 @@ function messageOf(e: ErrorObject): string {
         ? `must be one of ${branches.map((b) => JSON.stringify(b)).join(', ')}`
         : 'must match one of the allowed shapes';
     }
+    case 'enum':
+      // The precompiled validators turn a union of literals into an enum (scripts/lib/validator-modules.ts).
+      return `must be one of ${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `must be ${JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue)}`;
     default:
