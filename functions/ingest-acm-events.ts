@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { toAcmObservation, validateAcmEvent } from '../src/adapters/aws/acm-events.js';
-import { validateDetail } from '../src/adapters/lambda/validate-detail.middleware.js';
+import { validateEvent } from '../src/adapters/lambda/validate-detail.middleware.js';
 import { recordAcmSignal, type AcmSignalOutcome } from '../src/app/record-acm-signal.use-case.js';
 import { buildStateStore, invocationLog, loadSettings, systemClock } from './lib/aws-deps.js';
 
@@ -14,5 +14,5 @@ const record = recordAcmSignal({ state: buildStateStore(loadSettings(process.env
  */
 export const handler = middy()
   .use(invocationLog<AcmSignalOutcome>({ fn: 'ingestAcmEvents', summarize: (r) => ({ certificateId: r.certificateId, result: r.outcome }) }))
-  .use(validateDetail({ validate: validateAcmEvent }))
+  .use(validateEvent({ validate: validateAcmEvent }))
   .handler((event: unknown) => record(toAcmObservation(event)));

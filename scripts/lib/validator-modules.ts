@@ -125,8 +125,11 @@ interface ModuleSpec {
   readonly ajv: { strict?: boolean; useDefaults?: boolean };
   readonly schemas: readonly (readonly [string, Json])[];
   readonly share: boolean;
-  /** The exported names and their types, written after the code. */
-  readonly exports: string;
+  /** The one export: its doc comment, name, type and value (an expression over the validators). */
+  readonly doc: string;
+  readonly exportName: string;
+  readonly exportType: string;
+  readonly returns: string;
 }
 
 function renderModule(spec: ModuleSpec): string {
@@ -142,9 +145,11 @@ function renderModule(spec: ModuleSpec): string {
   }
   const standalone = standaloneCode(ajv, refs)
     .replace(/^"use strict";\n?/, '')
-    // The typed exports below replace ajv's untyped ones.
+    // The typed export replaces ajv's untyped ones.
     .replace(/^export const ([\w$]+) = (validate\d+);$/gm, 'const $1 = $2;');
   const { code, imports } = esmOnly(standalone);
+  // One pure expression per module: a bundle that imports the module but never uses the
+  // validators (e.g. validate.ts's helpers in the ACM function) leaves all of them out.
   return [
     '/* eslint-disable */',
     '// @ts-nocheck',
@@ -153,14 +158,15 @@ function renderModule(spec: ModuleSpec): string {
     ...spec.typeImports,
     ...imports,
     '',
+    spec.doc.trim(),
+    `export const ${spec.exportName}: ${spec.exportType} = /* @__PURE__ */ (() => {`,
     code.trim(),
-    '',
-    spec.exports.trim(),
+    `return ${spec.returns.trim()};`,
+    '})();',
     '',
   ].join('\n');
 }
 
-/** `Certificate Issued` → `CertificateIssued_`: apart from ajv's own `validateN` and `schemaN`. */
 const ident = (name: string) => `${name.replace(/[^A-Za-z0-9]/g, '')}_`;
 
 function moduleSpecs(): ModuleSpec[] {
@@ -172,13 +178,10 @@ function moduleSpecs(): ModuleSpec[] {
       ajv: {},
       share: true,
       schemas: [['envelope_', leanSchema(plain(EventEnvelopeSchema))], ...DETAIL_TYPES.map((d) => [ident(d), leanSchema(plain(EventCatalogue[d]))] as const)],
-      exports: `
-/** The EventBridge envelope of a received certflow event (EventEnvelopeSchema). */
-export const envelope: ValidateFunction = envelope_;
-/** The detail schema of each detail-type of the catalogue. */
-export const details: Readonly<Record<DetailType, ValidateFunction>> = {
-${DETAIL_TYPES.map((d) => `  ${JSON.stringify(d)}: ${ident(d)},`).join('\n')}
-};`,
+      doc: '/** The envelope of a received certflow event (EventEnvelopeSchema) and the detail schema of each detail-type. */',
+      exportName: 'eventValidators',
+      exportType: '{ readonly envelope: ValidateFunction; readonly details: Readonly<Record<DetailType, ValidateFunction>> }',
+      returns: `{\n  envelope: envelope_,\n  details: {\n${DETAIL_TYPES.map((d) => `    ${JSON.stringify(d)}: ${ident(d)},`).join('\n')}\n  },\n}`,
     },
     {
       file: 'acm-events.ts',
@@ -187,13 +190,10 @@ ${DETAIL_TYPES.map((d) => `  ${JSON.stringify(d)}: ${ident(d)},`).join('\n')}
       ajv: {},
       share: true,
       schemas: [['envelope_', leanSchema(plain(AcmEnvelopeSchema))], ...ACM_DETAIL_TYPES.map((d) => [ident(d), leanSchema(plain(AcmDetailSchemas[d]))] as const)],
-      exports: `
-/** The EventBridge envelope of an ACM event (AcmEnvelopeSchema). */
-export const acmEnvelope: ValidateFunction = envelope_;
-/** The detail schema of each ACM detail-type certflow reads. */
-export const acmDetails: Readonly<Record<AcmDetailType, ValidateFunction>> = {
-${ACM_DETAIL_TYPES.map((d) => `  ${JSON.stringify(d)}: ${ident(d)},`).join('\n')}
-};`,
+      doc: "/** The envelope of an ACM event (AcmEnvelopeSchema) and the detail schema of each ACM detail-type certflow reads. */",
+      exportName: 'acmValidators',
+      exportType: '{ readonly envelope: ValidateFunction; readonly details: Readonly<Record<AcmDetailType, ValidateFunction>> }',
+      returns: `{\n  envelope: envelope_,\n  details: {\n${ACM_DETAIL_TYPES.map((d) => `    ${JSON.stringify(d)}: ${ident(d)},`).join('\n')}\n  },\n}`,
     },
     {
       file: 'config.ts',
@@ -203,9 +203,10 @@ ${ACM_DETAIL_TYPES.map((d) => `  ${JSON.stringify(d)}: ${ident(d)},`).join('\n')
       ajv: { useDefaults: true, strict: false },
       share: false,
       schemas: [['configFile_', plain(ConfigSchema)]],
-      exports: `
-/** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
-export const validateConfigFile: ValidateFunction<CertflowConfigFile> = configFile_;`,
+      doc: '/** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */',
+      exportName: 'validateConfigFile',
+      exportType: 'ValidateFunction<CertflowConfigFile>',
+      returns: 'configFile_',
     },
   ];
 }

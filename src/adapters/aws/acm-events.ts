@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { acmDetails, acmEnvelope } from '../../generated/validators/acm-events.js';
+import { acmValidators } from '../../generated/validators/acm-events.js';
 import type { AcmEnvelopeSchema } from './acm-events.schema.js';
 import type { AcmDetailType } from './acm-event-types.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
@@ -32,15 +32,15 @@ export interface AcmObservation {
 }
 
 // Precompiled from acm-events.schema.ts (`npm run validators`): nothing is compiled at run time.
-const envelopeValidator = acmEnvelope;
-const detailValidators = new Map(Object.entries(acmDetails));
+const { envelope: envelopeValidator, details: detailValidators } = acmValidators;
 
 /** Validates an ACM event, envelope and detail, reporting every issue with its path. */
 export function validateAcmEvent(event: unknown): ValidationResult<AcmEnvelope> {
   const issues: ValidationIssue[] = [];
   if (!envelopeValidator(event)) issues.push(...issuesFromAjv(envelopeValidator.errors ?? []));
   const envelope = event as { 'detail-type'?: unknown; detail?: unknown } | null;
-  const validateDetail = detailValidators.get(String(envelope?.['detail-type']));
+  const detailType = String(envelope?.['detail-type']);
+  const validateDetail = Object.hasOwn(detailValidators, detailType) ? detailValidators[detailType as AcmDetailType] : undefined;
   if (validateDetail !== undefined && !validateDetail(envelope?.detail)) {
     issues.push(...issuesFromAjv(validateDetail.errors ?? [], '/detail'));
   }

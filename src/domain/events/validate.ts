@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { CertflowError, ErrorCodes } from '../errors/index.js';
-import { details, envelope } from '../../generated/validators/events.js';
+import { eventValidators } from '../../generated/validators/events.js';
 import { DETAIL_TYPES, type DetailType, type EventDetail } from './detail-types.js';
 import type { ReceivedEvent } from './envelope.js';
 
@@ -17,8 +17,9 @@ export type ValidationResult<T> =
 
 // Precompiled from the catalogue by `npm run validators` (src/generated/validators/): nothing is
 // compiled at run time, and neither ajv's compiler nor TypeBox is loaded.
-const detailValidators = new Map<string, ValidateFunction>(DETAIL_TYPES.map((d) => [d, details[d]]));
-const envelopeValidator = envelope;
+// Reached only inside functions, so a bundle that validates other events alone (ACM's) drops them.
+const detailValidator = (detailType: string): ValidateFunction | undefined =>
+  Object.hasOwn(eventValidators.details, detailType) ? eventValidators.details[detailType as DetailType] : undefined;
 
 const KNOWN = new Set<string>(DETAIL_TYPES);
 
@@ -31,7 +32,7 @@ export function isDetailType(value: unknown): value is DetailType {
 export function validateDetail<D extends DetailType>(detailType: D, detail: unknown): ValidationResult<EventDetail<D>>;
 export function validateDetail(detailType: string, detail: unknown): ValidationResult<EventDetail<DetailType>>;
 export function validateDetail(detailType: string, detail: unknown): ValidationResult<EventDetail<DetailType>> {
-  const validate = detailValidators.get(detailType);
+  const validate = detailValidator(detailType);
   if (validate === undefined) {
     return { ok: false, issues: [{ path: '/detail-type', message: `unknown detail-type "${clip(detailType)}"; known: ${DETAIL_TYPES.join(', ')}` }] };
   }
@@ -41,6 +42,7 @@ export function validateDetail(detailType: string, detail: unknown): ValidationR
 
 /** Validates a received EventBridge event: the envelope (source `certflow`, a known detail-type) and then its detail. */
 export function validateEnvelope(event: unknown): ValidationResult<ReceivedEvent> {
+  const envelopeValidator = eventValidators.envelope;
   if (!envelopeValidator(event)) {
     const issues = issuesFromAjv(envelopeValidator.errors ?? [], '');
     // A known detail-type still gets its detail checked, so one run reports everything.

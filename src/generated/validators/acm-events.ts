@@ -5,6 +5,8 @@ import type { ValidateFunction } from 'ajv';
 import type { AcmDetailType } from '../../adapters/aws/acm-event-types.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
+/** The envelope of an ACM event (AcmEnvelopeSchema) and the detail schema of each ACM detail-type certflow reads. */
+export const acmValidators: { readonly envelope: ValidateFunction; readonly details: Readonly<Record<AcmDetailType, ValidateFunction>> } = /* @__PURE__ */ (() => {
 const envelope_ = validate53;
 const schema20 = {"additionalProperties":true,"type":"object","required":["version","id","detail-type","source","account","time","region","resources","detail"],"properties":{"version":{"$ref":"#/$defs/shared0"},"id":{"$ref":"#/$defs/shared1"},"detail-type":{"enum":["ACM Certificate Approaching Expiration","ACM Certificate Expired","ACM Certificate Available","ACM Certificate Renewal Action Required"]},"source":{"const":"aws.acm"},"account":{"pattern":"^[0-9]{12}$","type":"string"},"time":{"$ref":"#/$defs/shared2"},"region":{"$ref":"#/$defs/shared1"},"resources":{"minItems":1,"type":"array","items":{"pattern":"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$","type":"string"}},"detail":{"additionalProperties":true,"type":"object","properties":{}}}};
 const schema21 = {"type":"string"};
@@ -624,13 +626,13 @@ validate77.errors = vErrors;
 return errors === 0;
 }
 validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-/** The EventBridge envelope of an ACM event (AcmEnvelopeSchema). */
-export const acmEnvelope: ValidateFunction = envelope_;
-/** The detail schema of each ACM detail-type certflow reads. */
-export const acmDetails: Readonly<Record<AcmDetailType, ValidateFunction>> = {
-  "ACM Certificate Approaching Expiration": ACMCertificateApproachingExpiration_,
-  "ACM Certificate Expired": ACMCertificateExpired_,
-  "ACM Certificate Available": ACMCertificateAvailable_,
-  "ACM Certificate Renewal Action Required": ACMCertificateRenewalActionRequired_,
+return {
+  envelope: envelope_,
+  details: {
+    "ACM Certificate Approaching Expiration": ACMCertificateApproachingExpiration_,
+    "ACM Certificate Expired": ACMCertificateExpired_,
+    "ACM Certificate Available": ACMCertificateAvailable_,
+    "ACM Certificate Renewal Action Required": ACMCertificateRenewalActionRequired_,
+  },
 };
+})();

@@ -5,6 +5,8 @@ import type { ValidateFunction } from 'ajv';
 import type { DetailType } from '../../domain/events/detail-types.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
+/** The envelope of a received certflow event (EventEnvelopeSchema) and the detail schema of each detail-type. */
+export const eventValidators: { readonly envelope: ValidateFunction; readonly details: Readonly<Record<DetailType, ValidateFunction>> } = /* @__PURE__ */ (() => {
 const envelope_ = validate53;
 const schema20 = {"additionalProperties":true,"type":"object","required":["version","id","detail-type","source","account","time","region","resources","detail"],"properties":{"version":{"const":"0"},"id":{"$ref":"#/$defs/shared0"},"detail-type":{"enum":["Certificate Discovered","Certificate Expiring","Certificate Expired","Issuance Requested","Approval Requested","Issuance Approved","Issuance Denied","Approval Expired","Certificate Issued","Certificate Renewed","Certificate Rotated","Issuance Failed","Certificate Revoked"]},"source":{"const":"certflow"},"account":{"pattern":"^[0-9]{12}$","type":"string"},"time":{"$ref":"#/$defs/shared1"},"region":{"minLength":1,"maxLength":64,"type":"string"},"resources":{"$ref":"#/$defs/shared3"},"detail":{"additionalProperties":true,"type":"object","properties":{}}}};
 const schema21 = {"minLength":1,"maxLength":256,"type":"string"};
@@ -2556,22 +2558,22 @@ validate217.errors = vErrors;
 return errors === 0;
 }
 validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-/** The EventBridge envelope of a received certflow event (EventEnvelopeSchema). */
-export const envelope: ValidateFunction = envelope_;
-/** The detail schema of each detail-type of the catalogue. */
-export const details: Readonly<Record<DetailType, ValidateFunction>> = {
-  "Certificate Discovered": CertificateDiscovered_,
-  "Certificate Expiring": CertificateExpiring_,
-  "Certificate Expired": CertificateExpired_,
-  "Issuance Requested": IssuanceRequested_,
-  "Approval Requested": ApprovalRequested_,
-  "Issuance Approved": IssuanceApproved_,
-  "Issuance Denied": IssuanceDenied_,
-  "Approval Expired": ApprovalExpired_,
-  "Certificate Issued": CertificateIssued_,
-  "Certificate Renewed": CertificateRenewed_,
-  "Certificate Rotated": CertificateRotated_,
-  "Issuance Failed": IssuanceFailed_,
-  "Certificate Revoked": CertificateRevoked_,
+return {
+  envelope: envelope_,
+  details: {
+    "Certificate Discovered": CertificateDiscovered_,
+    "Certificate Expiring": CertificateExpiring_,
+    "Certificate Expired": CertificateExpired_,
+    "Issuance Requested": IssuanceRequested_,
+    "Approval Requested": ApprovalRequested_,
+    "Issuance Approved": IssuanceApproved_,
+    "Issuance Denied": IssuanceDenied_,
+    "Approval Expired": ApprovalExpired_,
+    "Certificate Issued": CertificateIssued_,
+    "Certificate Renewed": CertificateRenewed_,
+    "Certificate Rotated": CertificateRotated_,
+    "Issuance Failed": IssuanceFailed_,
+    "Certificate Revoked": CertificateRevoked_,
+  },
 };
+})();

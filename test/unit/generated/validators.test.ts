@@ -9,8 +9,11 @@ import { EventEnvelopeSchema } from '../../../src/domain/events/envelope.schema.
 import { AcmDetailSchemas, AcmEnvelopeSchema } from '../../../src/adapters/aws/acm-events.schema.js';
 import { ACM_DETAIL_TYPES } from '../../../src/adapters/aws/acm-event-types.js';
 import { ConfigSchema } from '../../../src/config/config.schema.js';
-import { details, envelope } from '../../../src/generated/validators/events.js';
-import { acmDetails, acmEnvelope } from '../../../src/generated/validators/acm-events.js';
+import { eventValidators } from '../../../src/generated/validators/events.js';
+import { acmValidators } from '../../../src/generated/validators/acm-events.js';
+
+const { details, envelope } = eventValidators;
+const { details: acmDetails, envelope: acmEnvelope } = acmValidators;
 import { validateConfigFile } from '../../../src/generated/validators/config.js';
 import { staleValidatorModules, VALIDATORS_DIR } from '../../../scripts/lib/validator-modules.js';
 import { exampleEvents } from '../events/event-files.js';
