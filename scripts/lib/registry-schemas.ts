@@ -1,10 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMA_VERSION } from '../../src/domain/events/catalogue.js';
 import { CERTFLOW_SOURCE } from '../../src/domain/events/envelope.js';
 import { EventEnvelopeSchema } from '../../src/domain/events/envelope.schema.js';
 import { allDetailJsonSchemas, type JsonSchema } from '../../src/domain/events/json-schema.js';
-import { SCHEMAS_DIR } from './schema-files.js';
+import { SCHEMAS_DIR, staleGeneratedFiles } from './schema-files.js';
 
 /*
  * certflow's event contracts for the EventBridge schema registry (issue 7 item 8), generated from
@@ -175,10 +174,5 @@ export function expectedRegistryFiles(): Map<string, string> {
 
 /** Generated files that differ from disk, are missing, or are left over from a removed detail-type. */
 export function staleRegistryFiles(): string[] {
-  const expected = expectedRegistryFiles();
-  const stale = [...expected].filter(([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content).map(([p]) => p);
-  const leftovers = existsSync(REGISTRY_DIR)
-    ? readdirSync(REGISTRY_DIR).map((f) => join(REGISTRY_DIR, f)).filter((p) => !expected.has(p))
-    : [];
-  return [...stale, ...leftovers];
+  return staleGeneratedFiles(expectedRegistryFiles(), REGISTRY_DIR);
 }

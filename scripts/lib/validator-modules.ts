@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Options } from 'ajv/dist/2020.js';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
@@ -9,7 +8,7 @@ import { EventEnvelopeSchema } from '../../src/domain/events/envelope.schema.js'
 import { AcmDetailSchemas, AcmEnvelopeSchema } from '../../src/adapters/aws/acm-events.schema.js';
 import { ACM_DETAIL_TYPES } from '../../src/adapters/aws/acm-event-types.js';
 import { ConfigSchema } from '../../src/config/config.schema.js';
-import { REPO_ROOT } from './schema-files.js';
+import { REPO_ROOT, staleGeneratedFiles } from './schema-files.js';
 
 /*
  * The precompiled validators in src/generated/validators/: ajv standalone code (ESM), generated
@@ -218,10 +217,5 @@ export function expectedValidatorModules(): Map<string, string> {
 
 /** Generated modules that differ from disk, are missing, or are left over. */
 export function staleValidatorModules(): string[] {
-  const expected = expectedValidatorModules();
-  const stale = [...expected].filter(([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content).map(([p]) => p);
-  const leftovers = existsSync(VALIDATORS_DIR)
-    ? readdirSync(VALIDATORS_DIR).map((f) => join(VALIDATORS_DIR, f)).filter((p) => !expected.has(p))
-    : [];
-  return [...stale, ...leftovers];
+  return staleGeneratedFiles(expectedValidatorModules(), VALIDATORS_DIR);
 }
