@@ -1,0 +1,242 @@
+/**
+ * Cold import of each Lambda function (issue 7, Must show): for every handler in serverless.yml's
+ * `functions:` (and any other `functions/*.ts`), in one run, interleaved so load on this shared
+ * machine hits every variant alike:
+ *
+ *   - fn        the minified ESM bundle, built with serverless.yml's own `custom.esbuild` options;
+ *   - floor     the function's SDK floor: a bare bundle, built the same way, of exactly the
+ *               `@aws-sdk/client-*` clients and commands the function's bundle holds (read from
+ *               its esbuild metafile), instantiating the clients as the handler does at import;
+ *   - unbundled the same handler compiled file by file to JS, loading its dependencies from
+ *               node_modules (what a zip of the sources would do);
+ *   - empty     an empty ES module.
+ *
+ * Each figure is the median of RUNS fresh `node` processes timing `await import(bundle)`, with
+ * the environment serverless.yml sets given dummy values. One extra process per bundle imports it
+ * with outbound connections trapped: the bench fails if anything is called at import.
+ *
+ *   npm run bench:cold            (or: node --import tsx bench/cold-import.bench.ts [runs])
+ *
+ * Last line: RESULT cold-import worst_fn=… worst_ms=… worst_floor_ms=… overhead_ratio=max(fn/floor)
+ * max_bundle_kib=… bundle_ratio=max(bundle bytes/floor bytes) unbundled_ratio=min(unbundled/fn)
+ * Goals: overhead_ratio ≤ 1.15, bundle_ratio ≤ 1.15, unbundled_ratio ≥ 3.
+ *
+ * Measured (see bench/README.md for the figures of each run and what they mean).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { parseDocument } from 'yaml';
+
+const REPO = join(import.meta.dirname, '..');
+const RUNS = Math.max(1, Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 15));
+const work = mkdtempSync(join(tmpdir(), 'certflow-cold-import-'));
+
+interface Serverless {
+  provider?: { environment?: Record<string, unknown> };
+  custom?: { esbuild?: Record<string, unknown> };
+  functions?: Record<string, { handler?: string; environment?: Record<string, unknown> }>;
+}
+
+/** serverless.yml as plain data; CloudFormation tags (!GetAtt, !Sub …) are read as their text. */
+function readServerless(): Serverless {
+  const doc = parseDocument(readFileSync(join(REPO, 'serverless.yml'), 'utf8'), {
+    customTags: ['GetAtt', 'Sub', 'Ref', 'Equals', 'If', 'Join', 'Select', 'Split', 'ImportValue', 'FindInMap', 'GetAZs', 'Base64', 'Not', 'And', 'Or', 'Condition', 'Cidr'].flatMap(
+      (name) => [
+        { tag: `!${name}`, resolve: (value: string) => value },
+        { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
+        { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
+      ],
+    ),
+  });
+  return doc.toJS({ maxAliasCount: -1 }) as Serverless;
+}
+
+const serverless = readServerless();
+
+/** The handlers: serverless.yml's `functions:`, then any `functions/*.ts` it does not list yet. */
+function handlers(): { name: string; entry: string }[] {
+  const fromYaml = Object.values(serverless.functions ?? {})
+    .map((f) => f.handler?.replace(/\.[^./]+$/, ''))
+    .filter((h): h is string => h !== undefined)
+    .map((h) => join(REPO, `${h}.ts`));
+  const fromFolder = readdirSync(join(REPO, 'functions'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(REPO, 'functions', f));
+  return [...new Set([...fromYaml, ...fromFolder])].map((entry) => ({ name: basename(entry, '.ts'), entry }));
+}
+
+/** The esbuild options of `custom.esbuild` (serverless-esbuild passes these through). */
+function esbuildOptions(): BuildOptions {
+  const c = serverless.custom?.esbuild ?? {};
+  return {
+    bundle: c.bundle as boolean,
+    minify: c.minify as boolean,
+    target: c.target as string,
+    platform: c.platform as BuildOptions['platform'],
+    format: c.format as BuildOptions['format'],
+    mainFields: c.mainFields as string[],
+    sourcemap: c.sourcemap as boolean,
+    external: (c.exclude as string[] | undefined) ?? [],
+    banner: c.banner as Record<string, string>,
+    metafile: true,
+    logLevel: 'error',
+  };
+}
+
+/** Every variable serverless.yml sets for functions, with a dummy value; no AWS call is made at import. */
+function environment(): NodeJS.ProcessEnv {
+  const names = new Set([
+    ...Object.keys(serverless.provider?.environment ?? {}),
+    ...Object.values(serverless.functions ?? {}).flatMap((f) => Object.keys(f.environment ?? {})),
+  ]);
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'eu-west-1',
+    AWS_DEFAULT_REGION: 'eu-west-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...Object.fromEntries([...names].map((n) => [n, `bench-${n.toLowerCase().replace(/_/g, '-')}`])),
+  };
+}
+
+/** Bundles a file of the repository, or (`source`) a module written here that resolves packages from it. */
+async function bundle(entry: string | { source: string }, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
+  const input: BuildOptions =
+    typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: REPO, sourcefile: 'floor.mjs', loader: 'js' } };
+  const result = await build({ ...esbuildOptions(), ...input, outfile, absWorkingDir: REPO });
+  return { bytes: statSync(outfile).size, metafile: result.metafile! };
+}
+
+/** The `@aws-sdk/client-*` packages of a bundle, each with the client classes and commands it holds. */
+function sdkUse(metafile: Metafile): Map<string, { clients: Set<string>; commands: Set<string> }> {
+  const use = new Map<string, { clients: Set<string>; commands: Set<string> }>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      if (input.bytesInOutput === 0) continue;
+      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\/dist-[a-z]+\/(?:(commands)\/)?([A-Za-z0-9]+)\.js$/.exec(path);
+      if (!m) continue;
+      const [, pkg, commandsDir, file] = m as unknown as [string, string, string | undefined, string];
+      const entry = use.get(pkg) ?? { clients: new Set<string>(), commands: new Set<string>() };
+      if (commandsDir && file.endsWith('Command')) entry.commands.add(file);
+      else if (!commandsDir && file.endsWith('Client')) entry.clients.add(file);
+      use.set(pkg, entry);
+    }
+  }
+  return use;
+}
+
+/** The floor's source: those clients instantiated (as the handler does at import) and those commands kept. */
+function floorSource(use: ReturnType<typeof sdkUse>): string {
+  const lines = [...use].map(([pkg, u]) => `import { ${[...u.clients, ...u.commands].join(', ')} } from '@aws-sdk/${pkg}';`);
+  const clients = [...use.values()].flatMap((u) => [...u.clients].map((c) => `new ${c}({})`));
+  const commands = [...use.values()].flatMap((u) => [...u.commands]);
+  return `${lines.join('\n')}\nexport const clients = [${clients.join(', ')}];\nexport const commands = [${commands.join(', ')}];\n`;
+}
+
+/** Compiles src/ and functions/ file by file (no bundling) beside a link to node_modules. */
+async function compileUnbundled(dir: string): Promise<void> {
+  const sources = (root: string): string[] =>
+    readdirSync(join(REPO, root), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+      .map((f) => join(REPO, root, f));
+  await build({
+    entryPoints: [...sources('src'), ...sources('functions')],
+    outdir: dir,
+    outbase: REPO,
+    bundle: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    logLevel: 'error',
+  });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+}
+
+/** Milliseconds one fresh process spends importing `file`. */
+function importMs(file: string, env: NodeJS.ProcessEnv): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env, encoding: 'utf8' }));
+}
+
+/** Imports `file` with every outbound connection trapped; returns what it tried to reach. */
+function connectionsAtImport(file: string, env: NodeJS.ProcessEnv): string[] {
+  const script = `
+    import net from 'node:net';
+    const tried = [];
+    const connect = net.Socket.prototype.connect;
+    net.Socket.prototype.connect = function (...args) { tried.push(JSON.stringify(args[0])); return connect.apply(this, args); };
+    await import(${JSON.stringify(pathToFileURL(file).href)});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.stdout.write(JSON.stringify(tried));
+    process.exit(0);`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env, encoding: 'utf8' })) as string[];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
+
+try {
+  const env = environment();
+  const fns = handlers();
+  const unbundledDir = join(work, 'unbundled');
+  await compileUnbundled(unbundledDir);
+  const empty = join(work, 'empty.mjs');
+  writeFileSync(empty, 'export {};\n');
+
+  const rows = [];
+  for (const fn of fns) {
+    const fnFile = join(work, fn.name, 'handler.mjs');
+    mkdirSync(join(work, fn.name), { recursive: true });
+    const built = await bundle(fn.entry, fnFile);
+    const use = sdkUse(built.metafile);
+    const floor = await bundle({ source: floorSource(use) }, join(work, fn.name, 'floor.mjs'));
+    const unbundled = join(unbundledDir, relative(REPO, fn.entry).replace(/\.ts$/, '.js'));
+    for (const file of [fnFile, unbundled]) {
+      const tried = connectionsAtImport(file, env);
+      if (tried.length > 0) throw new Error(`${relative(work, file)} connects at import: ${tried.join(', ')}`);
+    }
+    rows.push({
+      ...fn,
+      sdk: [...use].map(([pkg, u]) => `${pkg}[${[...u.commands].join(',')}]`).join(' '),
+      files: { fn: fnFile, floor: join(work, fn.name, 'floor.mjs'), unbundled },
+      bytes: { fn: built.bytes, floor: floor.bytes },
+      ms: { fn: [] as number[], floor: [] as number[], unbundled: [] as number[] },
+    });
+  }
+
+  const emptyMs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    emptyMs.push(importMs(empty, env));
+    for (const row of rows) {
+      row.ms.fn.push(importMs(row.files.fn, env));
+      row.ms.floor.push(importMs(row.files.floor, env));
+      row.ms.unbundled.push(importMs(row.files.unbundled, env));
+    }
+  }
+
+  console.log(`node ${process.version}, ${RUNS} processes per figure (median), empty module ${median(emptyMs).toFixed(1)} ms`);
+  const results = rows.map((row) => {
+    const fnMs = median(row.ms.fn);
+    const floorMs = median(row.ms.floor);
+    const unbundledMs = median(row.ms.unbundled);
+    console.log(
+      `${row.name}: bundle ${kib(row.bytes.fn)} KiB ${fnMs.toFixed(1)} ms | floor ${kib(row.bytes.floor)} KiB ${floorMs.toFixed(1)} ms (${row.sdk}) | unbundled ${unbundledMs.toFixed(1)} ms` +
+        ` | fn/floor ${(fnMs / floorMs).toFixed(3)} bytes ${(row.bytes.fn / row.bytes.floor).toFixed(3)} unbundled/fn ${(unbundledMs / fnMs).toFixed(2)}`,
+    );
+    return { name: row.name, fnMs, floorMs, unbundledMs, bytes: row.bytes };
+  });
+  const worst = results.reduce((a, b) => (b.fnMs / b.floorMs > a.fnMs / a.floorMs ? b : a));
+  const bundleRatio = Math.max(...results.map((r) => r.bytes.fn / r.bytes.floor));
+  const unbundledRatio = Math.min(...results.map((r) => r.unbundledMs / r.fnMs));
+  const maxBundle = Math.max(...results.map((r) => r.bytes.fn));
+  console.log(
+    `RESULT cold-import worst_fn=${worst.name} worst_ms=${worst.fnMs.toFixed(1)} worst_floor_ms=${worst.floorMs.toFixed(1)} overhead_ratio=${(worst.fnMs / worst.floorMs).toFixed(3)}` +
+      ` max_bundle_kib=${kib(maxBundle)} bundle_ratio=${bundleRatio.toFixed(3)} unbundled_ratio=${unbundledRatio.toFixed(2)}`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
