@@ -7,8 +7,8 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
-const configFile_ = validate52;
-const schema19 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","sources","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind","path"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"const":"pem-folder","type":"string"},"path":{"minLength":1,"type":"string"},"owner":{"type":"string"}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
+const configFile = validate20;
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","sources","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind","path"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"const":"pem-folder","type":"string"},"path":{"minLength":1,"type":"string"},"owner":{"type":"string"}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
 const func1 = (function ucs2length(str) {
     const len = str.length;
     let length = 0;
@@ -27,18 +27,18 @@ const func1 = (function ucs2length(str) {
     return length;
 });
 const func9 = Object.prototype.hasOwnProperty;
-const pattern3 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
-const pattern4 = new RegExp("^(.*)$", "u");
-const pattern5 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
-const pattern11 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern4 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
+const pattern5 = new RegExp("^(.*)$", "u");
+const pattern6 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
+const pattern12 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
 const formats0 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const formats2 = /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i;
 const formats4 = fullFormats.uri;
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate20.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -58,9 +58,8 @@ data.sources = [];
 if(data.certificates === undefined){
 data.certificates = [];
 }
-for(const prop0 of schema19.required){
-if(data[prop0] === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: prop0},message:"must have required property '"+prop0+"'"};
+if(data.dataDir === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dataDir"},message:"must have required property '"+"dataDir"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -69,10 +68,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-for(const key0 in data){
-if(!((((((key0 === "dataDir") || (key0 === "defaults")) || (key0 === "issuers")) || (key0 === "policy")) || (key0 === "sources")) || (key0 === "certificates"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.defaults === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "defaults"},message:"must have required property '"+"defaults"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -81,11 +78,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-let data0 = data.dataDir;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err2 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.issuers === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "issuers"},message:"must have required property '"+"issuers"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -94,14 +88,58 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-else {
-const err3 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.sources === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
 else {
 vErrors.push(err3);
+}
+errors++;
+}
+if(data.certificates === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "certificates"},message:"must have required property '"+"certificates"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "dataDir") || (key0 === "defaults")) || (key0 === "issuers")) || (key0 === "policy")) || (key0 === "sources")) || (key0 === "certificates"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+let data0 = data.dataDir;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err6 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
 }
 errors++;
 }
@@ -113,26 +151,34 @@ data1.validityDays = 90;
 if(data1.alertThresholdsDays === undefined){
 data1.alertThresholdsDays = [30,14,7,1];
 }
-for(const prop1 of schema19.properties.defaults.required){
-if(data1[prop1] === undefined){
-const err4 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: prop1},message:"must have required property '"+prop1+"'"};
+if(data1.validityDays === undefined){
+const err8 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "validityDays"},message:"must have required property '"+"validityDays"+"'"};
 if(vErrors === null){
-vErrors = [err4];
+vErrors = [err8];
 }
 else {
-vErrors.push(err4);
+vErrors.push(err8);
 }
 errors++;
 }
+if(data1.alertThresholdsDays === undefined){
+const err9 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "alertThresholdsDays"},message:"must have required property '"+"alertThresholdsDays"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
 }
 for(const key1 in data1){
 if(!(((key1 === "keyAlgorithm") || (key1 === "validityDays")) || (key1 === "alertThresholdsDays"))){
-const err5 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err10 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err5];
+vErrors = [err10];
 }
 else {
-vErrors.push(err5);
+vErrors.push(err10);
 }
 errors++;
 }
@@ -143,63 +189,7 @@ const _errs8 = errors;
 let valid2 = false;
 const _errs9 = errors;
 if(typeof data2 !== "string"){
-const err6 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if("EC_P256" !== data2){
-const err7 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid2 = valid2 || _valid0;
-const _errs11 = errors;
-if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if("EC_P384" !== data2){
-const err9 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-const _errs13 = errors;
-if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if("RSA_2048" !== data2){
-const err11 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+const err11 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -208,11 +198,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-var _valid0 = _errs13 === errors;
-valid2 = valid2 || _valid0;
-const _errs15 = errors;
-if(typeof data2 !== "string"){
-const err12 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P256" !== data2){
+const err12 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -221,8 +208,11 @@ vErrors.push(err12);
 }
 errors++;
 }
-if("RSA_3072" !== data2){
-const err13 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+const _errs11 = errors;
+if(typeof data2 !== "string"){
+const err13 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -231,11 +221,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-var _valid0 = _errs15 === errors;
-valid2 = valid2 || _valid0;
-const _errs17 = errors;
-if(typeof data2 !== "string"){
-const err14 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P384" !== data2){
+const err14 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -244,8 +231,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-if("RSA_4096" !== data2){
-const err15 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+const _errs13 = errors;
+if(typeof data2 !== "string"){
+const err15 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -254,15 +244,71 @@ vErrors.push(err15);
 }
 errors++;
 }
-var _valid0 = _errs17 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const err16 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if("RSA_2048" !== data2){
+const err16 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+const _errs15 = errors;
+if(typeof data2 !== "string"){
+const err17 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if("RSA_3072" !== data2){
+const err18 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+const _errs17 = errors;
+if(typeof data2 !== "string"){
+const err19 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if("RSA_4096" !== data2){
+const err20 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err21 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -280,65 +326,7 @@ vErrors = null;
 }
 let data3 = data1.validityDays;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err17 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-if(typeof data3 == "number"){
-if(data3 > 3650 || isNaN(data3)){
-const err18 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-if(data3 < 1 || isNaN(data3)){
-const err19 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-let data4 = data1.alertThresholdsDays;
-if(Array.isArray(data4)){
-if(data4.length > 10){
-const err20 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err21 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(typeof data5 == "number"){
-if(data5 > 365 || isNaN(data5)){
-const err22 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
+const err22 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -347,8 +335,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err23 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data3 == "number"){
+if(data3 > 3650 || isNaN(data3)){
+const err23 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -357,11 +346,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data3 < 1 || isNaN(data3)){
+const err24 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -371,8 +357,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-else {
-const err25 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data4 = data1.alertThresholdsDays;
+if(Array.isArray(data4)){
+if(data4.length > 10){
+const err25 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -381,11 +369,11 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data.issuers !== undefined){
-let data6 = data.issuers;
-if(Array.isArray(data6)){
-if(data6.length < 1){
-const err26 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err26 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -394,13 +382,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const prop2 of schema19.properties.issuers.items.required){
-if(data7[prop2] === undefined){
-const err27 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: prop2},message:"must have required property '"+prop2+"'"};
+if(typeof data5 == "number"){
+if(data5 > 365 || isNaN(data5)){
+const err27 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -409,10 +393,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-for(const key2 in data7){
-if(!(((key2 === "name") || (key2 === "kind")) || (key2 === "options"))){
-const err28 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data5 < 0 || isNaN(data5)){
+const err28 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -422,11 +404,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data7.name !== undefined){
-let data8 = data7.name;
-if(typeof data8 === "string"){
-if(!pattern3.test(data8)){
-const err29 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -437,7 +418,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err30 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -446,12 +427,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data7.kind !== undefined){
-let data9 = data7.kind;
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err31 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.issuers !== undefined){
+let data6 = data.issuers;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err31 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -460,9 +440,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.name === undefined){
+const err32 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -471,19 +454,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data7.options !== undefined){
-let data10 = data7.options;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-var props0 = {};
-for(const key3 in data10){
-if(pattern4.test(key3)){
-props0[key3] = true;
-}
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/issuers/" + i1+"/options",schemaPath:"#/properties/issuers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7.kind === undefined){
+const err33 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -492,10 +464,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key2 in data7){
+if(!(((key2 === "name") || (key2 === "kind")) || (key2 === "options"))){
+const err34 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -505,14 +476,97 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data7.name !== undefined){
+let data8 = data7.name;
+if(typeof data8 === "string"){
+if(!pattern4.test(data8)){
+const err35 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
 else {
 vErrors.push(err35);
+}
+errors++;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data7.kind !== undefined){
+let data9 = data7.kind;
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+const err37 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data7.options !== undefined){
+let data10 = data7.options;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+var props0 = {};
+for(const key3 in data10){
+if(pattern5.test(key3)){
+props0[key3] = true;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/issuers/" + i1+"/options",schemaPath:"#/properties/issuers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
 }
 errors++;
 }
@@ -535,26 +589,64 @@ data11.requiredApprovals = 1;
 if(data11.approvalTtlHours === undefined){
 data11.approvalTtlHours = 72;
 }
-for(const prop3 of schema19.properties.policy.required){
-if(data11[prop3] === undefined){
-const err36 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: prop3},message:"must have required property '"+prop3+"'"};
+if(data11.forbiddenNames === undefined){
+const err42 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "forbiddenNames"},message:"must have required property '"+"forbiddenNames"+"'"};
 if(vErrors === null){
-vErrors = [err36];
+vErrors = [err42];
 }
 else {
-vErrors.push(err36);
+vErrors.push(err42);
 }
 errors++;
 }
+if(data11.autoApprove === undefined){
+const err43 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "autoApprove"},message:"must have required property '"+"autoApprove"+"'"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+if(data11.approvers === undefined){
+const err44 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data11.requiredApprovals === undefined){
+const err45 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "requiredApprovals"},message:"must have required property '"+"requiredApprovals"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data11.approvalTtlHours === undefined){
+const err46 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvalTtlHours"},message:"must have required property '"+"approvalTtlHours"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
 }
 for(const key4 in data11){
 if(!(((((key4 === "forbiddenNames") || (key4 === "autoApprove")) || (key4 === "approvers")) || (key4 === "requiredApprovals")) || (key4 === "approvalTtlHours"))){
-const err37 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err47 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err37];
+vErrors = [err47];
 }
 else {
-vErrors.push(err37);
+vErrors.push(err47);
 }
 errors++;
 }
@@ -566,132 +658,7 @@ for(let i2=0; i2<len2; i2++){
 let data13 = data12[i2];
 if(typeof data13 === "string"){
 if(func1(data13) > 2048){
-const err38 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(func1(data13) < 1){
-const err39 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-if(!pattern5.test(data13)){
-const err40 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-else {
-const err41 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/policy/forbiddenNames",schemaPath:"#/properties/policy/properties/forbiddenNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-let data14 = data11.autoApprove;
-if(Array.isArray(data14)){
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-let data15 = data14[i3];
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-for(const prop4 of schema19.properties.policy.properties.autoApprove.items.required){
-if(data15[prop4] === undefined){
-const err43 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: prop4},message:"must have required property '"+prop4+"'"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-}
-for(const key5 in data15){
-if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
-const err44 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-if(data15.name !== undefined){
-let data16 = data15.name;
-if(typeof data16 === "string"){
-if(!pattern3.test(data16)){
-const err45 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-if(data15.names !== undefined){
-let data17 = data15.names;
-if(Array.isArray(data17)){
-if(data17.length < 1){
-const err47 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-const len4 = data17.length;
-for(let i4=0; i4<len4; i4++){
-let data18 = data17[i4];
-if(typeof data18 === "string"){
-if(func1(data18) > 2048){
-const err48 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const err48 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -700,8 +667,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(func1(data18) < 1){
-const err49 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func1(data13) < 1){
+const err49 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -710,8 +677,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(!pattern5.test(data18)){
-const err50 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if(!pattern6.test(data13)){
+const err50 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -722,7 +689,7 @@ errors++;
 }
 }
 else {
-const err51 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err51 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -734,12 +701,145 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err52 = {instancePath:instancePath+"/policy/forbiddenNames",schemaPath:"#/properties/policy/properties/forbiddenNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+let data14 = data11.autoApprove;
+if(Array.isArray(data14)){
+const len3 = data14.length;
+for(let i3=0; i3<len3; i3++){
+let data15 = data14[i3];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.name === undefined){
+const err53 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(data15.names === undefined){
+const err54 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "names"},message:"must have required property '"+"names"+"'"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+for(const key5 in data15){
+if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
+const err55 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data15.name !== undefined){
+let data16 = data15.name;
+if(typeof data16 === "string"){
+if(!pattern4.test(data16)){
+const err56 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data15.names !== undefined){
+let data17 = data15.names;
+if(Array.isArray(data17)){
+if(data17.length < 1){
+const err58 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(typeof data18 === "string"){
+if(func1(data18) > 2048){
+const err59 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(func1(data18) < 1){
+const err60 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(!pattern6.test(data18)){
+const err61 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }
@@ -751,36 +851,36 @@ const len5 = data19.length;
 for(let i5=0; i5<len5; i5++){
 let data20 = data19[i5];
 if(typeof data20 === "string"){
-if(!pattern3.test(data20)){
-const err53 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(!pattern4.test(data20)){
+const err64 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err64];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err64);
 }
 errors++;
 }
 }
 else {
-const err54 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err65 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err65];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err65);
 }
 errors++;
 }
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err66];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err66);
 }
 errors++;
 }
@@ -795,22 +895,22 @@ const _errs61 = errors;
 let valid21 = false;
 const _errs62 = errors;
 if(typeof data22 !== "string"){
-const err56 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err67 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err56];
+vErrors = [err67];
 }
 else {
-vErrors.push(err56);
+vErrors.push(err67);
 }
 errors++;
 }
 if("new" !== data22){
-const err57 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/const",keyword:"const",params:{allowedValue: "new"},message:"must be equal to constant"};
+const err68 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/const",keyword:"const",params:{allowedValue: "new"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err57];
+vErrors = [err68];
 }
 else {
-vErrors.push(err57);
+vErrors.push(err68);
 }
 errors++;
 }
@@ -818,22 +918,22 @@ var _valid1 = _errs62 === errors;
 valid21 = valid21 || _valid1;
 const _errs64 = errors;
 if(typeof data22 !== "string"){
-const err58 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err69 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err58];
+vErrors = [err69];
 }
 else {
-vErrors.push(err58);
+vErrors.push(err69);
 }
 errors++;
 }
 if("renewal" !== data22){
-const err59 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/const",keyword:"const",params:{allowedValue: "renewal"},message:"must be equal to constant"};
+const err70 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/const",keyword:"const",params:{allowedValue: "renewal"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err59];
+vErrors = [err70];
 }
 else {
-vErrors.push(err59);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -841,34 +941,34 @@ var _valid1 = _errs64 === errors;
 valid21 = valid21 || _valid1;
 const _errs66 = errors;
 if(typeof data22 !== "string"){
-const err60 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err71 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err60];
+vErrors = [err71];
 }
 else {
-vErrors.push(err60);
+vErrors.push(err71);
 }
 errors++;
 }
 if("manual" !== data22){
-const err61 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/const",keyword:"const",params:{allowedValue: "manual"},message:"must be equal to constant"};
+const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/const",keyword:"const",params:{allowedValue: "manual"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err61];
+vErrors = [err72];
 }
 else {
-vErrors.push(err61);
+vErrors.push(err72);
 }
 errors++;
 }
 var _valid1 = _errs66 === errors;
 valid21 = valid21 || _valid1;
 if(!valid21){
-const err62 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err73 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err62];
+vErrors = [err73];
 }
 else {
-vErrors.push(err62);
+vErrors.push(err73);
 }
 errors++;
 }
@@ -886,139 +986,7 @@ vErrors = null;
 }
 }
 else {
-const err63 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-if(data15.maxValidityDays !== undefined){
-let data23 = data15.maxValidityDays;
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err64 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-if(typeof data23 == "number"){
-if(data23 < 1 || isNaN(data23)){
-const err65 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-}
-}
-else {
-const err67 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-let data24 = data11.approvers;
-if(Array.isArray(data24)){
-const len7 = data24.length;
-for(let i7=0; i7<len7; i7++){
-let data25 = data24[i7];
-if(typeof data25 === "string"){
-if(func1(data25) < 1){
-const err68 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-}
-else {
-const err69 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-}
-}
-else {
-const err70 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-let data26 = data11.requiredApprovals;
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err71 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err71];
-}
-else {
-vErrors.push(err71);
-}
-errors++;
-}
-if(typeof data26 == "number"){
-if(data26 > 10 || isNaN(data26)){
-const err72 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
-if(vErrors === null){
-vErrors = [err72];
-}
-else {
-vErrors.push(err72);
-}
-errors++;
-}
-if(data26 < 1 || isNaN(data26)){
-const err73 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err73];
-}
-else {
-vErrors.push(err73);
-}
-errors++;
-}
-}
-let data27 = data11.approvalTtlHours;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err74 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err74 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1027,9 +995,11 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(typeof data27 == "number"){
-if(data27 > 720 || isNaN(data27)){
-const err75 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
+}
+if(data15.maxValidityDays !== undefined){
+let data23 = data15.maxValidityDays;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+const err75 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1038,8 +1008,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err76 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data23 == "number"){
+if(data23 < 1 || isNaN(data23)){
+const err76 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1050,8 +1021,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err77 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err77 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1061,15 +1033,9 @@ vErrors.push(err77);
 errors++;
 }
 }
-let data28 = data.sources;
-if(Array.isArray(data28)){
-const len8 = data28.length;
-for(let i8=0; i8<len8; i8++){
-let data29 = data28[i8];
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-for(const prop5 of schema19.properties.sources.items.required){
-if(data29[prop5] === undefined){
-const err78 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: prop5},message:"must have required property '"+prop5+"'"};
+}
+else {
+const err78 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1078,10 +1044,14 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-for(const key6 in data29){
-if(!((((key6 === "name") || (key6 === "kind")) || (key6 === "path")) || (key6 === "owner"))){
-const err79 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+let data24 = data11.approvers;
+if(Array.isArray(data24)){
+const len7 = data24.length;
+for(let i7=0; i7<len7; i7++){
+let data25 = data24[i7];
+if(typeof data25 === "string"){
+if(func1(data25) < 1){
+const err79 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1091,11 +1061,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data29.name !== undefined){
-let data30 = data29.name;
-if(typeof data30 === "string"){
-if(!pattern3.test(data30)){
-const err80 = {instancePath:instancePath+"/sources/" + i8+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err80 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1105,8 +1072,9 @@ vErrors.push(err80);
 errors++;
 }
 }
+}
 else {
-const err81 = {instancePath:instancePath+"/sources/" + i8+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err81 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1115,11 +1083,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data29.kind !== undefined){
-let data31 = data29.kind;
-if(typeof data31 !== "string"){
-const err82 = {instancePath:instancePath+"/sources/" + i8+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data26 = data11.requiredApprovals;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err82 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1128,8 +1094,9 @@ vErrors.push(err82);
 }
 errors++;
 }
-if("pem-folder" !== data31){
-const err83 = {instancePath:instancePath+"/sources/" + i8+"/kind",schemaPath:"#/properties/sources/items/properties/kind/const",keyword:"const",params:{allowedValue: "pem-folder"},message:"must be equal to constant"};
+if(typeof data26 == "number"){
+if(data26 > 10 || isNaN(data26)){
+const err83 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1138,12 +1105,8 @@ vErrors.push(err83);
 }
 errors++;
 }
-}
-if(data29.path !== undefined){
-let data32 = data29.path;
-if(typeof data32 === "string"){
-if(func1(data32) < 1){
-const err84 = {instancePath:instancePath+"/sources/" + i8+"/path",schemaPath:"#/properties/sources/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data26 < 1 || isNaN(data26)){
+const err84 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1153,8 +1116,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-else {
-const err85 = {instancePath:instancePath+"/sources/" + i8+"/path",schemaPath:"#/properties/sources/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data27 = data11.approvalTtlHours;
+if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+const err85 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1163,10 +1127,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-if(data29.owner !== undefined){
-if(typeof data29.owner !== "string"){
-const err86 = {instancePath:instancePath+"/sources/" + i8+"/owner",schemaPath:"#/properties/sources/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data27 == "number"){
+if(data27 > 720 || isNaN(data27)){
+const err86 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1175,10 +1138,8 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-}
-else {
-const err87 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27 < 1 || isNaN(data27)){
+const err87 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1190,12 +1151,169 @@ errors++;
 }
 }
 else {
-const err88 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err88 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err88];
 }
 else {
 vErrors.push(err88);
+}
+errors++;
+}
+}
+let data28 = data.sources;
+if(Array.isArray(data28)){
+const len8 = data28.length;
+for(let i8=0; i8<len8; i8++){
+let data29 = data28[i8];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.name === undefined){
+const err89 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+if(data29.kind === undefined){
+const err90 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+if(data29.path === undefined){
+const err91 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+for(const key6 in data29){
+if(!((((key6 === "name") || (key6 === "kind")) || (key6 === "path")) || (key6 === "owner"))){
+const err92 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data29.name !== undefined){
+let data30 = data29.name;
+if(typeof data30 === "string"){
+if(!pattern4.test(data30)){
+const err93 = {instancePath:instancePath+"/sources/" + i8+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/sources/" + i8+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data29.kind !== undefined){
+let data31 = data29.kind;
+if(typeof data31 !== "string"){
+const err95 = {instancePath:instancePath+"/sources/" + i8+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+if("pem-folder" !== data31){
+const err96 = {instancePath:instancePath+"/sources/" + i8+"/kind",schemaPath:"#/properties/sources/items/properties/kind/const",keyword:"const",params:{allowedValue: "pem-folder"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data29.path !== undefined){
+let data32 = data29.path;
+if(typeof data32 === "string"){
+if(func1(data32) < 1){
+const err97 = {instancePath:instancePath+"/sources/" + i8+"/path",schemaPath:"#/properties/sources/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/sources/" + i8+"/path",schemaPath:"#/properties/sources/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data29.owner !== undefined){
+if(typeof data29.owner !== "string"){
+const err99 = {instancePath:instancePath+"/sources/" + i8+"/owner",schemaPath:"#/properties/sources/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+}
+else {
+const err101 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
 }
 errors++;
 }
@@ -1214,26 +1332,74 @@ data35.ipAddresses = [];
 if(data35.uris === undefined){
 data35.uris = [];
 }
-for(const prop6 of schema19.properties.certificates.items.required){
-if(data35[prop6] === undefined){
-const err89 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: prop6},message:"must have required property '"+prop6+"'"};
+if(data35.id === undefined){
+const err102 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
-vErrors = [err89];
+vErrors = [err102];
 }
 else {
-vErrors.push(err89);
+vErrors.push(err102);
 }
 errors++;
 }
-}
-for(const key7 in data35){
-if(!(func9.call(schema19.properties.certificates.items.properties, key7))){
-const err90 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data35.dnsNames === undefined){
+const err103 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
 if(vErrors === null){
-vErrors = [err90];
+vErrors = [err103];
 }
 else {
-vErrors.push(err90);
+vErrors.push(err103);
+}
+errors++;
+}
+if(data35.ipAddresses === undefined){
+const err104 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+if(data35.uris === undefined){
+const err105 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+if(data35.issuer === undefined){
+const err106 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+if(data35.owner === undefined){
+const err107 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+for(const key7 in data35){
+if(!(func9.call(schema31.properties.certificates.items.properties, key7))){
+const err108 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
 }
 errors++;
 }
@@ -1241,24 +1407,24 @@ errors++;
 if(data35.id !== undefined){
 let data36 = data35.id;
 if(typeof data36 === "string"){
-if(!pattern3.test(data36)){
-const err91 = {instancePath:instancePath+"/certificates/" + i9+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(!pattern4.test(data36)){
+const err109 = {instancePath:instancePath+"/certificates/" + i9+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
-vErrors = [err91];
+vErrors = [err109];
 }
 else {
-vErrors.push(err91);
+vErrors.push(err109);
 }
 errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/certificates/" + i9+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err110 = {instancePath:instancePath+"/certificates/" + i9+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err92];
+vErrors = [err110];
 }
 else {
-vErrors.push(err92);
+vErrors.push(err110);
 }
 errors++;
 }
@@ -1267,33 +1433,33 @@ if(data35.commonName !== undefined){
 let data37 = data35.commonName;
 if(typeof data37 === "string"){
 if(func1(data37) > 253){
-const err93 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+const err111 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
-vErrors = [err93];
+vErrors = [err111];
 }
 else {
-vErrors.push(err93);
+vErrors.push(err111);
 }
 errors++;
 }
-if(!pattern11.test(data37)){
-const err94 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(!pattern12.test(data37)){
+const err112 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
-vErrors = [err94];
+vErrors = [err112];
 }
 else {
-vErrors.push(err94);
+vErrors.push(err112);
 }
 errors++;
 }
 }
 else {
-const err95 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err113 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err95];
+vErrors = [err113];
 }
 else {
-vErrors.push(err95);
+vErrors.push(err113);
 }
 errors++;
 }
@@ -1301,12 +1467,12 @@ errors++;
 let data38 = data35.dnsNames;
 if(Array.isArray(data38)){
 if(data38.length > 100){
-const err96 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+const err114 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
-vErrors = [err96];
+vErrors = [err114];
 }
 else {
-vErrors.push(err96);
+vErrors.push(err114);
 }
 errors++;
 }
@@ -1315,57 +1481,57 @@ for(let i10=0; i10<len10; i10++){
 let data39 = data38[i10];
 if(typeof data39 === "string"){
 if(func1(data39) > 253){
-const err97 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+const err115 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
-vErrors = [err97];
+vErrors = [err115];
 }
 else {
-vErrors.push(err97);
+vErrors.push(err115);
 }
 errors++;
 }
-if(!pattern11.test(data39)){
-const err98 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(!pattern12.test(data39)){
+const err116 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
-vErrors = [err98];
+vErrors = [err116];
 }
 else {
-vErrors.push(err98);
-}
-errors++;
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
+vErrors.push(err116);
 }
 errors++;
 }
 }
-}
 else {
-const err100 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err117 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err100];
+vErrors = [err117];
 }
 else {
-vErrors.push(err100);
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
 }
 errors++;
 }
 let data40 = data35.ipAddresses;
 if(Array.isArray(data40)){
 if(data40.length > 100){
-const err101 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+const err119 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
-vErrors = [err101];
+vErrors = [err119];
 }
 else {
-vErrors.push(err101);
+vErrors.push(err119);
 }
 errors++;
 }
@@ -1377,23 +1543,23 @@ let valid34 = false;
 const _errs108 = errors;
 if(typeof data41 === "string"){
 if(!(formats0.test(data41))){
-const err102 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+const err120 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
-vErrors = [err102];
+vErrors = [err120];
 }
 else {
-vErrors.push(err102);
+vErrors.push(err120);
 }
 errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err121 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err103];
+vErrors = [err121];
 }
 else {
-vErrors.push(err103);
+vErrors.push(err121);
 }
 errors++;
 }
@@ -1402,35 +1568,35 @@ valid34 = valid34 || _valid2;
 const _errs110 = errors;
 if(typeof data41 === "string"){
 if(!(formats2.test(data41))){
-const err104 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+const err122 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
-vErrors = [err104];
+vErrors = [err122];
 }
 else {
-vErrors.push(err104);
+vErrors.push(err122);
 }
 errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err123 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err105];
+vErrors = [err123];
 }
 else {
-vErrors.push(err105);
+vErrors.push(err123);
 }
 errors++;
 }
 var _valid2 = _errs110 === errors;
 valid34 = valid34 || _valid2;
 if(!valid34){
-const err106 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err124 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err106];
+vErrors = [err124];
 }
 else {
-vErrors.push(err106);
+vErrors.push(err124);
 }
 errors++;
 }
@@ -1448,24 +1614,24 @@ vErrors = null;
 }
 }
 else {
-const err107 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err125 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err107];
+vErrors = [err125];
 }
 else {
-vErrors.push(err107);
+vErrors.push(err125);
 }
 errors++;
 }
 let data42 = data35.uris;
 if(Array.isArray(data42)){
 if(data42.length > 100){
-const err108 = {instancePath:instancePath+"/certificates/" + i9+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+const err126 = {instancePath:instancePath+"/certificates/" + i9+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
-vErrors = [err108];
+vErrors = [err126];
 }
 else {
-vErrors.push(err108);
+vErrors.push(err126);
 }
 errors++;
 }
@@ -1474,69 +1640,69 @@ for(let i12=0; i12<len12; i12++){
 let data43 = data42[i12];
 if(typeof data43 === "string"){
 if(func1(data43) > 2048){
-const err109 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const err127 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
-vErrors = [err109];
+vErrors = [err127];
 }
 else {
-vErrors.push(err109);
+vErrors.push(err127);
 }
 errors++;
 }
 if(!(formats4(data43))){
-const err110 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+const err128 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
-vErrors = [err110];
+vErrors = [err128];
 }
 else {
-vErrors.push(err110);
+vErrors.push(err128);
 }
 errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err129 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err111];
+vErrors = [err129];
 }
 else {
-vErrors.push(err111);
+vErrors.push(err129);
 }
 errors++;
 }
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/certificates/" + i9+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err130 = {instancePath:instancePath+"/certificates/" + i9+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err112];
+vErrors = [err130];
 }
 else {
-vErrors.push(err112);
+vErrors.push(err130);
 }
 errors++;
 }
 if(data35.issuer !== undefined){
 let data44 = data35.issuer;
 if(typeof data44 === "string"){
-if(!pattern3.test(data44)){
-const err113 = {instancePath:instancePath+"/certificates/" + i9+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(!pattern4.test(data44)){
+const err131 = {instancePath:instancePath+"/certificates/" + i9+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
-vErrors = [err113];
+vErrors = [err131];
 }
 else {
-vErrors.push(err113);
+vErrors.push(err131);
 }
 errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/certificates/" + i9+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err132 = {instancePath:instancePath+"/certificates/" + i9+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err114];
+vErrors = [err132];
 }
 else {
-vErrors.push(err114);
+vErrors.push(err132);
 }
 errors++;
 }
@@ -1545,33 +1711,33 @@ if(data35.owner !== undefined){
 let data45 = data35.owner;
 if(typeof data45 === "string"){
 if(func1(data45) > 128){
-const err115 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+const err133 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
-vErrors = [err115];
+vErrors = [err133];
 }
 else {
-vErrors.push(err115);
+vErrors.push(err133);
 }
 errors++;
 }
 if(func1(data45) < 1){
-const err116 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err134 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err116];
+vErrors = [err134];
 }
 else {
-vErrors.push(err116);
+vErrors.push(err134);
 }
 errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err135 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err117];
+vErrors = [err135];
 }
 else {
-vErrors.push(err117);
+vErrors.push(err135);
 }
 errors++;
 }
@@ -1580,33 +1746,33 @@ if(data35.requester !== undefined){
 let data46 = data35.requester;
 if(typeof data46 === "string"){
 if(func1(data46) > 128){
-const err118 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+const err136 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
-vErrors = [err118];
+vErrors = [err136];
 }
 else {
-vErrors.push(err118);
+vErrors.push(err136);
 }
 errors++;
 }
 if(func1(data46) < 1){
-const err119 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err137 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err119];
+vErrors = [err137];
 }
 else {
-vErrors.push(err119);
+vErrors.push(err137);
 }
 errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err138 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err120];
+vErrors = [err138];
 }
 else {
-vErrors.push(err120);
+vErrors.push(err138);
 }
 errors++;
 }
@@ -1617,22 +1783,22 @@ const _errs123 = errors;
 let valid37 = false;
 const _errs124 = errors;
 if(typeof data47 !== "string"){
-const err121 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err139 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err121];
+vErrors = [err139];
 }
 else {
-vErrors.push(err121);
+vErrors.push(err139);
 }
 errors++;
 }
 if("EC_P256" !== data47){
-const err122 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+const err140 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err122];
+vErrors = [err140];
 }
 else {
-vErrors.push(err122);
+vErrors.push(err140);
 }
 errors++;
 }
@@ -1640,22 +1806,22 @@ var _valid3 = _errs124 === errors;
 valid37 = valid37 || _valid3;
 const _errs126 = errors;
 if(typeof data47 !== "string"){
-const err123 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err141 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err123];
+vErrors = [err141];
 }
 else {
-vErrors.push(err123);
+vErrors.push(err141);
 }
 errors++;
 }
 if("EC_P384" !== data47){
-const err124 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+const err142 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err124];
+vErrors = [err142];
 }
 else {
-vErrors.push(err124);
+vErrors.push(err142);
 }
 errors++;
 }
@@ -1663,22 +1829,22 @@ var _valid3 = _errs126 === errors;
 valid37 = valid37 || _valid3;
 const _errs128 = errors;
 if(typeof data47 !== "string"){
-const err125 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err143 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err125];
+vErrors = [err143];
 }
 else {
-vErrors.push(err125);
+vErrors.push(err143);
 }
 errors++;
 }
 if("RSA_2048" !== data47){
-const err126 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+const err144 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err126];
+vErrors = [err144];
 }
 else {
-vErrors.push(err126);
+vErrors.push(err144);
 }
 errors++;
 }
@@ -1686,22 +1852,22 @@ var _valid3 = _errs128 === errors;
 valid37 = valid37 || _valid3;
 const _errs130 = errors;
 if(typeof data47 !== "string"){
-const err127 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err145 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err127];
+vErrors = [err145];
 }
 else {
-vErrors.push(err127);
+vErrors.push(err145);
 }
 errors++;
 }
 if("RSA_3072" !== data47){
-const err128 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+const err146 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err128];
+vErrors = [err146];
 }
 else {
-vErrors.push(err128);
+vErrors.push(err146);
 }
 errors++;
 }
@@ -1709,34 +1875,34 @@ var _valid3 = _errs130 === errors;
 valid37 = valid37 || _valid3;
 const _errs132 = errors;
 if(typeof data47 !== "string"){
-const err129 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err147 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err129];
+vErrors = [err147];
 }
 else {
-vErrors.push(err129);
+vErrors.push(err147);
 }
 errors++;
 }
 if("RSA_4096" !== data47){
-const err130 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+const err148 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
-vErrors = [err130];
+vErrors = [err148];
 }
 else {
-vErrors.push(err130);
+vErrors.push(err148);
 }
 errors++;
 }
 var _valid3 = _errs132 === errors;
 valid37 = valid37 || _valid3;
 if(!valid37){
-const err131 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err149 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err131];
+vErrors = [err149];
 }
 else {
-vErrors.push(err131);
+vErrors.push(err149);
 }
 errors++;
 }
@@ -1755,33 +1921,33 @@ vErrors = null;
 if(data35.validityDays !== undefined){
 let data48 = data35.validityDays;
 if(!((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48)))){
-const err132 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err150 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err132];
+vErrors = [err150];
 }
 else {
-vErrors.push(err132);
+vErrors.push(err150);
 }
 errors++;
 }
 if(typeof data48 == "number"){
 if(data48 > 3650 || isNaN(data48)){
-const err133 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err151 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
-vErrors = [err133];
+vErrors = [err151];
 }
 else {
-vErrors.push(err133);
+vErrors.push(err151);
 }
 errors++;
 }
 if(data48 < 1 || isNaN(data48)){
-const err134 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err152 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err134];
+vErrors = [err152];
 }
 else {
-vErrors.push(err134);
+vErrors.push(err152);
 }
 errors++;
 }
@@ -1790,33 +1956,33 @@ errors++;
 if(data35.renewBeforeDays !== undefined){
 let data49 = data35.renewBeforeDays;
 if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
-const err135 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err153 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err135];
+vErrors = [err153];
 }
 else {
-vErrors.push(err135);
+vErrors.push(err153);
 }
 errors++;
 }
 if(typeof data49 == "number"){
 if(data49 > 3650 || isNaN(data49)){
-const err136 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err154 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
-vErrors = [err136];
+vErrors = [err154];
 }
 else {
-vErrors.push(err136);
+vErrors.push(err154);
 }
 errors++;
 }
 if(data49 < 0 || isNaN(data49)){
-const err137 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err155 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
-vErrors = [err137];
+vErrors = [err155];
 }
 else {
-vErrors.push(err137);
+vErrors.push(err155);
 }
 errors++;
 }
@@ -1824,41 +1990,41 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err156 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err138];
+vErrors = [err156];
 }
 else {
-vErrors.push(err138);
+vErrors.push(err156);
 }
 errors++;
 }
 }
 }
 else {
-const err139 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err157 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err139];
+vErrors = [err157];
 }
 else {
-vErrors.push(err139);
+vErrors.push(err157);
 }
 errors++;
 }
 }
 else {
-const err140 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err158 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err140];
+vErrors = [err158];
 }
 else {
-vErrors.push(err140);
+vErrors.push(err158);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-return configFile_;
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+return configFile;
 })();
