@@ -32,7 +32,7 @@ import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { parseDocument } from 'yaml';
 
 const REPO = join(import.meta.dirname, '..');
-const RUNS = Math.max(1, Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 15));
+const RUNS = Math.max(1, Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 21));
 const work = mkdtempSync(join(tmpdir(), 'certflow-cold-import-'));
 
 interface Serverless {
