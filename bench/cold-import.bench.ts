@@ -194,6 +194,9 @@ try {
     const built = await bundle(fn.entry, fnFile);
     const use = sdkUse(built.metafile);
     const floor = await bundle({ source: floorSource(use) }, join(work, fn.name, 'floor.mjs'));
+    // The same floor from node_modules: how much bundling alone gains on the SDK (the ceiling of unbundled_ratio).
+    const floorUnbundled = join(unbundledDir, `floor-${fn.name}.mjs`);
+    writeFileSync(floorUnbundled, floorSource(use));
     const unbundled = join(unbundledDir, relative(REPO, fn.entry).replace(/\.ts$/, '.js'));
     for (const file of [fnFile, unbundled]) {
       const tried = connectionsAtImport(file, env);
@@ -202,9 +205,9 @@ try {
     rows.push({
       ...fn,
       sdk: [...use].map(([pkg, u]) => `${pkg}[${[...u.commands].join(',')}]`).join(' '),
-      files: { fn: fnFile, floor: join(work, fn.name, 'floor.mjs'), unbundled },
+      files: { fn: fnFile, floor: join(work, fn.name, 'floor.mjs'), unbundled, floorUnbundled },
       bytes: { fn: built.bytes, floor: floor.bytes },
-      ms: { fn: [] as number[], floor: [] as number[], unbundled: [] as number[] },
+      ms: { fn: [] as number[], floor: [] as number[], unbundled: [] as number[], floorUnbundled: [] as number[] },
     });
   }
 
@@ -215,6 +218,7 @@ try {
       row.ms.fn.push(importMs(row.files.fn, env));
       row.ms.floor.push(importMs(row.files.floor, env));
       row.ms.unbundled.push(importMs(row.files.unbundled, env));
+      row.ms.floorUnbundled.push(importMs(row.files.floorUnbundled, env));
     }
   }
 
@@ -223,9 +227,15 @@ try {
     const fnMs = median(row.ms.fn);
     const floorMs = median(row.ms.floor);
     const unbundledMs = median(row.ms.unbundled);
+    // Side figures, steadier when the machine is busy: each run's fn/floor (taken back to back), and the fastest runs.
+    const paired = median(row.ms.fn.map((ms, i) => ms / row.ms.floor[i]!));
     console.log(
       `${row.name}: bundle ${kib(row.bytes.fn)} KiB ${fnMs.toFixed(1)} ms | floor ${kib(row.bytes.floor)} KiB ${floorMs.toFixed(1)} ms (${row.sdk}) | unbundled ${unbundledMs.toFixed(1)} ms` +
         ` | fn/floor ${(fnMs / floorMs).toFixed(3)} bytes ${(row.bytes.fn / row.bytes.floor).toFixed(3)} unbundled/fn ${(unbundledMs / fnMs).toFixed(2)}`,
+    );
+    console.log(
+      `  side: fn/floor per run ${paired.toFixed(3)}; fastest fn ${Math.min(...row.ms.fn).toFixed(1)} floor ${Math.min(...row.ms.floor).toFixed(1)} unbundled ${Math.min(...row.ms.unbundled).toFixed(1)} ms;` +
+        ` SDK floor from node_modules ${median(row.ms.floorUnbundled).toFixed(1)} ms (${(median(row.ms.floorUnbundled) / floorMs).toFixed(2)}x its bundle)`,
     );
     return { name: row.name, fnMs, floorMs, unbundledMs, bytes: row.bytes };
   });
