@@ -11,6 +11,10 @@
  *               node_modules (what a zip of the sources would do);
  *   - empty     an empty ES module.
  *
+ * Side figures: fn/floor run by run, the fastest runs, the SDK floor loaded from node_modules, and
+ * fn and floor built with credentials from the environment only (scripts/esbuild/plugins.cjs),
+ * below the stock floor.
+ *
  * Each figure is the median of RUNS fresh `node` processes timing `await import(bundle)`, with
  * the environment serverless.yml sets given dummy values. One extra process per bundle imports it
  * with outbound connections trapped: the bench fails if anything is called at import.
@@ -24,11 +28,12 @@
  * Measured (see bench/README.md for the figures of each run and what they mean).
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { parseDocument } from 'yaml';
 
 const REPO = join(import.meta.dirname, '..');
@@ -69,23 +74,20 @@ function handlers(): { name: string; entry: string }[] {
   return [...new Set([...fromYaml, ...fromFolder])].map((entry) => ({ name: basename(entry, '.ts'), entry }));
 }
 
-/** The esbuild options of `custom.esbuild` (serverless-esbuild passes these through). */
+/** serverless-esbuild's own settings in `custom.esbuild`; every other key is an esbuild option. */
+const PLUGIN_ONLY = new Set(['exclude', 'packager', 'packagerOptions', 'outputFileExtension', 'installExtraArgs', 'keepOutputDirectory', 'nativeZip', 'watch', 'concurrency', 'zipConcurrency', 'disposeContext', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'config', 'outputWorkFolder', 'outputBuildFolder', 'plugins']);
+const requireHere = createRequire(import.meta.url);
+
+/** The esbuild options of `custom.esbuild`, as serverless-esbuild passes them (its `plugins` file loaded). */
 function esbuildOptions(): BuildOptions {
   const c = serverless.custom?.esbuild ?? {};
-  return {
-    bundle: c.bundle as boolean,
-    minify: c.minify as boolean,
-    target: c.target as string,
-    platform: c.platform as BuildOptions['platform'],
-    format: c.format as BuildOptions['format'],
-    mainFields: c.mainFields as string[],
-    sourcemap: c.sourcemap as boolean,
-    external: (c.exclude as string[] | undefined) ?? [],
-    banner: c.banner as Record<string, string>,
-    metafile: true,
-    logLevel: 'error',
-  };
+  const passed = Object.fromEntries(Object.entries(c).filter(([k]) => !PLUGIN_ONLY.has(k)));
+  const plugins = typeof c.plugins === 'string' ? (requireHere(join(REPO, c.plugins)) as Plugin[]) : ((c.plugins as Plugin[] | undefined) ?? []);
+  return { ...passed, external: (c.exclude as string[] | undefined) ?? [], plugins, metafile: true, logLevel: 'error' };
 }
+
+/** The plugin that bundles environment credentials only (scripts/esbuild/plugins.cjs): the floor "the other way". */
+const envCredentials = (requireHere(join(REPO, 'scripts/esbuild/plugins.cjs')) as { envCredentials: Plugin }).envCredentials;
 
 /** Every variable serverless.yml sets for functions, with a dummy value; no AWS call is made at import. */
 function environment(): NodeJS.ProcessEnv {
@@ -103,10 +105,12 @@ function environment(): NodeJS.ProcessEnv {
 }
 
 /** Bundles a file of the repository, or (`source`) a module written here that resolves packages from it. */
-async function bundle(entry: string | { source: string }, outfile: string): Promise<{ bytes: number; metafile: Metafile }> {
+async function bundle(entry: string | { source: string }, outfile: string, withEnvCredentials = false): Promise<{ bytes: number; metafile: Metafile }> {
   const input: BuildOptions =
     typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: REPO, sourcefile: 'floor.mjs', loader: 'js' } };
-  const result = await build({ ...esbuildOptions(), ...input, outfile, absWorkingDir: REPO });
+  const options = esbuildOptions();
+  const plugins = withEnvCredentials && !options.plugins!.some((p) => p.name === envCredentials.name) ? [...options.plugins!, envCredentials] : options.plugins!;
+  const result = await build({ ...options, ...input, plugins, outfile, absWorkingDir: REPO });
   return { bytes: statSync(outfile).size, metafile: result.metafile! };
 }
 
@@ -197,17 +201,20 @@ try {
     // The same floor from node_modules: how much bundling alone gains on the SDK (the ceiling of unbundled_ratio).
     const floorUnbundled = join(unbundledDir, `floor-${fn.name}.mjs`);
     writeFileSync(floorUnbundled, floorSource(use));
+    // The other way: both built with credentials from the environment only (below the stock floor).
+    const fnEnv = await bundle(fn.entry, join(work, fn.name, 'handler-env.mjs'), true);
+    const floorEnv = await bundle({ source: floorSource(use) }, join(work, fn.name, 'floor-env.mjs'), true);
     const unbundled = join(unbundledDir, relative(REPO, fn.entry).replace(/\.ts$/, '.js'));
-    for (const file of [fnFile, unbundled]) {
+    for (const file of [fnFile, join(work, fn.name, 'handler-env.mjs'), unbundled]) {
       const tried = connectionsAtImport(file, env);
       if (tried.length > 0) throw new Error(`${relative(work, file)} connects at import: ${tried.join(', ')}`);
     }
     rows.push({
       ...fn,
       sdk: [...use].map(([pkg, u]) => `${pkg}[${[...u.commands].join(',')}]`).join(' '),
-      files: { fn: fnFile, floor: join(work, fn.name, 'floor.mjs'), unbundled, floorUnbundled },
-      bytes: { fn: built.bytes, floor: floor.bytes },
-      ms: { fn: [] as number[], floor: [] as number[], unbundled: [] as number[], floorUnbundled: [] as number[] },
+      files: { fn: fnFile, floor: join(work, fn.name, 'floor.mjs'), unbundled, floorUnbundled, fnEnv: join(work, fn.name, 'handler-env.mjs'), floorEnv: join(work, fn.name, 'floor-env.mjs') },
+      bytes: { fn: built.bytes, floor: floor.bytes, fnEnv: fnEnv.bytes, floorEnv: floorEnv.bytes },
+      ms: { fn: [] as number[], floor: [] as number[], unbundled: [] as number[], floorUnbundled: [] as number[], fnEnv: [] as number[], floorEnv: [] as number[] },
     });
   }
 
@@ -219,6 +226,8 @@ try {
       row.ms.floor.push(importMs(row.files.floor, env));
       row.ms.unbundled.push(importMs(row.files.unbundled, env));
       row.ms.floorUnbundled.push(importMs(row.files.floorUnbundled, env));
+      row.ms.fnEnv.push(importMs(row.files.fnEnv, env));
+      row.ms.floorEnv.push(importMs(row.files.floorEnv, env));
     }
   }
 
@@ -236,6 +245,10 @@ try {
     console.log(
       `  side: fn/floor per run ${paired.toFixed(3)}; fastest fn ${Math.min(...row.ms.fn).toFixed(1)} floor ${Math.min(...row.ms.floor).toFixed(1)} unbundled ${Math.min(...row.ms.unbundled).toFixed(1)} ms;` +
         ` SDK floor from node_modules ${median(row.ms.floorUnbundled).toFixed(1)} ms (${(median(row.ms.floorUnbundled) / floorMs).toFixed(2)}x its bundle)`,
+    );
+    console.log(
+      `  below the stock floor (credentials from the environment, scripts/esbuild/plugins.cjs): fn ${kib(row.bytes.fnEnv)} KiB ${median(row.ms.fnEnv).toFixed(1)} ms,` +
+        ` floor ${kib(row.bytes.floorEnv)} KiB ${median(row.ms.floorEnv).toFixed(1)} ms; fn/stock floor ${(median(row.ms.fnEnv) / floorMs).toFixed(3)} bytes ${(row.bytes.fnEnv / row.bytes.floor).toFixed(3)}`,
     );
     return { name: row.name, fnMs, floorMs, unbundledMs, bytes: row.bytes };
   });
