@@ -114,13 +114,16 @@ async function bundle(entry: string | { source: string }, outfile: string, withE
   return { bytes: statSync(outfile).size, metafile: result.metafile! };
 }
 
-/** The `@aws-sdk/client-*` packages of a bundle, each with the client classes and commands it holds. */
+/**
+ * The AWS SDK clients of a bundle (`@aws-sdk/client-*`, and lib-dynamodb's document client),
+ * each package with the client classes and commands the bundle holds.
+ */
 function sdkUse(metafile: Metafile): Map<string, { clients: Set<string>; commands: Set<string> }> {
   const use = new Map<string, { clients: Set<string>; commands: Set<string> }>();
   for (const output of Object.values(metafile.outputs)) {
     for (const [path, input] of Object.entries(output.inputs)) {
       if (input.bytesInOutput === 0) continue;
-      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\/dist-[a-z]+\/(?:(commands)\/)?([A-Za-z0-9]+)\.js$/.exec(path);
+      const m = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)\/dist-[a-z]+\/(?:(commands)\/)?([A-Za-z0-9]+)\.js$/.exec(path);
       if (!m) continue;
       const [, pkg, commandsDir, file] = m as unknown as [string, string, string | undefined, string];
       const entry = use.get(pkg) ?? { clients: new Set<string>(), commands: new Set<string>() };
@@ -129,13 +132,21 @@ function sdkUse(metafile: Metafile): Map<string, { clients: Set<string>; command
       use.set(pkg, entry);
     }
   }
+  for (const [pkg, u] of use) {
+    // A CommonJS build (one file per package) would hide its classes: say so rather than measure an empty floor.
+    if (u.clients.size === 0) throw new Error(`cannot tell the client class of @aws-sdk/${pkg} from the metafile (mainFields must pick its dist-es build)`);
+  }
   return use;
 }
 
 /** The floor's source: those clients instantiated (as the handler does at import) and those commands kept. */
 function floorSource(use: ReturnType<typeof sdkUse>): string {
   const lines = [...use].map(([pkg, u]) => `import { ${[...u.clients, ...u.commands].join(', ')} } from '@aws-sdk/${pkg}';`);
-  const clients = [...use.values()].flatMap((u) => [...u.clients].map((c) => `new ${c}({})`));
+  // lib-dynamodb's document client wraps a DynamoDB client.
+  if (use.has('lib-dynamodb') && !use.get('client-dynamodb')?.clients.has('DynamoDBClient')) lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
+  const clients = [...use.values()].flatMap((u) =>
+    [...u.clients].map((c) => (c === 'DynamoDBDocumentClient' ? `${c}.from(new DynamoDBClient({}))` : `new ${c}({})`)),
+  );
   const commands = [...use.values()].flatMap((u) => [...u.commands]);
   return `${lines.join('\n')}\nexport const clients = [${clients.join(', ')}];\nexport const commands = [${commands.join(', ')}];\n`;
 }
