@@ -45,7 +45,7 @@ ${certs}
 
 async function cycleAt(configPath: string, at: Date) {
   const config = loadLocalConfig(configPath);
-  const rt = openLocalRuntime(config, { now: () => at });
+  const rt = await openLocalRuntime(config, { now: () => at });
   try {
     const started = performance.now();
     const report = await runCycle(rt.deps)(config.certificates);

@@ -9,6 +9,10 @@ export interface PublishReport {
   readonly failed: readonly { readonly id: string; readonly code: string; readonly message: string }[];
   /** Refused for good (off-schema or oversize: a bug); moved aside so they never block the outbox. */
   readonly deadLettered: readonly { readonly id: string; readonly code: string; readonly message: string }[];
+  /** Longest time from an event's commit to the bus accepting it, in this drain (0 when none was published). */
+  readonly maxCommitToBusMs: number;
+  /** Age of the oldest event still in the outbox after this drain (0 when it is empty): the outbox-age metric. */
+  readonly oldestPendingAgeMs: number;
 }
 
 const PAGE = 100;
@@ -26,6 +30,7 @@ export const deadLetterKey = (id: string) => ({ pk: `DEADLETTER#${id}`, sk: 'MET
 export function publishPendingEvents(deps: Pick<AppDeps, 'outbox' | 'bus' | 'state' | 'clock' | 'notifier'>) {
   return async (): Promise<PublishReport> => {
     let published = 0;
+    let maxCommitToBusMs = 0;
     const failed: PublishReport['failed'][number][] = [];
     const deadLettered: PublishReport['deadLettered'][number][] = [];
     const stuck = new Set<string>();
@@ -36,6 +41,11 @@ export function publishPendingEvents(deps: Pick<AppDeps, 'outbox' | 'bus' | 'sta
       await deps.outbox.acknowledge(outcome.published);
       published += outcome.published.length;
       const byId = new Map(batch.map((e) => [e.id, e]));
+      const acceptedAt = deps.clock.now().getTime();
+      for (const id of outcome.published) {
+        const committedAt = byId.get(id)?.committedAt;
+        if (committedAt) maxCommitToBusMs = Math.max(maxCommitToBusMs, acceptedAt - committedAt.getTime());
+      }
       let movedAside = 0;
       for (const f of outcome.failed) {
         const event = byId.get(f.id);
@@ -51,7 +61,9 @@ export function publishPendingEvents(deps: Pick<AppDeps, 'outbox' | 'bus' | 'sta
       // A page that moved nothing out of the outbox means the bus is failing: stop, try next drain.
       if (outcome.published.length === 0 && movedAside === 0) break;
     }
-    return { published, failed, deadLettered };
+    const [oldest] = await deps.outbox.pending(1);
+    const oldestPendingAgeMs = oldest?.committedAt ? Math.max(0, deps.clock.now().getTime() - oldest.committedAt.getTime()) : 0;
+    return { published, failed, deadLettered, maxCommitToBusMs, oldestPendingAgeMs };
   };
 }
 

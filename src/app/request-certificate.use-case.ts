@@ -28,7 +28,7 @@ export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'poli
       const r = pending?.data;
       const open = r && !isClosed(r);
       if (open) {
-        throw new CertflowError(ErrorCodes.INPUT_INVALID, `certificate ${spec.id} already has request ${pendingId} in flight (${r.state})`, {
+        throw new CertflowError(ErrorCodes.REQUEST_IN_FLIGHT, `certificate ${spec.id} already has request ${pendingId} in flight (${r.state})`, {
           context: { certificateId: spec.id, requestId: pendingId },
         });
       }

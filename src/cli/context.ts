@@ -17,7 +17,7 @@ export async function withRuntime<T>(io: CliIo, configOption: string | undefined
   const path = resolve(io.cwd, configOption ?? io.env['CERTFLOW_CONFIG'] ?? 'certflow.yaml');
   const config = loadLocalConfig(path);
   const clock: Clock = now ? { now: () => now } : systemClock;
-  const runtime = openLocalRuntime(config, clock);
+  const runtime = await openLocalRuntime(config, clock);
   try {
     return await work(runtime);
   } finally {

@@ -17,6 +17,7 @@ const BAD_INPUT = new Set<string>([
   ErrorCodes.CONFIG_INVALID,
   ErrorCodes.CONFIG_UNREADABLE,
   ErrorCodes.INPUT_INVALID,
+  ErrorCodes.REQUEST_IN_FLIGHT,
   ErrorCodes.PEM_MALFORMED,
   ErrorCodes.CSR_MALFORMED,
   ErrorCodes.CERTIFICATE_UNKNOWN,

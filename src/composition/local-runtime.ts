@@ -1,41 +1,59 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
-import type { AppDeps, IssuerDirectory } from '../app/deps.js';
+import { dirname, join, resolve } from 'node:path';
+import type { AppDeps } from '../app/deps.js';
 import type { CertflowConfig } from '../config/load-config.js';
 import { loadConfigFile } from '../config/load-config.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { CertificateIssuer } from '../ports/issuer.port.js';
-import type { Notification } from '../ports/notifier.port.js';
-import { issuerRegistry } from '../adapters/issuers.registry.js';
+import type { KeyStore } from '../ports/key-store.port.js';
+import type { Notification, Notifier } from '../ports/notifier.port.js';
+import { registries as defaultRegistries, type AdapterRegistries } from '../adapters/registries.js';
+import { unavailableAwsClients } from '../adapters/registry/no-aws.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
-import { SqliteKeyStore } from '../adapters/local/sqlite.key-store.js';
-import { PemFolderSource } from '../adapters/local/pem-folder.source.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
 import { notifyOnEvent } from '../app/notify.use-case.js';
+import { buildAdapters, type BuiltAdapters } from './build-adapters.js';
 import notifyPattern from '../../events/patterns/notify.json' with { type: 'json' };
 
-/** The embedded default, built from configuration: SQLite state and keys, local issuers, in-process bus. */
+/** The embedded default, built from configuration: SQLite state, the configured adapters, in-process bus. */
 export interface LocalRuntime {
   readonly config: CertflowConfig;
   readonly deps: AppDeps;
+  readonly adapters: BuiltAdapters;
   readonly bus: LocalEventBus;
   /** Notifications raised during this process (the CLI prints them). */
   readonly notifications: Notification[];
   close(): Promise<void>;
 }
 
-export function loadLocalConfig(path: string): CertflowConfig {
-  return loadConfigFile(path, issuerRegistry);
+export interface LocalRuntimeOptions {
+  /** Extra kinds (e.g. a test-only issuer), see `withKinds`. */
+  readonly registries?: AdapterRegistries;
 }
 
-export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRuntime {
+export function loadLocalConfig(path: string, registries: AdapterRegistries = defaultRegistries): CertflowConfig {
+  return loadConfigFile(path, { kinds: registries, runtime: 'local' });
+}
+
+export async function openLocalRuntime(config: CertflowConfig, clock: Clock, options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const state = SqliteStateStore.open(join(config.dataDir, 'state.db'), { now: () => clock.now() });
-  const keys = SqliteKeyStore.open(join(config.dataDir, 'keys.db'));
-  const issuers = buildIssuers(config, clock);
+  const configDir = dirname(config.configPath);
+  let adapters: BuiltAdapters;
+  try {
+    adapters = await buildAdapters(config, options.registries ?? defaultRegistries, {
+      runtime: 'local',
+      clock,
+      dataDir: config.dataDir,
+      resolvePath: (p) => resolve(configDir, p),
+      aws: unavailableAwsClients,
+      state,
+    });
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
   const notifications: Notification[] = [];
-  const notifier = { notify: (n: Notification) => Promise.resolve(void notifications.push(n)) };
+  const notifier = fanOut([{ notify: (n: Notification) => Promise.resolve(void notifications.push(n)) }, ...adapters.notifiers]);
   const bus = new LocalEventBus({
     clock,
     logPath: join(config.dataDir, 'events.jsonl'),
@@ -46,10 +64,10 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
   const deps: AppDeps = {
     state,
     outbox: state,
-    keys,
-    issuers,
+    keys: adapters.keys,
+    issuers: adapters.issuers,
     bus,
-    sources: config.sources.map((s) => new PemFolderSource({ name: s.name, path: s.path, ...(s.owner ? { owner: s.owner } : {}) })),
+    sources: adapters.sources,
     notifier,
     clock,
     policy: config.policy,
@@ -58,26 +76,28 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
   return {
     config,
     deps,
+    adapters,
     bus,
     notifications,
     close: async () => {
-      await Promise.all([state.close(), keys.close()]);
+      await Promise.all([state.close(), closeIfClosable(adapters.keys)]);
     },
   };
 }
 
-function buildIssuers(config: CertflowConfig, clock: Clock): IssuerDirectory {
-  const built = new Map<string, CertificateIssuer>();
-  for (const settings of config.issuers) {
-    const descriptor = issuerRegistry[settings.kind];
-    if (!descriptor) throw new CertflowError(ErrorCodes.ISSUER_UNKNOWN, `unknown issuer kind ${settings.kind}`);
-    built.set(settings.name, descriptor.create({ dataDir: config.dataDir, clock }, settings.name, settings.options));
-  }
+/** One notifier that tells every configured one; one failing never silences the others. */
+export function fanOut(notifiers: readonly Notifier[]): Notifier {
   return {
-    get(name) {
-      const issuer = built.get(name);
-      if (!issuer) throw new CertflowError(ErrorCodes.ISSUER_UNKNOWN, `no issuer named ${name}`, { context: { issuer: name } });
-      return issuer;
+    async notify(n) {
+      const results = await Promise.allSettled(notifiers.map((x) => x.notify(n)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
 }
+
+async function closeIfClosable(store: KeyStore): Promise<void> {
+  const closable = store as Partial<{ close(): Promise<void> }>;
+  if (typeof closable.close === 'function') await closable.close();
+}
+

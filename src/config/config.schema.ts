@@ -37,12 +37,29 @@ export const IssuerConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** `{ name, kind, ...options }`: everything beside name and kind is the kind's options, checked by its descriptor. */
 export const SourceConfig = Type.Object(
   {
     name: Name,
-    kind: Type.Literal('pem-folder'),
-    path: Type.String({ minLength: 1 }),
-    owner: Type.Optional(Type.String()),
+    kind: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: true },
+);
+
+/** A named adapter of a family: `{ name, kind, options }`, the options checked by the kind's descriptor. */
+export const AdapterConfig = Type.Object(
+  {
+    name: Name,
+    kind: Type.String({ minLength: 1 }),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const KeyStoreConfig = Type.Object(
+  {
+    kind: Type.String({ minLength: 1 }),
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: false },
 );
@@ -83,7 +100,12 @@ export const ConfigSchema = Type.Object(
     ),
     issuers: Type.Array(IssuerConfig, { minItems: 1 }),
     policy: Type.Optional(PolicyConfig),
+    keyStore: Type.Optional(KeyStoreConfig),
+    dnsProviders: Type.Array(AdapterConfig, { default: [] }),
     sources: Type.Array(SourceConfig, { default: [] }),
+    accounts: Type.Array(AdapterConfig, { default: [] }),
+    notifiers: Type.Array(AdapterConfig, { default: [] }),
+    destinations: Type.Array(AdapterConfig, { default: [] }),
     certificates: Type.Array(CertificateConfig, { default: [] }),
   },
   { additionalProperties: false },

@@ -1,24 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { createAjv } from '../domain/schema/ajv.js';
-import type { TSchema } from '@sinclair/typebox';
 import { parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import { validateConfigFile } from '../generated/validators/config.js';
+import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 
-/** What the loader needs to know of each issuer kind: its options schema. */
-export interface IssuerKindInfo {
-  readonly optionsSchema: TSchema;
-}
+export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
+export type IssuerSettings = AdapterSettings;
 
-export interface IssuerSettings {
-  readonly name: string;
-  readonly kind: string;
-  readonly options: Readonly<Record<string, unknown>>;
+/** How configuration is read: which kinds exist, and which runtime must run them. */
+export interface ConfigContext {
+  readonly kinds: ConfigKinds;
+  /** `local` (the default) or `aws`: kinds that cannot run there are refused. */
+  readonly runtime?: string;
 }
 
 export interface ManagedCertificate {
@@ -31,14 +29,18 @@ export interface CertflowConfig {
   readonly configPath: string;
   readonly dataDir: string;
   readonly alertThresholdsDays: readonly number[];
-  readonly issuers: readonly IssuerSettings[];
   readonly policy: ApprovalPolicy;
-  readonly sources: CertflowConfigFile['sources'];
+  readonly keyStore: AdapterSettings;
+  readonly dnsProviders: readonly AdapterSettings[];
+  readonly issuers: readonly AdapterSettings[];
+  readonly sources: readonly AdapterSettings[];
+  readonly accountSources: readonly AdapterSettings[];
+  readonly notifiers: readonly AdapterSettings[];
+  readonly destinations: readonly AdapterSettings[];
   readonly certificates: readonly ManagedCertificate[];
 }
 
-const ajv = createAjv({ useDefaults: true, strict: false });
-// Precompiled from ConfigSchema (`npm run validators`), with the options of `ajv` above.
+// Precompiled from ConfigSchema by `npm run validators` (ajv, defaults applied, strict off).
 const validateFile = validateConfigFile;
 
 const DEFAULT_POLICY: ApprovalPolicy = {
@@ -56,18 +58,18 @@ function describeAjvError(e: ErrorObject): string {
 }
 
 /** Reads and validates a config file; every problem is reported, with its path, in one error. */
-export function loadConfigFile(path: string, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): CertflowConfig {
+export function loadConfigFile(path: string, context: ConfigContext): CertflowConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw new CertflowError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path}`, { cause, context: { path } });
   }
-  return parseConfig(text, resolve(path), issuerKinds);
+  return parseConfig(text, resolve(path), context);
 }
 
 /** Parses YAML or JSON config text; `configPath` anchors relative paths. */
-export function parseConfig(text: string, configPath: string, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): CertflowConfig {
+export function parseConfig(text: string, configPath: string, context: ConfigContext): CertflowConfig {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const details = doc.errors.map((e) => `line ${(e.linePos?.[0].line ?? 0).toString()}: ${e.code}`);
@@ -81,35 +83,22 @@ export function parseConfig(text: string, configPath: string, issuerKinds: Reado
       context: { path: configPath },
     });
   }
-  const problems = crossCheck(raw, issuerKinds);
+  const adapters = checkAdapters(raw, context.kinds, context.runtime ?? 'local');
+  const problems = [...adapters.problems, ...crossCheck(raw)];
   if (problems.length > 0) {
     throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} has ${problems.length.toString()} problem(s)`, {
       details: problems,
       context: { path: configPath },
     });
   }
-  return deepFreeze(resolveConfig(raw, configPath));
+  return deepFreeze(resolveConfig(raw, configPath, adapters.settings));
 }
 
 /** Rules a schema cannot say: references, uniqueness, per-kind issuer options. */
-function crossCheck(file: CertflowConfigFile, issuerKinds: Readonly<Record<string, IssuerKindInfo>>): string[] {
+function crossCheck(file: CertflowConfigFile): string[] {
   const problems: string[] = [];
   const issuerNames = new Set<string>();
-  file.issuers.forEach((issuer, i) => {
-    if (issuerNames.has(issuer.name)) problems.push(`/issuers/${i.toString()}/name: duplicate issuer '${issuer.name}'`);
-    issuerNames.add(issuer.name);
-    const kind = issuerKinds[issuer.kind];
-    if (!kind) {
-      problems.push(`/issuers/${i.toString()}/kind: unknown issuer kind '${issuer.kind}' (known: ${Object.keys(issuerKinds).join(', ')})`);
-      return;
-    }
-    const validateOptions = ajv.compile(kind.optionsSchema);
-    if (!validateOptions(issuer.options ?? {})) {
-      for (const e of validateOptions.errors ?? []) {
-        problems.push(describeAjvError({ ...e, instancePath: `/issuers/${i.toString()}/options${e.instancePath}` }));
-      }
-    }
-  });
+  for (const issuer of file.issuers) issuerNames.add(issuer.name);
   const ids = new Set<string>();
   file.certificates.forEach((c, i) => {
     const at = `/certificates/${i.toString()}`;
@@ -130,15 +119,10 @@ function crossCheck(file: CertflowConfigFile, issuerKinds: Readonly<Record<strin
       if (!issuerNames.has(name)) problems.push(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}: no issuer named '${name}'`);
     }),
   );
-  const sourceNames = new Set<string>();
-  file.sources.forEach((s, i) => {
-    if (sourceNames.has(s.name)) problems.push(`/sources/${i.toString()}/name: duplicate source '${s.name}'`);
-    sourceNames.add(s.name);
-  });
   return problems;
 }
 
-function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowConfig {
+function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: ReturnType<typeof checkAdapters>['settings']): CertflowConfig {
   const base = dirname(configPath);
   const kinds = new Map(file.issuers.map((i) => [i.name, i.kind]));
   const certificates = file.certificates.map((c): ManagedCertificate => {
@@ -160,9 +144,14 @@ function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowCo
     configPath,
     dataDir: resolve(base, file.dataDir),
     alertThresholdsDays: file.defaults.alertThresholdsDays,
-    issuers: file.issuers.map((i) => ({ name: i.name, kind: i.kind, options: i.options ?? {} })),
     policy: file.policy ?? DEFAULT_POLICY,
-    sources: file.sources.map((s) => ({ ...s, path: resolve(base, s.path) })),
+    keyStore: adapters.keyStores[0]!,
+    dnsProviders: adapters.dnsProviders,
+    issuers: adapters.issuers,
+    sources: adapters.sources,
+    accountSources: adapters.accountSources,
+    notifiers: adapters.notifiers,
+    destinations: adapters.destinations,
     certificates,
   };
 }

@@ -27,6 +27,8 @@ export interface OutboxEvent {
   readonly id: string;
   readonly detailType: string;
   readonly detail: Readonly<Record<string, unknown>>;
+  /** When the write that holds it committed; set by `Outbox.pending`, ignored on write. */
+  readonly committedAt?: Date;
 }
 
 export type WriteCondition = { readonly kind: 'absent' } | { readonly kind: 'version'; readonly version: number };

@@ -197,15 +197,22 @@ export function stateStoreContract(name: string, makeStore: () => Promise<StateS
     describe('outbox', () => {
       it('holds the events of successful writes, oldest first', async () => {
         // Prepare
+        const before = Date.now();
         await store.write(put('CERT#a', 'META', { events: [event('a-1'), event('a-2')] }));
         await store.write(put('CERT#b', 'META', { events: [event('b-1')] }));
         await store.write(cas('CERT#a', 'META', 1, { events: [event('a-3')] }));
+        const after = Date.now();
         // Act
         const pending = await store.pending(10);
         const firstTwo = await store.pending(2);
         // Assess
         expect(pending.map((e) => e.id)).toEqual(['a-1', 'a-2', 'b-1', 'a-3']);
-        expect(pending[0]).toEqual(event('a-1'));
+        const { committedAt, ...first } = pending[0]!;
+        expect(first).toEqual(event('a-1'));
+        // The commit time is what the publisher measures outbox age and commit-to-bus delay by.
+        for (const e of pending) expect(e.committedAt?.getTime()).toBeGreaterThanOrEqual(before - 1);
+        for (const e of pending) expect(e.committedAt?.getTime()).toBeLessThanOrEqual(after + 1);
+        expect(committedAt).toBeInstanceOf(Date);
         expect(firstTwo.map((e) => e.id)).toEqual(['a-1', 'a-2']);
       });
 

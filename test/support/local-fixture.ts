@@ -53,8 +53,8 @@ export class LocalFixture {
     writeFileSync(this.configPath, text);
   }
 
-  open(): LocalRuntime {
-    const rt = openLocalRuntime(loadLocalConfig(this.configPath), this.clock);
+  async open(): Promise<LocalRuntime> {
+    const rt = await openLocalRuntime(loadLocalConfig(this.configPath), this.clock);
     this.open_.push(rt);
     return rt;
   }

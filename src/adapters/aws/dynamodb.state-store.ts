@@ -145,7 +145,7 @@ export class DynamoDbStateStore implements StateStore, Outbox {
     const events = (await this.readOutbox(limit)).sort((a, b) => a.at - b.at || cmp(a.id, b.id)).slice(0, limit);
     if (this.seen.size > 10_000) this.seen.clear();
     for (const e of events) this.seen.set(e.id, e.key);
-    return events.map(({ id, detailType, detail }) => ({ id, detailType, detail }));
+    return events.map(({ id, detailType, detail, at }) => ({ id, detailType, detail, committedAt: new Date(Math.floor(at / 1000)) }));
   }
 
   async acknowledge(ids: readonly string[]): Promise<void> {

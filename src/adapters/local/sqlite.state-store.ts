@@ -104,8 +104,8 @@ export class SqliteStateStore implements StateStore, Outbox {
       partitionsAfter: db.prepare<{ lo: string; hi: string; now: number; limit: number }, { pk: string }>(
         `SELECT DISTINCT pk FROM items WHERE pk > @lo AND pk < @hi AND ${VISIBLE} ORDER BY pk LIMIT @limit`,
       ),
-      pending: db.prepare<[number], { id: string; detail_type: string; detail: string }>(
-        'SELECT id, detail_type, detail FROM outbox ORDER BY seq LIMIT ?',
+      pending: db.prepare<[number], { id: string; detail_type: string; detail: string; created_at: number }>(
+        'SELECT id, detail_type, detail, created_at FROM outbox ORDER BY seq LIMIT ?',
       ),
       ack: db.prepare('DELETE FROM outbox WHERE id = ?'),
     };
@@ -195,6 +195,7 @@ export class SqliteStateStore implements StateStore, Outbox {
         id: r.id,
         detailType: r.detail_type,
         detail: dateJson.parse<Record<string, unknown>>(r.detail),
+        committedAt: new Date(r.created_at),
       })),
     );
   }

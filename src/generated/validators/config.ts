@@ -8,8 +8,9 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","sources","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind","path"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"const":"pem-folder","type":"string"},"path":{"minLength":1,"type":"string"},"owner":{"type":"string"}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
-const func1 = (function ucs2length(str) {
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
+const func1 = Object.prototype.hasOwnProperty;
+const func2 = (function ucs2length(str) {
     const len = str.length;
     let length = 0;
     let pos = 0;
@@ -26,11 +27,10 @@ const func1 = (function ucs2length(str) {
     }
     return length;
 });
-const func9 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern5 = new RegExp("^(.*)$", "u");
 const pattern6 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
-const pattern12 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern21 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
 const formats0 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const formats2 = /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i;
 const formats4 = fullFormats.uri;
@@ -52,8 +52,20 @@ data.dataDir = ".certflow";
 if(data.defaults === undefined){
 data.defaults = {};
 }
+if(data.dnsProviders === undefined){
+data.dnsProviders = [];
+}
 if(data.sources === undefined){
 data.sources = [];
+}
+if(data.accounts === undefined){
+data.accounts = [];
+}
+if(data.notifiers === undefined){
+data.notifiers = [];
+}
+if(data.destinations === undefined){
+data.destinations = [];
 }
 if(data.certificates === undefined){
 data.certificates = [];
@@ -88,8 +100,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.sources === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'"};
+if(data.dnsProviders === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dnsProviders"},message:"must have required property '"+"dnsProviders"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -98,8 +110,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.certificates === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "certificates"},message:"must have required property '"+"certificates"+"'"};
+if(data.sources === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sources"},message:"must have required property '"+"sources"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -108,9 +120,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "dataDir") || (key0 === "defaults")) || (key0 === "issuers")) || (key0 === "policy")) || (key0 === "sources")) || (key0 === "certificates"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.accounts === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accounts"},message:"must have required property '"+"accounts"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -119,11 +130,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-let data0 = data.dataDir;
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err6 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.notifiers === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "notifiers"},message:"must have required property '"+"notifiers"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -132,14 +140,58 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.destinations === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(data.certificates === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "certificates"},message:"must have required property '"+"certificates"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+let data0 = data.dataDir;
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err10 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/dataDir",schemaPath:"#/properties/dataDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
@@ -152,33 +204,33 @@ if(data1.alertThresholdsDays === undefined){
 data1.alertThresholdsDays = [30,14,7,1];
 }
 if(data1.validityDays === undefined){
-const err8 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "validityDays"},message:"must have required property '"+"validityDays"+"'"};
+const err12 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "validityDays"},message:"must have required property '"+"validityDays"+"'"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err12];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err12);
 }
 errors++;
 }
 if(data1.alertThresholdsDays === undefined){
-const err9 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "alertThresholdsDays"},message:"must have required property '"+"alertThresholdsDays"+"'"};
+const err13 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "alertThresholdsDays"},message:"must have required property '"+"alertThresholdsDays"+"'"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err13];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err13);
 }
 errors++;
 }
 for(const key1 in data1){
 if(!(((key1 === "keyAlgorithm") || (key1 === "validityDays")) || (key1 === "alertThresholdsDays"))){
-const err10 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err14 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err14];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err14);
 }
 errors++;
 }
@@ -189,53 +241,7 @@ const _errs8 = errors;
 let valid2 = false;
 const _errs9 = errors;
 if(typeof data2 !== "string"){
-const err11 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if("EC_P256" !== data2){
-const err12 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var _valid0 = _errs9 === errors;
-valid2 = valid2 || _valid0;
-const _errs11 = errors;
-if(typeof data2 !== "string"){
-const err13 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if("EC_P384" !== data2){
-const err14 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-const _errs13 = errors;
-if(typeof data2 !== "string"){
-const err15 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err15 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -244,8 +250,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if("RSA_2048" !== data2){
-const err16 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if("EC_P256" !== data2){
+const err16 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -254,11 +260,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid0 = _errs13 === errors;
+var _valid0 = _errs9 === errors;
 valid2 = valid2 || _valid0;
-const _errs15 = errors;
+const _errs11 = errors;
 if(typeof data2 !== "string"){
-const err17 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -267,8 +273,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if("RSA_3072" !== data2){
-const err18 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if("EC_P384" !== data2){
+const err18 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -277,11 +283,11 @@ vErrors.push(err18);
 }
 errors++;
 }
-var _valid0 = _errs15 === errors;
+var _valid0 = _errs11 === errors;
 valid2 = valid2 || _valid0;
-const _errs17 = errors;
+const _errs13 = errors;
 if(typeof data2 !== "string"){
-const err19 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err19 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -290,8 +296,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if("RSA_4096" !== data2){
-const err20 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if("RSA_2048" !== data2){
+const err20 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -300,15 +306,61 @@ vErrors.push(err20);
 }
 errors++;
 }
-var _valid0 = _errs17 === errors;
+var _valid0 = _errs13 === errors;
 valid2 = valid2 || _valid0;
-if(!valid2){
-const err21 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs15 = errors;
+if(typeof data2 !== "string"){
+const err21 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+if("RSA_3072" !== data2){
+const err22 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+const _errs17 = errors;
+if(typeof data2 !== "string"){
+const err23 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if("RSA_4096" !== data2){
+const err24 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err25 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
 }
 errors++;
 }
@@ -326,54 +378,7 @@ vErrors = null;
 }
 let data3 = data1.validityDays;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err22 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if(typeof data3 == "number"){
-if(data3 > 3650 || isNaN(data3)){
-const err23 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data3 < 1 || isNaN(data3)){
-const err24 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-let data4 = data1.alertThresholdsDays;
-if(Array.isArray(data4)){
-if(data4.length > 10){
-const err25 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err26 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err26 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -382,9 +387,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 365 || isNaN(data5)){
-const err27 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
+if(typeof data3 == "number"){
+if(data3 > 3650 || isNaN(data3)){
+const err27 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -393,8 +398,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err28 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(data3 < 1 || isNaN(data3)){
+const err28 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -404,10 +409,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data4 = data1.alertThresholdsDays;
+if(Array.isArray(data4)){
+if(data4.length > 10){
+const err29 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -416,9 +421,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-else {
-const err30 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err30 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -427,11 +434,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data.issuers !== undefined){
-let data6 = data.issuers;
-if(Array.isArray(data6)){
-if(data6.length < 1){
-const err31 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(typeof data5 == "number"){
+if(data5 > 365 || isNaN(data5)){
+const err31 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -440,12 +445,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.name === undefined){
-const err32 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data5 < 0 || isNaN(data5)){
+const err32 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -454,8 +455,11 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data7.kind === undefined){
-const err33 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -464,9 +468,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(((key2 === "name") || (key2 === "kind")) || (key2 === "options"))){
-const err34 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+else {
+const err34 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -475,12 +479,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data7.name !== undefined){
-let data8 = data7.name;
-if(typeof data8 === "string"){
-if(!pattern4.test(data8)){
-const err35 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data.issuers !== undefined){
+let data6 = data.issuers;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err35 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -489,9 +492,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.name === undefined){
+const err36 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -500,12 +506,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data7.kind !== undefined){
-let data9 = data7.kind;
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-const err37 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data7.kind === undefined){
+const err37 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -514,14 +516,64 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key2 in data7){
+if(!(((key2 === "name") || (key2 === "kind")) || (key2 === "options"))){
+const err38 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err38];
 }
 else {
 vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data7.name !== undefined){
+let data8 = data7.name;
+if(typeof data8 === "string"){
+if(!pattern4.test(data8)){
+const err39 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data7.kind !== undefined){
+let data9 = data7.kind;
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err41 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
 }
 errors++;
 }
@@ -537,36 +589,36 @@ props0[key3] = true;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/issuers/" + i1+"/options",schemaPath:"#/properties/issuers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err43 = {instancePath:instancePath+"/issuers/" + i1+"/options",schemaPath:"#/properties/issuers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err39];
+vErrors = [err43];
 }
 else {
-vErrors.push(err39);
+vErrors.push(err43);
 }
 errors++;
 }
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err44];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err44);
 }
 errors++;
 }
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err45 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err41];
+vErrors = [err45];
 }
 else {
-vErrors.push(err41);
+vErrors.push(err45);
 }
 errors++;
 }
@@ -590,47 +642,7 @@ if(data11.approvalTtlHours === undefined){
 data11.approvalTtlHours = 72;
 }
 if(data11.forbiddenNames === undefined){
-const err42 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "forbiddenNames"},message:"must have required property '"+"forbiddenNames"+"'"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-if(data11.autoApprove === undefined){
-const err43 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "autoApprove"},message:"must have required property '"+"autoApprove"+"'"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-}
-if(data11.approvers === undefined){
-const err44 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-if(data11.requiredApprovals === undefined){
-const err45 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "requiredApprovals"},message:"must have required property '"+"requiredApprovals"+"'"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-if(data11.approvalTtlHours === undefined){
-const err46 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvalTtlHours"},message:"must have required property '"+"approvalTtlHours"+"'"};
+const err46 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "forbiddenNames"},message:"must have required property '"+"forbiddenNames"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -639,14 +651,54 @@ vErrors.push(err46);
 }
 errors++;
 }
-for(const key4 in data11){
-if(!(((((key4 === "forbiddenNames") || (key4 === "autoApprove")) || (key4 === "approvers")) || (key4 === "requiredApprovals")) || (key4 === "approvalTtlHours"))){
-const err47 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data11.autoApprove === undefined){
+const err47 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "autoApprove"},message:"must have required property '"+"autoApprove"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
 else {
 vErrors.push(err47);
+}
+errors++;
+}
+if(data11.approvers === undefined){
+const err48 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+if(data11.requiredApprovals === undefined){
+const err49 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "requiredApprovals"},message:"must have required property '"+"requiredApprovals"+"'"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+if(data11.approvalTtlHours === undefined){
+const err50 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvalTtlHours"},message:"must have required property '"+"approvalTtlHours"+"'"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+for(const key4 in data11){
+if(!(((((key4 === "forbiddenNames") || (key4 === "autoApprove")) || (key4 === "approvers")) || (key4 === "requiredApprovals")) || (key4 === "approvalTtlHours"))){
+const err51 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
 }
 errors++;
 }
@@ -657,56 +709,56 @@ const len2 = data12.length;
 for(let i2=0; i2<len2; i2++){
 let data13 = data12[i2];
 if(typeof data13 === "string"){
-if(func1(data13) > 2048){
-const err48 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-if(func1(data13) < 1){
-const err49 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-if(!pattern6.test(data13)){
-const err50 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-}
-else {
-const err51 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/policy/forbiddenNames",schemaPath:"#/properties/policy/properties/forbiddenNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(func2(data13) > 2048){
+const err52 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+if(func2(data13) < 1){
+const err53 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(!pattern6.test(data13)){
+const err54 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/policy/forbiddenNames",schemaPath:"#/properties/policy/properties/forbiddenNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
 }
 errors++;
 }
@@ -717,53 +769,7 @@ for(let i3=0; i3<len3; i3++){
 let data15 = data14[i3];
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
 if(data15.name === undefined){
-const err53 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err53];
-}
-else {
-vErrors.push(err53);
-}
-errors++;
-}
-if(data15.names === undefined){
-const err54 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "names"},message:"must have required property '"+"names"+"'"};
-if(vErrors === null){
-vErrors = [err54];
-}
-else {
-vErrors.push(err54);
-}
-errors++;
-}
-for(const key5 in data15){
-if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
-const err55 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-if(data15.name !== undefined){
-let data16 = data15.name;
-if(typeof data16 === "string"){
-if(!pattern4.test(data16)){
-const err56 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err57 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -772,12 +778,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-if(data15.names !== undefined){
-let data17 = data15.names;
-if(Array.isArray(data17)){
-if(data17.length < 1){
-const err58 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data15.names === undefined){
+const err58 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "names"},message:"must have required property '"+"names"+"'"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -786,12 +788,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-const len4 = data17.length;
-for(let i4=0; i4<len4; i4++){
-let data18 = data17[i4];
-if(typeof data18 === "string"){
-if(func1(data18) > 2048){
-const err59 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+for(const key5 in data15){
+if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
+const err59 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -800,8 +799,12 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(func1(data18) < 1){
-const err60 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data15.name !== undefined){
+let data16 = data15.name;
+if(typeof data16 === "string"){
+if(!pattern4.test(data16)){
+const err60 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -810,8 +813,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(!pattern6.test(data18)){
-const err61 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+}
+else {
+const err61 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -821,8 +825,11 @@ vErrors.push(err61);
 errors++;
 }
 }
-else {
-const err62 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.names !== undefined){
+let data17 = data15.names;
+if(Array.isArray(data17)){
+if(data17.length < 1){
+const err62 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -831,15 +838,60 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(typeof data18 === "string"){
+if(func2(data18) > 2048){
+const err63 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
+}
+errors++;
+}
+if(func2(data18) < 1){
+const err64 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(!pattern6.test(data18)){
+const err65 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
 }
 errors++;
 }
@@ -852,35 +904,35 @@ for(let i5=0; i5<len5; i5++){
 let data20 = data19[i5];
 if(typeof data20 === "string"){
 if(!pattern4.test(data20)){
-const err64 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+const err68 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err68];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err68);
 }
 errors++;
 }
 }
 else {
-const err65 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err69 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err65];
+vErrors = [err69];
 }
 else {
-vErrors.push(err65);
+vErrors.push(err69);
 }
 errors++;
 }
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err70 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err66];
+vErrors = [err70];
 }
 else {
-vErrors.push(err66);
+vErrors.push(err70);
 }
 errors++;
 }
@@ -895,53 +947,7 @@ const _errs61 = errors;
 let valid21 = false;
 const _errs62 = errors;
 if(typeof data22 !== "string"){
-const err67 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-if("new" !== data22){
-const err68 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/const",keyword:"const",params:{allowedValue: "new"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err68];
-}
-else {
-vErrors.push(err68);
-}
-errors++;
-}
-var _valid1 = _errs62 === errors;
-valid21 = valid21 || _valid1;
-const _errs64 = errors;
-if(typeof data22 !== "string"){
-const err69 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err69];
-}
-else {
-vErrors.push(err69);
-}
-errors++;
-}
-if("renewal" !== data22){
-const err70 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/const",keyword:"const",params:{allowedValue: "renewal"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err70];
-}
-else {
-vErrors.push(err70);
-}
-errors++;
-}
-var _valid1 = _errs64 === errors;
-valid21 = valid21 || _valid1;
-const _errs66 = errors;
-if(typeof data22 !== "string"){
-const err71 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err71 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -950,8 +956,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if("manual" !== data22){
-const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/const",keyword:"const",params:{allowedValue: "manual"},message:"must be equal to constant"};
+if("new" !== data22){
+const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/const",keyword:"const",params:{allowedValue: "new"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -960,15 +966,61 @@ vErrors.push(err72);
 }
 errors++;
 }
-var _valid1 = _errs66 === errors;
+var _valid1 = _errs62 === errors;
 valid21 = valid21 || _valid1;
-if(!valid21){
-const err73 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs64 = errors;
+if(typeof data22 !== "string"){
+const err73 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
 else {
 vErrors.push(err73);
+}
+errors++;
+}
+if("renewal" !== data22){
+const err74 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/const",keyword:"const",params:{allowedValue: "renewal"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+var _valid1 = _errs64 === errors;
+valid21 = valid21 || _valid1;
+const _errs66 = errors;
+if(typeof data22 !== "string"){
+const err75 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+if("manual" !== data22){
+const err76 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/const",keyword:"const",params:{allowedValue: "manual"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+var _valid1 = _errs66 === errors;
+valid21 = valid21 || _valid1;
+if(!valid21){
+const err77 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
 }
 errors++;
 }
@@ -986,56 +1038,7 @@ vErrors = null;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data15.maxValidityDays !== undefined){
-let data23 = data15.maxValidityDays;
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err75 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-if(typeof data23 == "number"){
-if(data23 < 1 || isNaN(data23)){
-const err76 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err77 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
-}
-errors++;
-}
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err78 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1044,14 +1047,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-let data24 = data11.approvers;
-if(Array.isArray(data24)){
-const len7 = data24.length;
-for(let i7=0; i7<len7; i7++){
-let data25 = data24[i7];
-if(typeof data25 === "string"){
-if(func1(data25) < 1){
-const err79 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data15.maxValidityDays !== undefined){
+let data23 = data15.maxValidityDays;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+const err79 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1060,9 +1060,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-else {
-const err80 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data23 == "number"){
+if(data23 < 1 || isNaN(data23)){
+const err80 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1073,8 +1073,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err81 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err81 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1083,9 +1084,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-let data26 = data11.requiredApprovals;
-if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err82 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1094,9 +1096,14 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(typeof data26 == "number"){
-if(data26 > 10 || isNaN(data26)){
-const err83 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+let data24 = data11.approvers;
+if(Array.isArray(data24)){
+const len7 = data24.length;
+for(let i7=0; i7<len7; i7++){
+let data25 = data24[i7];
+if(typeof data25 === "string"){
+if(func2(data25) < 1){
+const err83 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1105,8 +1112,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data26 < 1 || isNaN(data26)){
-const err84 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err84 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1116,9 +1124,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-let data27 = data11.approvalTtlHours;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err85 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err85 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1127,9 +1135,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(typeof data27 == "number"){
-if(data27 > 720 || isNaN(data27)){
-const err86 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
+let data26 = data11.requiredApprovals;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err86 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1138,8 +1146,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err87 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data26 == "number"){
+if(data26 > 10 || isNaN(data26)){
+const err87 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1148,10 +1157,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26 < 1 || isNaN(data26)){
+const err88 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1161,14 +1168,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-let data28 = data.sources;
-if(Array.isArray(data28)){
-const len8 = data28.length;
-for(let i8=0; i8<len8; i8++){
-let data29 = data28[i8];
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(data29.name === undefined){
-const err89 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+let data27 = data11.approvalTtlHours;
+if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+const err89 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1177,8 +1179,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data29.kind === undefined){
-const err90 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(typeof data27 == "number"){
+if(data27 > 720 || isNaN(data27)){
+const err90 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1187,8 +1190,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data29.path === undefined){
-const err91 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data27 < 1 || isNaN(data27)){
+const err91 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1197,9 +1200,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-for(const key6 in data29){
-if(!((((key6 === "name") || (key6 === "kind")) || (key6 === "path")) || (key6 === "owner"))){
-const err92 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1209,11 +1213,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data29.name !== undefined){
-let data30 = data29.name;
-if(typeof data30 === "string"){
-if(!pattern4.test(data30)){
-const err93 = {instancePath:instancePath+"/sources/" + i8+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data.keyStore !== undefined){
+let data28 = data.keyStore;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.kind === undefined){
+const err93 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1222,9 +1226,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/sources/" + i8+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key6 in data28){
+if(!((key6 === "kind") || (key6 === "options"))){
+const err94 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1234,10 +1238,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data29.kind !== undefined){
-let data31 = data29.kind;
-if(typeof data31 !== "string"){
-const err95 = {instancePath:instancePath+"/sources/" + i8+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.kind !== undefined){
+let data29 = data28.kind;
+if(typeof data29 === "string"){
+if(func2(data29) < 1){
+const err95 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1246,8 +1251,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-if("pem-folder" !== data31){
-const err96 = {instancePath:instancePath+"/sources/" + i8+"/kind",schemaPath:"#/properties/sources/items/properties/kind/const",keyword:"const",params:{allowedValue: "pem-folder"},message:"must be equal to constant"};
+}
+else {
+const err96 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1257,11 +1263,18 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data29.path !== undefined){
-let data32 = data29.path;
-if(typeof data32 === "string"){
-if(func1(data32) < 1){
-const err97 = {instancePath:instancePath+"/sources/" + i8+"/path",schemaPath:"#/properties/sources/items/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data28.options !== undefined){
+let data30 = data28.options;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+var props1 = {};
+for(const key7 in data30){
+if(pattern5.test(key7)){
+props1[key7] = true;
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1271,8 +1284,9 @@ vErrors.push(err97);
 errors++;
 }
 }
+}
 else {
-const err98 = {instancePath:instancePath+"/sources/" + i8+"/path",schemaPath:"#/properties/sources/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err98 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1282,9 +1296,14 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data29.owner !== undefined){
-if(typeof data29.owner !== "string"){
-const err99 = {instancePath:instancePath+"/sources/" + i8+"/owner",schemaPath:"#/properties/sources/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data31 = data.dnsProviders;
+if(Array.isArray(data31)){
+const len8 = data31.length;
+for(let i8=0; i8<len8; i8++){
+let data32 = data31[i8];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.name === undefined){
+const err99 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1293,10 +1312,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-}
-else {
-const err100 = {instancePath:instancePath+"/sources/" + i8,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.kind === undefined){
+const err100 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1305,10 +1322,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-}
-else {
-const err101 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key8 in data32){
+if(!(((key8 === "name") || (key8 === "kind")) || (key8 === "options"))){
+const err101 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1317,23 +1333,12 @@ vErrors.push(err101);
 }
 errors++;
 }
-let data34 = data.certificates;
-if(Array.isArray(data34)){
-const len9 = data34.length;
-for(let i9=0; i9<len9; i9++){
-let data35 = data34[i9];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.dnsNames === undefined){
-data35.dnsNames = [];
 }
-if(data35.ipAddresses === undefined){
-data35.ipAddresses = [];
-}
-if(data35.uris === undefined){
-data35.uris = [];
-}
-if(data35.id === undefined){
-const err102 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data32.name !== undefined){
+let data33 = data32.name;
+if(typeof data33 === "string"){
+if(!pattern4.test(data33)){
+const err102 = {instancePath:instancePath+"/dnsProviders/" + i8+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1342,8 +1347,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data35.dnsNames === undefined){
-const err103 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+}
+else {
+const err103 = {instancePath:instancePath+"/dnsProviders/" + i8+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1352,8 +1358,12 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data35.ipAddresses === undefined){
-const err104 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+}
+if(data32.kind !== undefined){
+let data34 = data32.kind;
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+const err104 = {instancePath:instancePath+"/dnsProviders/" + i8+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1362,8 +1372,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data35.uris === undefined){
-const err105 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+}
+else {
+const err105 = {instancePath:instancePath+"/dnsProviders/" + i8+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1372,8 +1383,19 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data35.issuer === undefined){
-const err106 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+}
+if(data32.options !== undefined){
+let data35 = data32.options;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+var props2 = {};
+for(const key9 in data35){
+if(pattern5.test(key9)){
+props2[key9] = true;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/dnsProviders/" + i8+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1382,8 +1404,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data35.owner === undefined){
-const err107 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1392,9 +1416,10 @@ vErrors.push(err107);
 }
 errors++;
 }
-for(const key7 in data35){
-if(!(func9.call(schema31.properties.certificates.items.properties, key7))){
-const err108 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1403,12 +1428,14 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data35.id !== undefined){
-let data36 = data35.id;
-if(typeof data36 === "string"){
-if(!pattern4.test(data36)){
-const err109 = {instancePath:instancePath+"/certificates/" + i9+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+let data36 = data.sources;
+if(Array.isArray(data36)){
+const len9 = data36.length;
+for(let i9=0; i9<len9; i9++){
+let data37 = data36[i9];
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.name === undefined){
+const err109 = {instancePath:instancePath+"/sources/" + i9,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1417,9 +1444,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/certificates/" + i9+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data37.kind === undefined){
+const err110 = {instancePath:instancePath+"/sources/" + i9,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1428,12 +1454,11 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data35.commonName !== undefined){
-let data37 = data35.commonName;
-if(typeof data37 === "string"){
-if(func1(data37) > 253){
-const err111 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(data37.name !== undefined){
+let data38 = data37.name;
+if(typeof data38 === "string"){
+if(!pattern4.test(data38)){
+const err111 = {instancePath:instancePath+"/sources/" + i9+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1442,8 +1467,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(!pattern12.test(data37)){
-const err112 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+}
+else {
+const err112 = {instancePath:instancePath+"/sources/" + i9+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1453,8 +1479,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-else {
-const err113 = {instancePath:instancePath+"/certificates/" + i9+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data37.kind !== undefined){
+let data39 = data37.kind;
+if(typeof data39 === "string"){
+if(func2(data39) < 1){
+const err113 = {instancePath:instancePath+"/sources/" + i9+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1464,10 +1493,8 @@ vErrors.push(err113);
 errors++;
 }
 }
-let data38 = data35.dnsNames;
-if(Array.isArray(data38)){
-if(data38.length > 100){
-const err114 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+else {
+const err114 = {instancePath:instancePath+"/sources/" + i9+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1476,12 +1503,10 @@ vErrors.push(err114);
 }
 errors++;
 }
-const len10 = data38.length;
-for(let i10=0; i10<len10; i10++){
-let data39 = data38[i10];
-if(typeof data39 === "string"){
-if(func1(data39) > 253){
-const err115 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+}
+}
+else {
+const err115 = {instancePath:instancePath+"/sources/" + i9,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1490,8 +1515,10 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(!pattern12.test(data39)){
-const err116 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1500,9 +1527,14 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-else {
-const err117 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames/" + i10,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data40 = data.accounts;
+if(Array.isArray(data40)){
+const len10 = data40.length;
+for(let i10=0; i10<len10; i10++){
+let data41 = data40[i10];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.name === undefined){
+const err117 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1511,10 +1543,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-}
-else {
-const err118 = {instancePath:instancePath+"/certificates/" + i9+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data41.kind === undefined){
+const err118 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1523,10 +1553,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-let data40 = data35.ipAddresses;
-if(Array.isArray(data40)){
-if(data40.length > 100){
-const err119 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+for(const key10 in data41){
+if(!(((key10 === "name") || (key10 === "kind")) || (key10 === "options"))){
+const err119 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1535,15 +1564,12 @@ vErrors.push(err119);
 }
 errors++;
 }
-const len11 = data40.length;
-for(let i11=0; i11<len11; i11++){
-let data41 = data40[i11];
-const _errs107 = errors;
-let valid34 = false;
-const _errs108 = errors;
-if(typeof data41 === "string"){
-if(!(formats0.test(data41))){
-const err120 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+}
+if(data41.name !== undefined){
+let data42 = data41.name;
+if(typeof data42 === "string"){
+if(!pattern4.test(data42)){
+const err120 = {instancePath:instancePath+"/accounts/" + i10+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1554,7 +1580,7 @@ errors++;
 }
 }
 else {
-const err121 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err121 = {instancePath:instancePath+"/accounts/" + i10+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1563,12 +1589,12 @@ vErrors.push(err121);
 }
 errors++;
 }
-var _valid2 = _errs108 === errors;
-valid34 = valid34 || _valid2;
-const _errs110 = errors;
-if(typeof data41 === "string"){
-if(!(formats2.test(data41))){
-const err122 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+}
+if(data41.kind !== undefined){
+let data43 = data41.kind;
+if(typeof data43 === "string"){
+if(func2(data43) < 1){
+const err122 = {instancePath:instancePath+"/accounts/" + i10+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1579,7 +1605,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err123 = {instancePath:instancePath+"/accounts/" + i10+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1588,10 +1614,19 @@ vErrors.push(err123);
 }
 errors++;
 }
-var _valid2 = _errs110 === errors;
-valid34 = valid34 || _valid2;
-if(!valid34){
-const err124 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses/" + i11,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data41.options !== undefined){
+let data44 = data41.options;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+var props3 = {};
+for(const key11 in data44){
+if(pattern5.test(key11)){
+props3[key11] = true;
+}
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/accounts/" + i10+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1600,21 +1635,10 @@ vErrors.push(err124);
 }
 errors++;
 }
-else {
-errors = _errs107;
-if(vErrors !== null){
-if(_errs107){
-vErrors.length = _errs107;
-}
-else {
-vErrors = null;
-}
-}
-}
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/certificates/" + i9+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err125 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1623,10 +1647,10 @@ vErrors.push(err125);
 }
 errors++;
 }
-let data42 = data35.uris;
-if(Array.isArray(data42)){
-if(data42.length > 100){
-const err126 = {instancePath:instancePath+"/certificates/" + i9+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1635,12 +1659,14 @@ vErrors.push(err126);
 }
 errors++;
 }
-const len12 = data42.length;
-for(let i12=0; i12<len12; i12++){
-let data43 = data42[i12];
-if(typeof data43 === "string"){
-if(func1(data43) > 2048){
-const err127 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+let data45 = data.notifiers;
+if(Array.isArray(data45)){
+const len11 = data45.length;
+for(let i11=0; i11<len11; i11++){
+let data46 = data45[i11];
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.name === undefined){
+const err127 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1649,8 +1675,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(!(formats4(data43))){
-const err128 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(data46.kind === undefined){
+const err128 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1659,9 +1685,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-else {
-const err129 = {instancePath:instancePath+"/certificates/" + i9+"/uris/" + i12,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key12 in data46){
+if(!(((key12 === "name") || (key12 === "kind")) || (key12 === "options"))){
+const err129 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1671,9 +1697,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-}
-else {
-const err130 = {instancePath:instancePath+"/certificates/" + i9+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data46.name !== undefined){
+let data47 = data46.name;
+if(typeof data47 === "string"){
+if(!pattern4.test(data47)){
+const err130 = {instancePath:instancePath+"/notifiers/" + i11+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1682,11 +1710,9 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data35.issuer !== undefined){
-let data44 = data35.issuer;
-if(typeof data44 === "string"){
-if(!pattern4.test(data44)){
-const err131 = {instancePath:instancePath+"/certificates/" + i9+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err131 = {instancePath:instancePath+"/notifiers/" + i11+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1696,8 +1722,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/certificates/" + i9+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data46.kind !== undefined){
+let data48 = data46.kind;
+if(typeof data48 === "string"){
+if(func2(data48) < 1){
+const err132 = {instancePath:instancePath+"/notifiers/" + i11+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1707,11 +1736,8 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data35.owner !== undefined){
-let data45 = data35.owner;
-if(typeof data45 === "string"){
-if(func1(data45) > 128){
-const err133 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err133 = {instancePath:instancePath+"/notifiers/" + i11+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1720,8 +1746,19 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(func1(data45) < 1){
-const err134 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data46.options !== undefined){
+let data49 = data46.options;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+var props4 = {};
+for(const key13 in data49){
+if(pattern5.test(key13)){
+props4[key13] = true;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/notifiers/" + i11+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1731,8 +1768,9 @@ vErrors.push(err134);
 errors++;
 }
 }
+}
 else {
-const err135 = {instancePath:instancePath+"/certificates/" + i9+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err135 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1742,11 +1780,9 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data35.requester !== undefined){
-let data46 = data35.requester;
-if(typeof data46 === "string"){
-if(func1(data46) > 128){
-const err136 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+}
+else {
+const err136 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1755,8 +1791,14 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(func1(data46) < 1){
-const err137 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data50 = data.destinations;
+if(Array.isArray(data50)){
+const len12 = data50.length;
+for(let i12=0; i12<len12; i12++){
+let data51 = data50[i12];
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.name === undefined){
+const err137 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1765,9 +1807,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/certificates/" + i9+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data51.kind === undefined){
+const err138 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1776,14 +1817,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data35.keyAlgorithm !== undefined){
-let data47 = data35.keyAlgorithm;
-const _errs123 = errors;
-let valid37 = false;
-const _errs124 = errors;
-if(typeof data47 !== "string"){
-const err139 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key14 in data51){
+if(!(((key14 === "name") || (key14 === "kind")) || (key14 === "options"))){
+const err139 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1792,8 +1828,12 @@ vErrors.push(err139);
 }
 errors++;
 }
-if("EC_P256" !== data47){
-const err140 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+}
+if(data51.name !== undefined){
+let data52 = data51.name;
+if(typeof data52 === "string"){
+if(!pattern4.test(data52)){
+const err140 = {instancePath:instancePath+"/destinations/" + i12+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1802,11 +1842,9 @@ vErrors.push(err140);
 }
 errors++;
 }
-var _valid3 = _errs124 === errors;
-valid37 = valid37 || _valid3;
-const _errs126 = errors;
-if(typeof data47 !== "string"){
-const err141 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err141 = {instancePath:instancePath+"/destinations/" + i12+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1815,8 +1853,12 @@ vErrors.push(err141);
 }
 errors++;
 }
-if("EC_P384" !== data47){
-const err142 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+}
+if(data51.kind !== undefined){
+let data53 = data51.kind;
+if(typeof data53 === "string"){
+if(func2(data53) < 1){
+const err142 = {instancePath:instancePath+"/destinations/" + i12+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1825,11 +1867,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-var _valid3 = _errs126 === errors;
-valid37 = valid37 || _valid3;
-const _errs128 = errors;
-if(typeof data47 !== "string"){
-const err143 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err143 = {instancePath:instancePath+"/destinations/" + i12+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1838,8 +1878,19 @@ vErrors.push(err143);
 }
 errors++;
 }
-if("RSA_2048" !== data47){
-const err144 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+}
+if(data51.options !== undefined){
+let data54 = data51.options;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+var props5 = {};
+for(const key15 in data54){
+if(pattern5.test(key15)){
+props5[key15] = true;
+}
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/destinations/" + i12+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1848,11 +1899,10 @@ vErrors.push(err144);
 }
 errors++;
 }
-var _valid3 = _errs128 === errors;
-valid37 = valid37 || _valid3;
-const _errs130 = errors;
-if(typeof data47 !== "string"){
-const err145 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1861,8 +1911,10 @@ vErrors.push(err145);
 }
 errors++;
 }
-if("RSA_3072" !== data47){
-const err146 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1871,11 +1923,23 @@ vErrors.push(err146);
 }
 errors++;
 }
-var _valid3 = _errs130 === errors;
-valid37 = valid37 || _valid3;
-const _errs132 = errors;
-if(typeof data47 !== "string"){
-const err147 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data55 = data.certificates;
+if(Array.isArray(data55)){
+const len13 = data55.length;
+for(let i13=0; i13<len13; i13++){
+let data56 = data55[i13];
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.dnsNames === undefined){
+data56.dnsNames = [];
+}
+if(data56.ipAddresses === undefined){
+data56.ipAddresses = [];
+}
+if(data56.uris === undefined){
+data56.uris = [];
+}
+if(data56.id === undefined){
+const err147 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1884,8 +1948,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-if("RSA_4096" !== data47){
-const err148 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if(data56.dnsNames === undefined){
+const err148 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1894,10 +1958,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-var _valid3 = _errs132 === errors;
-valid37 = valid37 || _valid3;
-if(!valid37){
-const err149 = {instancePath:instancePath+"/certificates/" + i9+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data56.ipAddresses === undefined){
+const err149 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1906,22 +1968,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-else {
-errors = _errs123;
-if(vErrors !== null){
-if(_errs123){
-vErrors.length = _errs123;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data35.validityDays !== undefined){
-let data48 = data35.validityDays;
-if(!((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48)))){
-const err150 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.uris === undefined){
+const err150 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1930,9 +1978,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(typeof data48 == "number"){
-if(data48 > 3650 || isNaN(data48)){
-const err151 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(data56.issuer === undefined){
+const err151 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1941,8 +1988,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data48 < 1 || isNaN(data48)){
-const err152 = {instancePath:instancePath+"/certificates/" + i9+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data56.owner === undefined){
+const err152 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1951,12 +1998,9 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-}
-if(data35.renewBeforeDays !== undefined){
-let data49 = data35.renewBeforeDays;
-if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
-const err153 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key16 in data56){
+if(!(func1.call(schema31.properties.certificates.items.properties, key16))){
+const err153 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1965,9 +2009,12 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(typeof data49 == "number"){
-if(data49 > 3650 || isNaN(data49)){
-const err154 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+if(data56.id !== undefined){
+let data57 = data56.id;
+if(typeof data57 === "string"){
+if(!pattern4.test(data57)){
+const err154 = {instancePath:instancePath+"/certificates/" + i13+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1976,8 +2023,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data49 < 0 || isNaN(data49)){
-const err155 = {instancePath:instancePath+"/certificates/" + i9+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err155 = {instancePath:instancePath+"/certificates/" + i13+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1987,10 +2035,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-}
-}
-else {
-const err156 = {instancePath:instancePath+"/certificates/" + i9,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.commonName !== undefined){
+let data58 = data56.commonName;
+if(typeof data58 === "string"){
+if(func2(data58) > 253){
+const err156 = {instancePath:instancePath+"/certificates/" + i13+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1999,10 +2048,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-}
-else {
-const err157 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern21.test(data58)){
+const err157 = {instancePath:instancePath+"/certificates/" + i13+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2013,12 +2060,571 @@ errors++;
 }
 }
 else {
-const err158 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err158 = {instancePath:instancePath+"/certificates/" + i13+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err158];
 }
 else {
 vErrors.push(err158);
+}
+errors++;
+}
+}
+let data59 = data56.dnsNames;
+if(Array.isArray(data59)){
+if(data59.length > 100){
+const err159 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+const len14 = data59.length;
+for(let i14=0; i14<len14; i14++){
+let data60 = data59[i14];
+if(typeof data60 === "string"){
+if(func2(data60) > 253){
+const err160 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames/" + i14,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+if(!pattern21.test(data60)){
+const err161 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames/" + i14,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames/" + i14,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+let data61 = data56.ipAddresses;
+if(Array.isArray(data61)){
+if(data61.length > 100){
+const err164 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+const len15 = data61.length;
+for(let i15=0; i15<len15; i15++){
+let data62 = data61[i15];
+const _errs154 = errors;
+let valid52 = false;
+const _errs155 = errors;
+if(typeof data62 === "string"){
+if(!(formats0.test(data62))){
+const err165 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+var _valid2 = _errs155 === errors;
+valid52 = valid52 || _valid2;
+const _errs157 = errors;
+if(typeof data62 === "string"){
+if(!(formats2.test(data62))){
+const err167 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+var _valid2 = _errs157 === errors;
+valid52 = valid52 || _valid2;
+if(!valid52){
+const err169 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+else {
+errors = _errs154;
+if(vErrors !== null){
+if(_errs154){
+vErrors.length = _errs154;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+let data63 = data56.uris;
+if(Array.isArray(data63)){
+if(data63.length > 100){
+const err171 = {instancePath:instancePath+"/certificates/" + i13+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+const len16 = data63.length;
+for(let i16=0; i16<len16; i16++){
+let data64 = data63[i16];
+if(typeof data64 === "string"){
+if(func2(data64) > 2048){
+const err172 = {instancePath:instancePath+"/certificates/" + i13+"/uris/" + i16,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+if(!(formats4(data64))){
+const err173 = {instancePath:instancePath+"/certificates/" + i13+"/uris/" + i16,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/certificates/" + i13+"/uris/" + i16,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/certificates/" + i13+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+if(data56.issuer !== undefined){
+let data65 = data56.issuer;
+if(typeof data65 === "string"){
+if(!pattern4.test(data65)){
+const err176 = {instancePath:instancePath+"/certificates/" + i13+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/certificates/" + i13+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data56.owner !== undefined){
+let data66 = data56.owner;
+if(typeof data66 === "string"){
+if(func2(data66) > 128){
+const err178 = {instancePath:instancePath+"/certificates/" + i13+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(func2(data66) < 1){
+const err179 = {instancePath:instancePath+"/certificates/" + i13+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/certificates/" + i13+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data56.requester !== undefined){
+let data67 = data56.requester;
+if(typeof data67 === "string"){
+if(func2(data67) > 128){
+const err181 = {instancePath:instancePath+"/certificates/" + i13+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+if(func2(data67) < 1){
+const err182 = {instancePath:instancePath+"/certificates/" + i13+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/certificates/" + i13+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data56.keyAlgorithm !== undefined){
+let data68 = data56.keyAlgorithm;
+const _errs170 = errors;
+let valid55 = false;
+const _errs171 = errors;
+if(typeof data68 !== "string"){
+const err184 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+if("EC_P256" !== data68){
+const err185 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+var _valid3 = _errs171 === errors;
+valid55 = valid55 || _valid3;
+const _errs173 = errors;
+if(typeof data68 !== "string"){
+const err186 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+if("EC_P384" !== data68){
+const err187 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+var _valid3 = _errs173 === errors;
+valid55 = valid55 || _valid3;
+const _errs175 = errors;
+if(typeof data68 !== "string"){
+const err188 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if("RSA_2048" !== data68){
+const err189 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+var _valid3 = _errs175 === errors;
+valid55 = valid55 || _valid3;
+const _errs177 = errors;
+if(typeof data68 !== "string"){
+const err190 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+if("RSA_3072" !== data68){
+const err191 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+var _valid3 = _errs177 === errors;
+valid55 = valid55 || _valid3;
+const _errs179 = errors;
+if(typeof data68 !== "string"){
+const err192 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+if("RSA_4096" !== data68){
+const err193 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+var _valid3 = _errs179 === errors;
+valid55 = valid55 || _valid3;
+if(!valid55){
+const err194 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+else {
+errors = _errs170;
+if(vErrors !== null){
+if(_errs170){
+vErrors.length = _errs170;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data56.validityDays !== undefined){
+let data69 = data56.validityDays;
+if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
+const err195 = {instancePath:instancePath+"/certificates/" + i13+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+if(typeof data69 == "number"){
+if(data69 > 3650 || isNaN(data69)){
+const err196 = {instancePath:instancePath+"/certificates/" + i13+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data69 < 1 || isNaN(data69)){
+const err197 = {instancePath:instancePath+"/certificates/" + i13+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+}
+if(data56.renewBeforeDays !== undefined){
+let data70 = data56.renewBeforeDays;
+if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
+const err198 = {instancePath:instancePath+"/certificates/" + i13+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+if(typeof data70 == "number"){
+if(data70 > 3650 || isNaN(data70)){
+const err199 = {instancePath:instancePath+"/certificates/" + i13+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(data70 < 0 || isNaN(data70)){
+const err200 = {instancePath:instancePath+"/certificates/" + i13+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
 }
 errors++;
 }

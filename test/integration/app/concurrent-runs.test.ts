@@ -49,7 +49,7 @@ describe('two processes running the pipeline at once', () => {
     ledger.close();
     expect(perOrder).toHaveLength(CERTIFICATES);
     expect(perOrder.every((row) => row.n === 1)).toBe(true);
-    const rt = fx.open();
+    const rt = await fx.open();
     for (let i = 0; i < CERTIFICATES; i++) {
       const meta = await rt.deps.state.get<CertificateRecord>(keys.certificate(`svc-${i.toString()}`));
       const current = await rt.deps.keys.getVersion(`certflow/svc-${i.toString()}`, { label: 'CURRENT' });

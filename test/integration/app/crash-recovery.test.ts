@@ -45,7 +45,7 @@ describe('issuance after a crash', () => {
     fixtures.push(fx);
     const issued = new Map<string, Set<string>>();
     const injector = new CrashInjector(at, when);
-    const rt = fx.open();
+    const rt = await fx.open();
     const crashy: AppDeps = {
       ...rt.deps,
       state: injector.wrap(rt.deps.state),
@@ -62,7 +62,7 @@ describe('issuance after a crash', () => {
     );
     // The next run comes after the issuing lease has lapsed, as a scheduler would.
     fx.clock.advance(6 * 60_000);
-    const rt2 = fx.open();
+    const rt2 = await fx.open();
     const healthy: AppDeps = { ...rt2.deps, issuers: { get: (name) => recordingIssuer(rt2.deps.issuers.get(name), issued) } };
     await runCycle(healthy)(rt2.config.certificates);
     await runCycle(healthy)(rt2.config.certificates);

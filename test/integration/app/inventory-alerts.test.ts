@@ -45,7 +45,7 @@ describe('inventory and expiry alerts', () => {
   }
 
   async function cycle(fx: LocalFixture) {
-    const rt = fx.open();
+    const rt = await fx.open();
     return runCycle(rt.deps)(rt.config.certificates);
   }
 
@@ -87,7 +87,7 @@ describe('inventory and expiry alerts', () => {
     const fx = fixture(WITH_SOURCE('  - { id: web, dnsNames: [www.example.com], issuer: local, owner: team-web, requester: carol }'));
     const first = await cycle(fx);
     const web = first.plan.find((p) => p.certificateId === 'web');
-    const rt = fx.open();
+    const rt = await fx.open();
     const { decideRequest } = await import('../../../src/app/decide-request.use-case.js');
     await decideRequest(rt.deps)({ requestId: web?.action === 'requested' ? web.request.id : '', approver: 'alice', verdict: 'approve' });
     await cycle(fx);

@@ -19,7 +19,7 @@ describe('local pipeline', () => {
   afterEach(() => fx.dispose());
 
   async function cycle() {
-    const rt = fx.open();
+    const rt = await fx.open();
     return runCycle(rt.deps)(rt.config.certificates);
   }
 
@@ -58,7 +58,7 @@ describe('local pipeline', () => {
       expect.objectContaining({ certificateId: 'grpc', revision: 2 }),
     ]);
     expect(again.work).toEqual([]);
-    const rt = fx.open();
+    const rt = await fx.open();
     const grpc = await rt.deps.state.get<CertificateRecord>(keys.certificate('grpc'));
     expect(grpc?.data.revision).toBe(2);
     const versions = await rt.deps.keys.listVersions('certflow/grpc');
@@ -71,7 +71,7 @@ describe('local pipeline', () => {
     const first = await cycle();
     const payments = first.plan.find((p) => p.certificateId === 'payments');
     const requestId = payments?.action === 'requested' ? payments.request.id : '';
-    const rt = fx.open();
+    const rt = await fx.open();
     const decide = decideRequest(rt.deps);
     // Act
     const self = decide({ requestId, approver: 'carol', verdict: 'approve' });
@@ -105,7 +105,7 @@ describe('local pipeline', () => {
     // Prepare
     await cycle();
     fx.clock.advance(61 * DAY);
-    const rt = fx.open();
+    const rt = await fx.open();
     await runCycle(rt.deps)(rt.config.certificates);
     const log = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8');
     // Act: every encoding of every key the store holds
@@ -126,7 +126,7 @@ describe('local pipeline', () => {
 
   it('lets one of two workers racing on a request issue it, and the other step aside', async () => {
     // Prepare
-    const rt = fx.open();
+    const rt = await fx.open();
     const planned = await planRenewals(rt.deps)(rt.config.certificates);
     const api = planned.find((p) => p.certificateId === 'api');
     const requestId = api?.action === 'requested' ? api.request.id : '';
@@ -142,7 +142,7 @@ describe('local pipeline', () => {
 
   it('routes events to the notify rule of events/patterns, as EventBridge would', async () => {
     // Prepare
-    const rt = fx.open();
+    const rt = await fx.open();
     // Act
     await runCycle(rt.deps)(rt.config.certificates);
     // Assess

@@ -31,7 +31,7 @@ describe('requests that lost their way', () => {
   it('issues a request whose planner stopped before claiming the certificate for it', async () => {
     // Prepare: the request is written, the certificate never pointed at it (a crash in between)
     const fx = fixture(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team }'));
-    const rt = fx.open();
+    const rt = await fx.open();
     const managed = rt.config.certificates[0]!;
     await createOnce(rt.deps.state, keys.certificate('api'), newManagedRecord(managed.spec, fx.clock.now()));
     await submitRequest(rt.deps)({ spec: managed.spec, revision: 1, reason: 'new', requester: 'team' });
@@ -47,10 +47,10 @@ describe('requests that lost their way', () => {
   it('issues the same revision from a fixed configuration after a request for it failed for good', async () => {
     // Prepare: the CA refuses a 365-day certificate
     const fx = fixture(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team, validityDays: 365 }', '{ maxValidityDays: 90 }'));
-    const first = await runCycle(fx.open().deps)(fx.open().config.certificates);
+    const first = await runCycle((await fx.open()).deps)((await fx.open()).config.certificates);
     fx.writeConfig(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team, validityDays: 60, keyAlgorithm: EC_P384 }', '{ maxValidityDays: 90 }'));
     // Act
-    const rt = fx.open();
+    const rt = await fx.open();
     const fixed = await runCycle(rt.deps)(rt.config.certificates);
     // Assess
     expect(first.work).toEqual([expect.objectContaining({ status: 'failed', code: 'ISSUER.REJECTED', retryable: false })]);
@@ -62,9 +62,9 @@ describe('requests that lost their way', () => {
   it('issues an unclaimed request when the certificate still points at a request that failed for good', async () => {
     // Prepare: P1 fails for good; a fixed request is written but its planner stops before claiming
     const fx = fixture(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team, validityDays: 365 }', '{ maxValidityDays: 90 }'));
-    await runCycle(fx.open().deps)(fx.open().config.certificates);
+    await runCycle((await fx.open()).deps)((await fx.open()).config.certificates);
     fx.writeConfig(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team, validityDays: 60 }', '{ maxValidityDays: 90 }'));
-    const rt = fx.open();
+    const rt = await fx.open();
     await submitRequest(rt.deps)({ spec: rt.config.certificates[0]!.spec, revision: 1, reason: 'new', requester: 'team' });
     // Act
     const outcomes = await processDueRequests(rt.deps)();
@@ -75,9 +75,9 @@ describe('requests that lost their way', () => {
   it('completes a manual request that a concurrent worker issued before the command claimed it', async () => {
     // Prepare: P1 fails for good; a worker runs right after `certflow request` writes its request
     const fx = fixture(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team, validityDays: 365 }', '{ maxValidityDays: 90 }'));
-    await runCycle(fx.open().deps)(fx.open().config.certificates);
+    await runCycle((await fx.open()).deps)((await fx.open()).config.certificates);
     fx.writeConfig(CONFIG('{ id: api, dnsNames: [api.example.com], issuer: local, owner: team, validityDays: 60 }', '{ maxValidityDays: 90 }'));
-    const rt = fx.open();
+    const rt = await fx.open();
     let worked: unknown[] = [];
     const racing: StateStore = {
       ...rt.deps.state,

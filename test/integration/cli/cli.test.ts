@@ -114,7 +114,7 @@ describe('certflow CLI', () => {
     expect(pending.stdout.trim().split('\n').slice(1)).toEqual([expect.stringMatching(/^req_\S+ +payments +r1 +new +pending_approval +carol/)]);
     expect(asked.stdout).toMatch(/^req_\S+ \(api r2\): approved \(auto-approved by rule internal\)$/m);
     expect(twice.code).toBe(2);
-    expect(twice.stderr).toMatch(/INPUT\.INVALID: certificate api already has request req_\S+ in flight \(approved\)/);
+    expect(twice.stderr).toMatch(/REQUEST\.IN_FLIGHT: certificate api already has request req_\S+ in flight \(approved\)/);
     expect(run.stdout).toMatch(/^issue {5}api r2 issued/m);
     const detail = JSON.parse(shown.stdout) as { certificate: { revision: number }; revisions: unknown[]; keyStoreVersions: { versionId: string; labels: string[] }[] };
     expect(detail.certificate.revision).toBe(2);

@@ -8,6 +8,9 @@ import { STATE_TABLE_TTL_ATTRIBUTE, stateTableDefinition } from '../../../src/ad
 import { ACCOUNT, allStatements, allows, asList, deployed, referencedIds, resolve, unzipEntry, zipEntries, type CfnResource, type CfnTemplate, type Statement } from './template.js';
 
 const REPO = join(import.meta.dirname, '../../..');
+const FUNCTIONS = ['Plan', 'WorkRequests', 'ExpireApprovals', 'RequestIntake', 'PublishEvents', 'IngestAcmEvents'];
+/** Invoked asynchronously (schedules and rules): each needs Lambda's own DLQ. */
+const ASYNC_FUNCTIONS = ['Plan', 'ExpireApprovals', 'PublishEvents', 'IngestAcmEvents'];
 const STAGE = 'ci';
 const MIB = 1024 * 1024;
 
@@ -51,9 +54,12 @@ describe('osls package output', () => {
     // Act
     const runtimes = functions.map(([, f]) => [f.Properties?.Runtime, f.Properties?.Architectures]);
     // Assess
-    expect(functions.map(([id]) => id).sort()).toEqual(['IngestAcmEventsLambdaFunction', 'PublishEventsLambdaFunction']);
+    expect(functions.map(([id]) => id).sort()).toEqual(FUNCTIONS.map((f) => `${f}LambdaFunction`).sort());
     for (const runtime of runtimes) expect(runtime).toEqual(['nodejs22.x', ['arm64']]);
     expect(props('PublishEventsLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+    expect(props('PlanLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+    // JSON logs at the stage's level (DEBUG on ci), so Powertools' lines are filterable in CloudWatch.
+    for (const [, f] of functions) expect(f.Properties?.LoggingConfig).toEqual({ LogFormat: 'JSON', ApplicationLogLevel: 'DEBUG', SystemLogLevel: 'WARN' });
   });
 
   it('gives each function a role of its own and deploys no other role', () => {
@@ -103,38 +109,56 @@ describe('osls package output', () => {
     const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern !== undefined);
     const sources = rules.map(([, r]) => files.filter((f) => JSON.stringify(patterns[f]) === JSON.stringify(r.Properties?.EventPattern)));
     // Assess
-    expect(sources).toEqual([['acm-certificate-events.json']]);
-    for (const f of files.filter((name) => name !== 'acm-certificate-events.json')) expect(yml).toMatch(new RegExp(`^#\\s+${f.replace('.', '\\.')}\\s+->`, 'm'));
-    expect(rules[0]![1].Properties?.EventBusName).toBeUndefined();
+    expect(sources.sort()).toEqual([['acm-certificate-events.json'], ['issue-on-approval.json']]);
+    for (const f of files) expect(yml).toMatch(new RegExp(`^#\\s+${f.replace('.', '\\.')}\\s+->`, 'm'));
+    const bus = (file: string) => rules[sources.findIndex((s) => s[0] === file)]![1].Properties?.EventBusName;
+    // ACM's events arrive on the default bus; certflow's own on the stage's bus.
+    expect(bus('acm-certificate-events.json')).toBeUndefined();
+    expect(bus('issue-on-approval.json')).toEqual({ Ref: 'EventBus' });
   });
 
-  it('gives every function and every rule target an encrypted dead-letter queue with an alarm', () => {
+  it('gives every asynchronous invocation, queue and rule target a dead-letter queue with an alarm', () => {
     // Prepare
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as { MetricName: string; Dimensions: { Value: unknown }[] });
     const alarmed = (metric: string, id: string) => alarms.some((a) => a.MetricName === metric && referencedIds(a.Dimensions).has(id));
     const targets = ofType('AWS::Events::Rule').flatMap(([, r]) => (r.Properties?.Targets as Record<string, unknown>[]).map((t) => ({ rule: r, t })));
-    // Act
-    const queues = functionIds().map((id) => getAttId((props(id).DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn));
-    // Assess
-    expect(new Set(queues).size).toBe(functionIds().length);
-    functionIds().forEach((fn, i) => {
-      const queue = queues[i]!;
+    const dlqOk = (queue: string) => {
       expect(live[queue]?.Type).toBe('AWS::SQS::Queue');
       expect(props(queue).SqsManagedSseEnabled ?? props(queue).KmsMasterKeyId).toBeTruthy();
       expect(alarmed('ApproximateNumberOfMessagesVisible', queue)).toBe(true);
-      expect(alarmed('Errors', fn)).toBe(true);
-      expect(allows({ Resources: live }, roleStatements(fn), 'sqs:SendMessage', resolve(template, { 'Fn::GetAtt': [queue, 'Arn'] }))).toBe(true);
+    };
+    // Act
+    const asyncQueues = ASYNC_FUNCTIONS.map((f) => getAttId((props(`${f}LambdaFunction`).DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn));
+    // Assess: Lambda's own DLQ for each asynchronously invoked function
+    expect(new Set(asyncQueues).size).toBe(ASYNC_FUNCTIONS.length);
+    ASYNC_FUNCTIONS.forEach((f, i) => {
+      dlqOk(asyncQueues[i]!);
+      expect(allows({ Resources: live }, roleStatements(`${f}LambdaFunction`), 'sqs:SendMessage', resolve(template, { 'Fn::GetAtt': [asyncQueues[i]!, 'Arn'] }))).toBe(true);
     });
-    expect(targets).toHaveLength(functionIds().length);
+    // Every function's errors are alarmed on.
+    for (const f of FUNCTIONS) expect(alarmed('Errors', `${f}LambdaFunction`)).toBe(true);
+    // Every queue a function reads redrives into an alarmed DLQ.
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings.length).toBeGreaterThan(0);
+    for (const [, m] of mappings) {
+      const source = getAttId(m.Properties?.EventSourceArn)!;
+      const redrive = props(source).RedrivePolicy as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      dlqOk(getAttId(redrive.deadLetterTargetArn)!);
+      expect(redrive.maxReceiveCount).toBeGreaterThan(1);
+      expect(m.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    }
+    // Every rule target: a retry policy and its own DLQ that only that rule may send to.
+    expect(targets.length).toBeGreaterThanOrEqual(ASYNC_FUNCTIONS.length + 1);
+    const grants = allStatements({ Resources: Object.fromEntries(ofType('AWS::SQS::QueuePolicy')) }).map((g) => g.statement);
     for (const { rule, t } of targets) {
       const queue = getAttId((t.DeadLetterConfig as { Arn: unknown }).Arn)!;
       expect(t.RetryPolicy).toBeDefined();
-      // Only the rule itself may dead-letter into the queue.
-      const grants = allStatements({ Resources: Object.fromEntries(ofType('AWS::SQS::QueuePolicy')) });
-      const grant = grants.map((g) => g.statement).find((g) => getAttId(g.Resource) === queue);
+      dlqOk(queue);
+      const grant = grants.find((g) => getAttId(g.Resource) === queue);
       const sourceArn = (grant?.Condition as { ArnEquals?: Record<string, unknown> } | undefined)?.ArnEquals?.['aws:SourceArn'];
       expect(grant).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
-      expect(resolve(template, sourceArn)).toBe(arn('events', `rule/${String(rule.Properties?.Name)}`));
+      const ruleArn = rule.Properties?.EventBusName ? arn('events', `rule/certflow-${STAGE}/${String(rule.Properties.Name)}`) : arn('events', `rule/${String(rule.Properties?.Name)}`);
+      expect(resolve(template, sourceArn)).toBe(ruleArn);
     }
   });
 
@@ -156,15 +180,27 @@ describe('osls package output', () => {
     expect(p.SSESpecification).toEqual({ SSEEnabled: true });
   });
 
-  it('puts only resource names in the environment, matching what the stack creates', () => {
+  it('puts only resource names and locations in the environment, never a secret', () => {
     // Prepare
     const [[tableId] = []] = ofType('AWS::DynamoDB::Table');
     const [[busId] = []] = ofType('AWS::Events::EventBus');
     // Act
-    const environments = functionIds().map((id) => (props(id).Environment as { Variables: Record<string, string> }).Variables);
+    const environments = functionIds().map((id) => (props(id).Environment as { Variables: Record<string, unknown> }).Variables);
     // Assess
     for (const env of environments) {
-      expect(env).toEqual({ CERTFLOW_STAGE: STAGE, CERTFLOW_STATE_TABLE: props(tableId!).TableName, CERTFLOW_EVENT_BUS: props(busId!).Name });
+      expect(env).toEqual({
+        CERTFLOW_STAGE: STAGE,
+        CERTFLOW_STATE_TABLE: props(tableId!).TableName,
+        CERTFLOW_EVENT_BUS: props(busId!).Name,
+        CERTFLOW_WORK_QUEUE_URL: { Ref: 'WorkQueue' },
+        CERTFLOW_CONFIG_LOCATION: `ssm:/certflow/${STAGE}/config`,
+        POWERTOOLS_SERVICE_NAME: 'certflow',
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      });
+      for (const [name, value] of Object.entries(env)) {
+        expect(name).not.toMatch(/SECRET|TOKEN|PASSWORD|KEY|HMAC|SIGNING/i);
+        expect(JSON.stringify(value)).not.toMatch(/-----BEGIN|xox[bp]-|AKIA[0-9A-Z]{16}/);
+      }
     }
   });
 
@@ -251,5 +287,119 @@ describe('osls package output', () => {
     expect(allows({ Resources: live }, statements, 'dynamodb:PutItem', table)).toBe(true);
     const itemStatement = statements.find((s) => asList(s.Action).includes('dynamodb:PutItem'));
     expect(itemStatement?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*'] } });
+  });
+
+  it('runs the planner, the approval expiry and the publisher on schedules', () => {
+    // Prepare
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression !== undefined);
+    // Act
+    const byTarget = Object.fromEntries(
+      schedules.map(([, r]) => [getAttId((r.Properties?.Targets as { Arn: unknown }[])[0]!.Arn), r.Properties?.ScheduleExpression]),
+    );
+    // Assess
+    expect(byTarget).toEqual({
+      PlanLambdaFunction: 'rate(15 minutes)',
+      ExpireApprovalsLambdaFunction: 'rate(15 minutes)',
+      PublishEventsLambdaFunction: 'rate(1 minute)',
+    });
+  });
+
+  it('feeds the worker from an encrypted queue whose visibility outlasts six runs of the worker', () => {
+    // Prepare
+    const [[, mapping] = []] = ofType('AWS::Lambda::EventSourceMapping');
+    // Act
+    const queue = getAttId(mapping?.Properties?.EventSourceArn)!;
+    // Assess
+    expect(queue).toBe('WorkQueue');
+    expect(getAttId(mapping?.Properties?.FunctionName) ?? mapping?.Properties?.FunctionName).toBe('WorkRequestsLambdaFunction');
+    expect(mapping?.Properties?.ScalingConfig).toEqual({ MaximumConcurrency: 5 });
+    expect(Number(props(queue).VisibilityTimeout)).toBeGreaterThanOrEqual(6 * Number(props('WorkRequestsLambdaFunction').Timeout));
+    expect(props(queue).SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('exposes request intake as one IAM-authorized HTTP route and nothing unauthenticated', () => {
+    // Prepare
+    const routes = ofType('AWS::ApiGatewayV2::Route');
+    // Act
+    const described = routes.map(([, r]) => [r.Properties?.RouteKey, r.Properties?.AuthorizationType]);
+    // Assess
+    expect(described).toEqual([['POST /requests', 'AWS_IAM']]);
+  });
+
+  it('alarms on issuance failures, dead letters, outbox age and certificates under 7 days, to the alarm topic', () => {
+    // Prepare
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties as Record<string, unknown>);
+    // Act
+    const certflow = Object.fromEntries(alarms.filter((a) => a.Namespace === 'certflow').map((a) => [a.MetricName, [a.ComparisonOperator, a.Threshold, a.Statistic]]));
+    // Assess
+    expect(certflow).toEqual({
+      IssuanceFailures: ['GreaterThanThreshold', 0, 'Sum'],
+      TerminalFailures: ['GreaterThanThreshold', 0, 'Sum'],
+      EventsDeadLettered: ['GreaterThanThreshold', 0, 'Sum'],
+      OutboxAgeSeconds: ['GreaterThanThreshold', 300, 'Maximum'],
+      MinDaysToExpiry: ['LessThanThreshold', 7, 'Minimum'],
+    });
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    // The metric names are the ones the handlers emit.
+    const emitted = readFileSync(join(REPO, 'functions/lib/lambda.ts'), 'utf8');
+    for (const name of Object.keys(certflow)) expect(emitted).toContain(`'${name}'`);
+  });
+
+  it('subscribes alarmEmail to the alarm topic only when it is set', () => {
+    // Prepare
+    const subscription = template.Resources['AlarmEmailSubscription'];
+    // Act
+    const condition = (template as unknown as { Conditions: Record<string, unknown> }).Conditions['HasAlarmEmail'];
+    // Assess
+    expect(subscription?.Condition).toBe('HasAlarmEmail');
+    expect(subscription?.Properties).toMatchObject({ TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email' });
+    // Packaged without alarmEmail: the condition is Not(Equals('', '')), false, so no subscription deploys.
+    expect(condition).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
+  it('builds a dashboard whose widgets chart the metrics the handlers emit', () => {
+    // Prepare
+    const [[, dashboard] = []] = ofType('AWS::CloudWatch::Dashboard');
+    const [body, vars] = (dashboard?.Properties?.DashboardBody as { 'Fn::Sub': [string, Record<string, string>] })['Fn::Sub'];
+    // Act
+    const parsed = JSON.parse(body) as { widgets: { properties: { metrics: unknown[][] } }[] };
+    const names = new Set(parsed.widgets.flatMap((w) => w.properties.metrics.map((m) => String(m[1]))));
+    // Assess
+    expect(vars).toEqual({ Stage: STAGE });
+    expect(parsed.widgets.length).toBeGreaterThanOrEqual(6);
+    for (const name of ['CertificatesIssued', 'IssuanceFailures', 'EventsPublished', 'EventsFailed', 'EventsDeadLettered', 'OutboxAgeSeconds', 'MinDaysToExpiry', 'Errors']) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it('keeps the worker, planner and intake roles to their own table, queue and configuration', () => {
+    // Prepare
+    const table = arn('dynamodb', `table/certflow-${STAGE}-state`);
+    const forbidden: [string, string, string][] = [
+      ['WorkRequests', 'dynamodb:PutItem', arn('dynamodb', 'table/other-team-table')],
+      ['WorkRequests', 'dynamodb:DeleteItem', table],
+      ['WorkRequests', 'dynamodb:Scan', table],
+      ['WorkRequests', 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['WorkRequests', 'sqs:SendMessage', arn('sqs', 'other-queue')],
+      ['WorkRequests', 'ssm:GetParameter', arn('ssm', 'parameter/certflow/prod/config')],
+      ['WorkRequests', 'ssm:PutParameter', arn('ssm', `parameter/certflow/${STAGE}/config`)],
+      ['Plan', 'dynamodb:DeleteItem', table],
+      ['Plan', 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['Plan', 'sqs:SendMessage', arn('sqs', `certflow-${STAGE}-publishEvents-dlq`)],
+      ['RequestIntake', 'dynamodb:Query', `${table}/index/due`],
+      ['RequestIntake', 'sqs:SendMessage', arn('sqs', `certflow-${STAGE}-work`)],
+      ['RequestIntake', 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['ExpireApprovals', 'dynamodb:PutItem', arn('dynamodb', 'table/other-team-table')],
+      ['ExpireApprovals', 'ssm:GetParameter', arn('ssm', `parameter/certflow/${STAGE}/config`)],
+    ];
+    // Act
+    const granted = forbidden.filter(([fn, action, resource]) => allows({ Resources: live }, roleStatements(`${fn}LambdaFunction`), action, resource));
+    // Assess: none, and the positive controls hold
+    expect(granted).toEqual([]);
+    expect(allows({ Resources: live }, roleStatements('WorkRequestsLambdaFunction'), 'sqs:SendMessage', arn('sqs', `certflow-${STAGE}-work`))).toBe(true);
+    expect(allows({ Resources: live }, roleStatements('WorkRequestsLambdaFunction'), 'ssm:GetParameter', arn('ssm', `parameter/certflow/${STAGE}/config`))).toBe(true);
+    expect(allows({ Resources: live }, roleStatements('PlanLambdaFunction'), 'dynamodb:Query', `${table}/index/due`)).toBe(true);
+    const items = roleStatements('WorkRequestsLambdaFunction').find((st) => asList(st.Action).includes('dynamodb:PutItem'));
+    expect(items?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*', 'REQ#*', 'DEADLETTER#*'] } });
   });
 });

@@ -77,6 +77,11 @@ function arnOf(template: CfnTemplate, id: string, attribute: string): string {
       return arn('events', `event-bus/${String(p.Name)}`);
     case 'AWS::SQS::Queue.Arn':
       return arn('sqs', String(p.QueueName));
+    case 'AWS::Events::Rule.Arn': {
+      // A rule on a custom bus is named under its bus: rule/<bus>/<rule>.
+      const bus = p.EventBusName === undefined ? undefined : template.Resources[String((p.EventBusName as { Ref?: string }).Ref)]?.Properties?.Name;
+      return arn('events', `rule/${bus === undefined ? '' : `${String(bus)}/`}${String(p.Name)}`);
+    }
     case 'AWS::SNS::Topic.Ref':
       return arn('sns', String(p.TopicName));
     default:

@@ -9,6 +9,7 @@ import { generateKeyPair, pemToDer, readCertificateFacts, toPem, verifyBundle } 
 import { ErrorCodes } from '../../../src/domain/errors/index.js';
 import type { IssuerStep } from '../../../src/ports/issuer.port.js';
 import { aTempDir, allNames, anOrder } from './support.js';
+import { factoryDeps } from '../../support/factory-deps.js';
 
 const DAY = 86_400_000;
 const run = promisify(execFile);
@@ -271,13 +272,13 @@ describe('LocalCaIssuer.resume', () => {
 });
 
 describe('localCaIssuer descriptor', () => {
-  it('declares its kind and that it never needs the private key', () => {
+  it('declares its kind and that it never needs the private key', async () => {
     // Act
-    const issuer = localCaIssuer.create({ dataDir: dir.path, clock }, 'local', {});
+    const issuer = (await localCaIssuer.create(factoryDeps(dir.path, clock), { name: 'local', kind: 'local-ca', options: {} })) as LocalCaIssuer;
     open.push(issuer);
 
     // Assess
-    expect([localCaIssuer.kind, localCaIssuer.needsPrivateKey]).toEqual(['local-ca', false]);
+    expect([localCaIssuer.kind, localCaIssuer.runtimes]).toEqual(['local-ca', ['local']]);
     expect([issuer.kind, issuer.name, issuer.needsPrivateKey]).toEqual(['local-ca', 'local', false]);
   });
 
@@ -285,19 +286,19 @@ describe('localCaIssuer descriptor', () => {
     ['an unknown option', { organisation: 'typo' }],
     ['an unsupported key algorithm', { keyAlgorithm: 'RSA_4096' }],
     ['a zero maximum validity', { maxValidityDays: 0 }],
-  ])('refuses %s as CONFIG.INVALID', (_, options) => {
+  ])('refuses %s as CONFIG.INVALID', async (_, options) => {
     // Act
-    const act = () => localCaIssuer.create({ dataDir: dir.path, clock }, 'local', options as never);
+    const act = localCaIssuer.create(factoryDeps(dir.path, clock), { name: 'local', kind: 'local-ca', options: options as never });
 
     // Assess
-    expect(act).toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID }));
+    await expect(act).rejects.toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID }));
   });
 
-  it('refuses a name that is not a safe directory name', () => {
+  it('refuses a name that is not a safe directory name', async () => {
     // Act
-    const act = () => localCaIssuer.create({ dataDir: dir.path, clock }, '../escape', {});
+    const act = localCaIssuer.create(factoryDeps(dir.path, clock), { name: '../escape', kind: 'local-ca', options: {} });
 
     // Assess
-    expect(act).toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID }));
+    await expect(act).rejects.toThrow(expect.objectContaining({ code: ErrorCodes.CONFIG_INVALID }));
   });
 });

@@ -43,7 +43,7 @@ describe('publishPendingEvents', () => {
     // Act
     const report = await publishPendingEvents({ outbox: store, state: store, bus, clock: { now: () => new Date(0) }, notifier: { notify: (n) => Promise.resolve(void notifications.push(n)) } })();
     // Assess
-    expect(report).toEqual({ published: 2, failed: [], deadLettered: [{ id: 'e1', code: 'EVENT.INVALID', message: '/detail/revision: is required' }] });
+    expect(report).toMatchObject({ published: 2, failed: [], deadLettered: [{ id: 'e1', code: 'EVENT.INVALID', message: '/detail/revision: is required' }], oldestPendingAgeMs: 0 });
     expect(await store.pending(10)).toEqual([]);
     expect((await store.get(deadLetterKey('e1')))?.data).toMatchObject({ event: { id: 'e1' }, reason: { code: 'EVENT.INVALID' } });
     expect(notifications).toEqual([expect.objectContaining({ severity: 'critical' })]);

@@ -6,7 +6,18 @@ import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../../src/config/load-config.js';
 import { thrown } from '../../support/thrown.js';
 
-const kinds = { 'local-ca': { optionsSchema: Type.Object({ organization: Type.Optional(Type.String()) }, { additionalProperties: false }) } };
+const none = {};
+const kinds = {
+  kinds: {
+    keyStores: { sqlite: { optionsSchema: Type.Object({}), runtimes: ['local'] } },
+    dnsProviders: none,
+    issuers: { 'local-ca': { optionsSchema: Type.Object({ organization: Type.Optional(Type.String()) }, { additionalProperties: false }), runtimes: ['local'] } },
+    sources: { 'pem-folder': { optionsSchema: Type.Object({ path: Type.String(), owner: Type.Optional(Type.String()) }, { additionalProperties: false }), runtimes: ['local'] } },
+    accountSources: none,
+    notifiers: none,
+    destinations: none,
+  },
+};
 
 const GOOD = `
 dataDir: data

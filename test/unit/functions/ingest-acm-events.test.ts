@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureLambdaOutput } from '../../support/lambda-output.js';
 import { fromJson } from '../../../src/adapters/aws/dynamodb.state-table.js';
 import type { CertificateRecord } from '../../../src/app/records.js';
 import { discoveredCertificateId } from '../../../src/domain/certificate.js';
-import type { CertflowError } from '../../../src/domain/errors/index.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -35,15 +35,15 @@ function serveTable(): { stored: () => Item | undefined } {
   return { stored: () => stored };
 }
 
-let log: MockInstance<typeof console.log>;
+let out: ReturnType<typeof captureLambdaOutput>;
 
 beforeEach(() => {
   dynamo.reset();
-  log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  out = captureLambdaOutput();
 });
 
 afterEach(() => {
-  log.mockRestore();
+  out.restore();
 });
 
 describe('ingestAcmEvents handler', () => {
@@ -94,29 +94,33 @@ describe('ingestAcmEvents handler', () => {
     expect(fromJson<CertificateRecord>(update!.ExpressionAttributeValues![':data']!.S!).acmSignal).toMatchObject({ kind: 'ACM Certificate Expired', expired: true });
   });
 
-  it('refuses an invalid event with EVENT.INVALID before any write', async () => {
+  it('records an invalid event once as a dead letter, touches no certificate, and does not ask for a retry', async () => {
     // Prepare
-    serveTable();
+    const table = serveTable();
     const invalid = { ...approaching, resources: ['arn:aws:s3:::not-a-certificate'], detail: { CommonName: 'example.com' } };
     // Act
-    const error = (await handler(invalid, context).catch((e: unknown) => e)) as CertflowError;
-    // Assess
-    expect(error.toJSON()).toMatchObject({ code: 'EVENT.INVALID', retryable: false });
-    expect(dynamo.calls()).toHaveLength(0);
+    const response = await handler(invalid, context);
+    // Assess: terminal, so the invocation succeeds (no retry) with the failure recorded
+    expect(response).toEqual({ outcome: 'terminal-failure', code: 'EVENT.INVALID' });
+    const puts = dynamo.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item?.['pk']?.S);
+    expect(puts).toEqual([`DEADLETTER#ingestAcmEvents#${approaching.id}`]);
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    expect(table.stored()?.['data']?.S).not.toContain('example.com');
+    expect(out.metric('TerminalFailures', { code: 'EVENT.INVALID' })).toBe(1);
+    expect(out.alarmSeries('TerminalFailures')).toBe(1);
   });
 
-  it('logs one line per invocation with ids and codes, never the event body', async () => {
+  it('logs JSON lines with the correlation id and codes, never the event body', async () => {
     // Prepare
     serveTable();
     const invalid = { ...approaching, detail: { DaysToExpiry: 'soon', CommonName: 'secret-host.example.com' } };
     // Act
     await handler(approaching, context);
-    await handler(invalid, context).catch(() => undefined);
+    await handler(invalid, context);
     // Assess
-    const lines = log.mock.calls.map((c) => JSON.parse(String(c[0])) as Record<string, unknown>);
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ level: 'info', fn: 'ingestAcmEvents', eventId: approaching.id, result: 'created' });
-    expect(lines[1]).toMatchObject({ level: 'error', eventId: approaching.id, code: 'EVENT.INVALID', retryable: false });
-    expect(JSON.stringify(lines)).not.toMatch(/example\.com|soon/);
+    const lines = out.logs();
+    expect(lines[0]).toMatchObject({ level: 'INFO', fn: 'ingestAcmEvents', correlationId: approaching.id, result: 'created' });
+    expect(lines.at(-1)).toMatchObject({ level: 'ERROR', correlationId: approaching.id, code: 'EVENT.INVALID', retryable: false });
+    expect(JSON.stringify(out.lines)).not.toMatch(/example\.com|soon/);
   });
 });

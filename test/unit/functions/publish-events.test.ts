@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureLambdaOutput } from '../../support/lambda-output.js';
 import { eventValue, shardKey } from '../../../src/adapters/aws/dynamodb.state-table.js';
 import type { CertflowError } from '../../../src/domain/errors/index.js';
 import { lifecycleEvent } from '../../../src/domain/events/catalogue.js';
@@ -22,6 +23,7 @@ const eventBridge = mockClient(EventBridgeClient);
 vi.stubEnv('AWS_REGION', 'eu-west-1');
 vi.stubEnv('CERTFLOW_STATE_TABLE', 'certflow-test-state');
 vi.stubEnv('CERTFLOW_EVENT_BUS', 'certflow-test');
+vi.stubEnv('CERTFLOW_STAGE', 'test');
 const { handler } = await import('../../../functions/publish-events.js');
 const context = { awsRequestId: 'req-1' } as never;
 
@@ -85,16 +87,16 @@ function serveBus(failing: ReadonlySet<string>): void {
   });
 }
 
-let log: MockInstance<typeof console.log>;
+let out: ReturnType<typeof captureLambdaOutput>;
 
 beforeEach(() => {
   dynamo.reset();
   eventBridge.reset();
-  log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  out = captureLambdaOutput();
 });
 
 afterEach(() => {
-  log.mockRestore();
+  out.restore();
 });
 
 describe('publishEvents handler', () => {
@@ -105,29 +107,51 @@ describe('publishEvents handler', () => {
     serveTable(items);
     serveBus(new Set([refused.id]));
     // Act
-    const report = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context);
-    // Assess
-    expect(report).toMatchObject({ published: 1, failed: [{ id: refused.id, code: 'EVENT.PUBLISH_FAILED' }], deadLettered: [] });
+    const error = (await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context).catch((e: unknown) => e)) as CertflowError;
+    // Assess: the invocation fails loudly (the errors alarm), the refused event stays in the outbox
+    expect(error.toJSON()).toMatchObject({ code: 'EVENT.PUBLISH_FAILED', retryable: true });
     const sent = eventBridge.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(new Set(sent.map((e) => e.EventBusName))).toEqual(new Set(['certflow-test']));
     const acknowledged = dynamo.commandCalls(UpdateItemCommand).flatMap((c) => Object.values(c.args[0].input.ExpressionAttributeNames ?? {}));
     expect(acknowledged).toEqual([accepted.id]);
     expect(Object.keys(items[0]!.outbox!.M!)).toEqual([]);
     expect(Object.keys(items[1]!.outbox!.M!)).toEqual([refused.id]);
+    expect(out.metric('EventsPublished')).toBe(1);
   });
 
-  it('writes one JSON log line with the counts and codes of the run', async () => {
-    // Prepare
-    const refused = rotated(2);
-    serveTable([itemWith(rotated(1), 1), itemWith(refused, 2)]);
-    serveBus(new Set([refused.id]));
+  it('fails loudly when PutEvents is refused outright, keeps every event, and moves the metrics the alarms watch', async () => {
+    // Prepare: the bus refuses the call itself (a policy or role change took the permission away)
+    const items = [itemWith(rotated(1), 1), itemWith(rotated(2), 2)];
+    serveTable(items);
+    eventBridge.on(PutEventsCommand).rejects(Object.assign(new Error('not authorized to perform events:PutEvents'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } }));
     // Act
-    await handler({}, context);
+    const error = (await handler({}, context).catch((e: unknown) => e)) as CertflowError;
     // Assess
-    expect(log).toHaveBeenCalledTimes(1);
-    const line = JSON.parse(String(log.mock.calls[0]![0])) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'info', fn: 'publishEvents', requestId: 'req-1', outcome: 'ok', published: 1, failed: 1, failedCodes: ['EVENT.PUBLISH_FAILED'] });
-    expect(JSON.stringify(line)).not.toContain('secretName');
+    expect(error.toJSON()).toMatchObject({ code: 'EVENT.PUBLISH_FAILED', retryable: true });
+    expect(dynamo.commandCalls(UpdateItemCommand)).toHaveLength(0);
+    expect(items.map((i) => Object.keys(i.outbox!.M!).length)).toEqual([1, 1]);
+    expect(out.metric('EventsFailed', { code: 'EVENT.PUBLISH_FAILED' })).toBe(2);
+    expect(out.alarmSeries('EventsFailed')).toBe(2);
+    expect(out.metric('EventsPublished')).toBe(0);
+    // The oldest event was committed at t=1 µs: its age is the whole wall-clock time since.
+    expect(out.metric('OutboxAgeSeconds')).toBeGreaterThan(1_000_000);
+    const logs = out.logs();
+    expect(logs.at(-1)).toMatchObject({ level: 'ERROR', fn: 'publishEvents', correlationId: 'req-1', code: 'EVENT.PUBLISH_FAILED', retryable: true });
+    expect(JSON.stringify(out.lines)).not.toContain('secretName');
+  });
+
+  it('writes one JSON summary line with the counts of the run and a correlation id', async () => {
+    // Prepare
+    serveTable([itemWith(rotated(1), 1)]);
+    serveBus(new Set());
+    // Act
+    await handler({ id: 'evt-7', source: 'aws.events' }, context);
+    // Assess
+    const summaries = out.logs().filter((l) => l['message'] === 'invocation done');
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]).toMatchObject({ level: 'INFO', service: 'certflow', fn: 'publishEvents', correlationId: 'evt-7', outcome: 'ok', published: 1, failed: 0 });
+    expect(out.metric('CommitToBusSeconds')).toBeGreaterThan(0);
+    expect(JSON.stringify(out.lines)).not.toContain('secretName');
   });
 
   it('returns an empty report and sends nothing when the outbox is empty', async () => {
@@ -137,8 +161,9 @@ describe('publishEvents handler', () => {
     // Act
     const report = await handler({}, context);
     // Assess
-    expect(report).toEqual({ published: 0, failed: [], deadLettered: [] });
+    expect(report).toEqual({ published: 0, failed: [], deadLettered: [], maxCommitToBusMs: 0, oldestPendingAgeMs: 0 });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
+    expect(out.metric('OutboxAgeSeconds')).toBe(0);
   });
 
   it('rethrows a throttled table as a retryable STATE.UNAVAILABLE and logs its code', async () => {
@@ -148,7 +173,6 @@ describe('publishEvents handler', () => {
     const error = (await handler({}, context).catch((e: unknown) => e)) as CertflowError;
     // Assess
     expect(error.toJSON()).toMatchObject({ code: 'STATE.UNAVAILABLE', retryable: true });
-    const line = JSON.parse(String(log.mock.calls[0]![0])) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'error', outcome: 'error', code: 'STATE.UNAVAILABLE', retryable: true });
+    expect(out.logs().at(-1)).toMatchObject({ level: 'ERROR', code: 'STATE.UNAVAILABLE', retryable: true });
   });
 });

@@ -1,0 +1,33 @@
+import { awsClientFactory, awsSettings, buildEventBus, buildStateStore, buildWorkQueue } from '../../src/composition/aws-runtime.js';
+import { buildAwsAppDeps, loadAwsConfig, type AwsAppDeps } from '../../src/composition/aws-configured-runtime.js';
+import type { CertflowConfig } from '../../src/config/load-config.js';
+import { systemClock } from '../../src/ports/clock.port.js';
+import { registries } from './registries.js';
+
+/** What the planner, the worker and request intake build at cold start: the whole configured runtime. */
+export interface ConfiguredRuntime {
+  readonly config: CertflowConfig;
+  readonly deps: AwsAppDeps;
+}
+
+/**
+ * Reads the environment, loads and validates the configuration from its SSM parameter or S3 object,
+ * and builds the clients and adapters, once per execution environment. A bad configuration fails
+ * the cold start with CONFIG.INVALID and every problem listed, before any event is touched.
+ */
+export async function configuredRuntime(env: NodeJS.ProcessEnv): Promise<ConfiguredRuntime> {
+  const settings = awsSettings(env, ['tableName', 'eventBusName', 'workQueueUrl', 'configLocation']);
+  const clients = awsClientFactory();
+  const config = await loadAwsConfig(settings.configLocation, clients, registries);
+  const state = buildStateStore(settings, clients);
+  const deps = await buildAwsAppDeps({
+    config,
+    clients,
+    clock: systemClock,
+    state,
+    bus: buildEventBus(settings, clients),
+    queue: buildWorkQueue(settings, clients, systemClock),
+    registries,
+  });
+  return { config, deps };
+}

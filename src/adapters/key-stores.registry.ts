@@ -1,0 +1,8 @@
+import type { KeyStore } from '../ports/key-store.port.js';
+import type { Registry } from './registry/descriptor.js';
+import { sqliteKeyStore } from './local/sqlite-key-store.descriptor.js';
+
+/** Key stores hold certificates with their keys, as labelled versions. */
+export const keyStoreRegistry = {
+  [sqliteKeyStore.kind]: sqliteKeyStore,
+} satisfies Registry<KeyStore>;

@@ -1,0 +1,81 @@
+import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
+import type { AdapterRegistries } from '../adapters/registries.js';
+import type { AdapterDescriptor, AdapterFactoryDeps, Directory } from '../adapters/registry/descriptor.js';
+import type { AdapterSettings, CertflowConfig } from '../config/load-config.js';
+import type { AccountSource } from '../ports/account-source.port.js';
+import type { CertificateSource } from '../ports/certificate-source.port.js';
+import type { Destination } from '../ports/destination.port.js';
+import type { DnsProvider } from '../ports/dns-provider.port.js';
+import type { CertificateIssuer } from '../ports/issuer.port.js';
+import type { KeyStore } from '../ports/key-store.port.js';
+import type { Notifier } from '../ports/notifier.port.js';
+
+/** Every adapter configuration names, built. */
+export interface BuiltAdapters {
+  readonly keys: KeyStore;
+  readonly dnsProviders: Directory<DnsProvider>;
+  readonly issuers: Directory<CertificateIssuer>;
+  readonly sources: readonly CertificateSource[];
+  readonly accountSources: readonly AccountSource[];
+  readonly notifiers: readonly Notifier[];
+  readonly destinations: Directory<Destination>;
+}
+
+export type BaseFactoryDeps = Omit<AdapterFactoryDeps, 'keys' | 'dnsProviders'>;
+
+/**
+ * Builds the adapters of a validated configuration through the registries. The key store comes
+ * first and DNS providers next, because issuers and destinations are built with them.
+ */
+export async function buildAdapters(config: CertflowConfig, registries: AdapterRegistries, base: BaseFactoryDeps): Promise<BuiltAdapters> {
+  const keys = await create(registries.keyStores, base, config.keyStore, 'key store');
+  const dnsProviders = directory('DNS provider', await createAll(registries.dnsProviders, { ...base, keys }, config.dnsProviders, 'DNS provider'));
+  const deps: AdapterFactoryDeps = { ...base, keys, dnsProviders };
+  const [issuers, sources, accountSources, notifiers, destinations] = await Promise.all([
+    createAll(registries.issuers, deps, config.issuers, 'issuer'),
+    createAll(registries.sources, deps, config.sources, 'source'),
+    createAll(registries.accountSources, deps, config.accountSources, 'account source'),
+    createAll(registries.notifiers, deps, config.notifiers, 'notifier'),
+    createAll(registries.destinations, deps, config.destinations, 'destination'),
+  ]);
+  return {
+    keys,
+    dnsProviders,
+    issuers: directory('issuer', issuers),
+    sources: [...sources.values()],
+    accountSources: [...accountSources.values()],
+    notifiers: [...notifiers.values()],
+    destinations: directory('destination', destinations),
+  };
+}
+
+async function create<T>(registry: Readonly<Record<string, AdapterDescriptor<T>>>, deps: AdapterFactoryDeps, settings: AdapterSettings, label: string): Promise<T> {
+  const descriptor = registry[settings.kind];
+  // Configuration was validated against these registries; reaching here means a caller mixed them up.
+  if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown ${label} kind ${settings.kind}`, { context: { kind: settings.kind } });
+  return descriptor.create(deps, settings);
+}
+
+async function createAll<T>(
+  registry: Readonly<Record<string, AdapterDescriptor<T>>>,
+  deps: AdapterFactoryDeps,
+  list: readonly AdapterSettings[],
+  label: string,
+): Promise<Map<string, T>> {
+  const built = await Promise.all(list.map(async (s) => [s.name, await create(registry, deps, s, label)] as const));
+  return new Map(built);
+}
+
+function directory<T>(label: string, built: ReadonlyMap<string, T>): Directory<T> {
+  return {
+    get(name) {
+      const found = built.get(name);
+      if (!found) {
+        const code = label === 'issuer' ? ErrorCodes.ISSUER_UNKNOWN : ErrorCodes.CONFIG_INVALID;
+        throw new CertflowError(code, `no ${label} named ${name}`, { context: { name } });
+      }
+      return found;
+    },
+    names: () => [...built.keys()],
+  };
+}

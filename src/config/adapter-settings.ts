@@ -1,0 +1,112 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { createAjv } from '../domain/schema/ajv.js';
+import type { CertflowConfigFile } from './config.schema.js';
+
+/** What configuration needs to know of a kind: its options schema and where it can run. */
+export interface KindInfo {
+  readonly optionsSchema: TSchema;
+  readonly runtimes: readonly string[];
+  readonly summary?: string;
+}
+
+/** The kinds of every family, by the configuration key that names them (see src/adapters/registries.ts). */
+export interface ConfigKinds {
+  readonly keyStores: Readonly<Record<string, KindInfo>>;
+  readonly dnsProviders: Readonly<Record<string, KindInfo>>;
+  readonly issuers: Readonly<Record<string, KindInfo>>;
+  readonly sources: Readonly<Record<string, KindInfo>>;
+  readonly accountSources: Readonly<Record<string, KindInfo>>;
+  readonly notifiers: Readonly<Record<string, KindInfo>>;
+  readonly destinations: Readonly<Record<string, KindInfo>>;
+}
+
+export interface AdapterSettings {
+  readonly name: string;
+  readonly kind: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The key store when configuration names none: the local default's SQLite file. */
+export const DEFAULT_KEY_STORE: AdapterSettings = { name: 'keys', kind: 'sqlite', options: {} };
+
+const ajv = createAjv({ useDefaults: true, strict: false });
+// Options schemas are compiled when a configuration is loaded, once per schema, never at import.
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+function validatorOf(schema: TSchema): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+function describe(e: ErrorObject, at: string): string {
+  const path = `${at}${e.instancePath}`;
+  if (e.keyword === 'additionalProperties') return `${path}: unknown property '${String(e.params['additionalProperty'])}'`;
+  return `${path}: ${e.message ?? 'is invalid'}`;
+}
+
+type Family = keyof ConfigKinds;
+interface Entry {
+  readonly at: string;
+  readonly settings: AdapterSettings;
+}
+
+/** Every adapter the file names, family by family, with the JSON pointer of its options. */
+export function adapterEntries(file: CertflowConfigFile): { family: Family; label: string; entries: Entry[] }[] {
+  const named = (list: readonly { name: string; kind: string; options?: Record<string, unknown> }[], key: string): Entry[] =>
+    list.map((a, i) => ({ at: `/${key}/${i.toString()}/options`, settings: { name: a.name, kind: a.kind, options: a.options ?? {} } }));
+  const keyStore = file.keyStore ? { ...DEFAULT_KEY_STORE, kind: file.keyStore.kind, options: file.keyStore.options ?? {} } : DEFAULT_KEY_STORE;
+  return [
+    { family: 'keyStores', label: 'key store', entries: [{ at: '/keyStore/options', settings: keyStore }] },
+    { family: 'dnsProviders', label: 'DNS provider', entries: named(file.dnsProviders, 'dnsProviders') },
+    { family: 'issuers', label: 'issuer', entries: named(file.issuers, 'issuers') },
+    {
+      family: 'sources',
+      label: 'source',
+      // Sources are flat: everything beside name and kind is the kind's options.
+      entries: file.sources.map((s, i) => {
+        const { name, kind, ...options } = s as { name: string; kind: string } & Record<string, unknown>;
+        return { at: `/sources/${i.toString()}`, settings: { name, kind, options } };
+      }),
+    },
+    { family: 'accountSources', label: 'account source', entries: named(file.accounts, 'accounts') },
+    { family: 'notifiers', label: 'notifier', entries: named(file.notifiers, 'notifiers') },
+    { family: 'destinations', label: 'destination', entries: named(file.destinations, 'destinations') },
+  ];
+}
+
+/**
+ * Checks every adapter the file names against its kind: known kind, unique name, options valid
+ * for the kind, and a kind that can run in this runtime. Applies the options' defaults.
+ */
+export function checkAdapters(file: CertflowConfigFile, kinds: ConfigKinds, runtime: string): { problems: string[]; settings: Record<Family, AdapterSettings[]> } {
+  const problems: string[] = [];
+  const settings = {} as Record<Family, AdapterSettings[]>;
+  for (const { family, label, entries } of adapterEntries(file)) {
+    const known = kinds[family];
+    const seen = new Set<string>();
+    settings[family] = [];
+    for (const { at, settings: s } of entries) {
+      const base = at.replace(/\/options$/, '');
+      if (seen.has(s.name)) problems.push(`${base}/name: duplicate ${label} '${s.name}'`);
+      seen.add(s.name);
+      const info = known[s.kind];
+      if (!info) {
+        const list = Object.keys(known);
+        problems.push(`${base}/kind: unknown ${label} kind '${s.kind}' (known: ${list.length > 0 ? list.join(', ') : 'none'})`);
+        continue;
+      }
+      if (!info.runtimes.includes(runtime)) {
+        problems.push(`${base}/kind: ${label} kind '${s.kind}' cannot run in the ${runtime} runtime (only: ${info.runtimes.join(', ')})`);
+      }
+      const options = structuredClone(s.options) as Record<string, unknown>;
+      const validate = validatorOf(info.optionsSchema);
+      if (!validate(options)) for (const e of validate.errors ?? []) problems.push(describe(e, at));
+      settings[family].push({ ...s, options });
+    }
+  }
+  return { problems, settings };
+}

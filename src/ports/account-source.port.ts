@@ -1,0 +1,15 @@
+/** One AWS account certflow looks into, with the regions to look at. */
+export interface AccountRef {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly regions: readonly string[];
+}
+
+/**
+ * Lists the accounts discovery covers (a static list, or an organization). A source that cannot
+ * list fails on its own; discovery goes on with the others.
+ */
+export interface AccountSource {
+  readonly name: string;
+  listAccounts(): Promise<AccountRef[]>;
+}
