@@ -12,7 +12,7 @@
  *   - empty     an empty ES module.
  *
  * Side figures: fn/floor run by run, the fastest runs, the SDK floor loaded from node_modules, and
- * fn and floor built with credentials from the environment only (scripts/esbuild/plugins.cjs),
+ * fn and floor built with credentials from the environment only (scripts/esbuild-plugins.cjs),
  * below the stock floor.
  *
  * Each figure is the median of RUNS fresh `node` processes timing `await import(bundle)`, with
@@ -27,52 +27,20 @@
  *
  * Measured (see bench/README.md for the figures of each run and what they mean).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { parseDocument } from 'yaml';
+import { dummyEnvironment, handlerEntries, readServerless } from '../scripts/lib/serverless-config.js';
 
 const REPO = join(import.meta.dirname, '..');
 const RUNS = Math.max(1, Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 21));
 const work = mkdtempSync(join(tmpdir(), 'certflow-cold-import-'));
 
-interface Serverless {
-  provider?: { environment?: Record<string, unknown> };
-  custom?: { esbuild?: Record<string, unknown> };
-  functions?: Record<string, { handler?: string; environment?: Record<string, unknown> }>;
-}
-
-/** serverless.yml as plain data; CloudFormation tags (!GetAtt, !Sub …) are read as their text. */
-function readServerless(): Serverless {
-  const doc = parseDocument(readFileSync(join(REPO, 'serverless.yml'), 'utf8'), {
-    customTags: ['GetAtt', 'Sub', 'Ref', 'Equals', 'If', 'Join', 'Select', 'Split', 'ImportValue', 'FindInMap', 'GetAZs', 'Base64', 'Not', 'And', 'Or', 'Condition', 'Cidr'].flatMap(
-      (name) => [
-        { tag: `!${name}`, resolve: (value: string) => value },
-        { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => value },
-        { tag: `!${name}`, collection: 'map' as const, resolve: (value: unknown) => value },
-      ],
-    ),
-  });
-  return doc.toJS({ maxAliasCount: -1 }) as Serverless;
-}
-
 const serverless = readServerless();
-
-/** The handlers: serverless.yml's `functions:`, then any `functions/*.ts` it does not list yet. */
-function handlers(): { name: string; entry: string }[] {
-  const fromYaml = Object.values(serverless.functions ?? {})
-    .map((f) => f.handler?.replace(/\.[^./]+$/, ''))
-    .filter((h): h is string => h !== undefined)
-    .map((h) => join(REPO, `${h}.ts`));
-  const fromFolder = readdirSync(join(REPO, 'functions'))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => join(REPO, 'functions', f));
-  return [...new Set([...fromYaml, ...fromFolder])].map((entry) => ({ name: basename(entry, '.ts'), entry }));
-}
 
 /** serverless-esbuild's own settings in `custom.esbuild`; every other key is an esbuild option. */
 const PLUGIN_ONLY = new Set(['exclude', 'packager', 'packagerOptions', 'outputFileExtension', 'installExtraArgs', 'keepOutputDirectory', 'nativeZip', 'watch', 'concurrency', 'zipConcurrency', 'disposeContext', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'config', 'outputWorkFolder', 'outputBuildFolder', 'plugins']);
@@ -86,22 +54,58 @@ function esbuildOptions(): BuildOptions {
   return { ...passed, external: (c.exclude as string[] | undefined) ?? [], plugins, metafile: true, logLevel: 'error' };
 }
 
-/** The plugin that bundles environment credentials only (scripts/esbuild/plugins.cjs): the floor "the other way". */
-const envCredentials = (requireHere(join(REPO, 'scripts/esbuild/plugins.cjs')) as { envCredentials: Plugin }).envCredentials;
+/** The plugin that bundles environment credentials only (scripts/esbuild-plugins.cjs): the floor "the other way". */
+const envCredentials = (requireHere(join(REPO, 'scripts/esbuild-plugins.cjs')) as { envCredentials: Plugin }).envCredentials;
 
-/** Every variable serverless.yml sets for functions, with a dummy value; no AWS call is made at import. */
-function environment(): NodeJS.ProcessEnv {
-  const names = new Set([
-    ...Object.keys(serverless.provider?.environment ?? {}),
-    ...Object.values(serverless.functions ?? {}).flatMap((f) => Object.keys(f.environment ?? {})),
-  ]);
-  return {
+/** Where the configured functions find their configuration at cold start: the SSM stand-in. */
+const CONFIG_PARAMETER = '/certflow/bench/config';
+/**
+ * The configuration the stand-in serves, in the smallest form the schema takes. Until an issuer
+ * and a key store that run on AWS exist, the aws runtime refuses it (local-only kinds), and the
+ * configured functions are measured by size only (the bench says so).
+ */
+const BENCH_CONFIG = { issuers: [{ name: 'bench', kind: 'local-ca' }], certificates: [] };
+
+/**
+ * What the handlers see: serverless.yml's variables with dummy values, dummy credentials, and every
+ * AWS endpoint pointed at the local stand-in, so an import that reads its configuration gets it
+ * from there and nothing reaches AWS.
+ */
+function environment(standInPort: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    AWS_REGION: 'eu-west-1',
-    AWS_DEFAULT_REGION: 'eu-west-1',
+    ...dummyEnvironment(serverless),
     AWS_EC2_METADATA_DISABLED: 'true',
-    ...Object.fromEntries([...names].map((n) => [n, `bench-${n.toLowerCase().replace(/_/g, '-')}`])),
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench-not-a-secret',
+    AWS_SESSION_TOKEN: 'bench',
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${standInPort}`,
   };
+  if ('CERTFLOW_CONFIG_LOCATION' in env) env.CERTFLOW_CONFIG_LOCATION = `ssm:${CONFIG_PARAMETER}`;
+  return env;
+}
+
+/** A stand-in for SSM GetParameter (the configuration), in its own process; other calls are refused. */
+function startStandIn(): Promise<{ port: number; stop: () => void }> {
+  const script = `
+    import { createServer } from 'node:http';
+    const config = ${JSON.stringify(JSON.stringify(BENCH_CONFIG))};
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const target = req.headers['x-amz-target'] ?? '';
+        const ok = target === 'AmazonSSM.GetParameter';
+        res.writeHead(ok ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(ok ? { Parameter: { Name: JSON.parse(body).Name, Type: 'String', Value: config, Version: 1 } } : { __type: 'UnknownOperationException', message: 'the bench stand-in serves SSM GetParameter only' }));
+      });
+    });
+    server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => resolve({ port: Number(chunk.toString().trim()), stop: () => child.kill() }));
+    child.once('error', reject);
+  });
 }
 
 /** Bundles a file of the repository, or (`source`) a module written here that resolves packages from it. */
@@ -177,26 +181,33 @@ function importMs(file: string, env: NodeJS.ProcessEnv): number {
   return Number(execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env, encoding: 'utf8' }));
 }
 
-/** Imports `file` with every outbound connection trapped; returns what it tried to reach. */
-function connectionsAtImport(file: string, env: NodeJS.ProcessEnv): string[] {
+/**
+ * Imports `file` with every outbound connection trapped: what it tried to reach other than the
+ * stand-in, and the error if the import failed (e.g. a configuration the aws runtime refuses).
+ */
+function checkImport(file: string, env: NodeJS.ProcessEnv): { elsewhere: string[]; error?: string } {
   const script = `
     import net from 'node:net';
     const tried = [];
     const connect = net.Socket.prototype.connect;
-    net.Socket.prototype.connect = function (...args) { tried.push(JSON.stringify(args[0])); return connect.apply(this, args); };
-    await import(${JSON.stringify(pathToFileURL(file).href)});
+    net.Socket.prototype.connect = function (...args) { const o = Array.isArray(args[0]) ? args[0][0] : args[0]; tried.push({ host: o?.host, port: o?.port, path: o?.path }); return connect.apply(this, args); };
+    let error;
+    try { await import(${JSON.stringify(pathToFileURL(file).href)}); } catch (e) { error = String(e?.message ?? e) + (e?.details ? ' ' + JSON.stringify(e.details) : ''); }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    process.stdout.write(JSON.stringify(tried));
+    const standIn = new URL(process.env.AWS_ENDPOINT_URL);
+    const elsewhere = tried.filter((t) => !(t.host === standIn.hostname && String(t.port) === standIn.port)).map((t) => JSON.stringify(t));
+    process.stdout.write(JSON.stringify({ elsewhere, error }));
     process.exit(0);`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env, encoding: 'utf8' })) as string[];
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', script], { env, encoding: 'utf8' })) as { elsewhere: string[]; error?: string };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
 
+const standIn = await startStandIn();
 try {
-  const env = environment();
-  const fns = handlers();
+  const env = environment(standIn.port);
+  const fns = handlerEntries(serverless);
   const unbundledDir = join(work, 'unbundled');
   await compileUnbundled(unbundledDir);
   const empty = join(work, 'empty.mjs');
@@ -216,13 +227,14 @@ try {
     const fnEnv = await bundle(fn.entry, join(work, fn.name, 'handler-env.mjs'), true);
     const floorEnv = await bundle({ source: floorSource(use) }, join(work, fn.name, 'floor-env.mjs'), true);
     const unbundled = join(unbundledDir, relative(REPO, fn.entry).replace(/\.ts$/, '.js'));
-    for (const file of [fnFile, join(work, fn.name, 'handler-env.mjs'), unbundled]) {
-      const tried = connectionsAtImport(file, env);
-      if (tried.length > 0) throw new Error(`${relative(work, file)} connects at import: ${tried.join(', ')}`);
+    const checks = [fnFile, join(work, fn.name, 'handler-env.mjs'), unbundled].map((file) => ({ file, ...checkImport(file, env) }));
+    for (const c of checks) {
+      if (c.elsewhere.length > 0) throw new Error(`${relative(work, c.file)} connects at import: ${c.elsewhere.join(', ')}`);
     }
     rows.push({
       ...fn,
-      sdk: [...use].map(([pkg, u]) => `${pkg}[${[...u.commands].join(',')}]`).join(' '),
+      importError: checks.find((c) => c.error !== undefined)?.error,
+      sdk: [...use].map(([pkg, u]) => `${pkg}[${u.commands.size > 6 ? `${u.commands.size} commands` : [...u.commands].join(',')}]`).join(' '),
       files: { fn: fnFile, floor: join(work, fn.name, 'floor.mjs'), unbundled, floorUnbundled, fnEnv: join(work, fn.name, 'handler-env.mjs'), floorEnv: join(work, fn.name, 'floor-env.mjs') },
       bytes: { fn: built.bytes, floor: floor.bytes, fnEnv: fnEnv.bytes, floorEnv: floorEnv.bytes },
       ms: { fn: [] as number[], floor: [] as number[], unbundled: [] as number[], floorUnbundled: [] as number[], fnEnv: [] as number[], floorEnv: [] as number[] },
@@ -230,9 +242,10 @@ try {
   }
 
   const emptyMs: number[] = [];
+  const timed = rows.filter((row) => row.importError === undefined);
   for (let run = 0; run < RUNS; run++) {
     emptyMs.push(importMs(empty, env));
-    for (const row of rows) {
+    for (const row of timed) {
       row.ms.fn.push(importMs(row.files.fn, env));
       row.ms.floor.push(importMs(row.files.floor, env));
       row.ms.unbundled.push(importMs(row.files.unbundled, env));
@@ -243,7 +256,13 @@ try {
   }
 
   console.log(`node ${process.version}, ${RUNS} processes per figure (median), empty module ${median(emptyMs).toFixed(1)} ms`);
-  const results = rows.map((row) => {
+  for (const row of rows.filter((r) => r.importError !== undefined)) {
+    console.log(
+      `${row.name}: bundle ${kib(row.bytes.fn)} KiB | floor ${kib(row.bytes.floor)} KiB (${row.sdk}) | bytes ${(row.bytes.fn / row.bytes.floor).toFixed(3)}` +
+        ` | not timed: its import fails here (${row.importError!.slice(0, 300)})`,
+    );
+  }
+  const results = timed.map((row) => {
     const fnMs = median(row.ms.fn);
     const floorMs = median(row.ms.floor);
     const unbundledMs = median(row.ms.unbundled);
@@ -258,19 +277,20 @@ try {
         ` SDK floor from node_modules ${median(row.ms.floorUnbundled).toFixed(1)} ms (${(median(row.ms.floorUnbundled) / floorMs).toFixed(2)}x its bundle)`,
     );
     console.log(
-      `  below the stock floor (credentials from the environment, scripts/esbuild/plugins.cjs): fn ${kib(row.bytes.fnEnv)} KiB ${median(row.ms.fnEnv).toFixed(1)} ms,` +
+      `  below the stock floor (credentials from the environment, scripts/esbuild-plugins.cjs): fn ${kib(row.bytes.fnEnv)} KiB ${median(row.ms.fnEnv).toFixed(1)} ms,` +
         ` floor ${kib(row.bytes.floorEnv)} KiB ${median(row.ms.floorEnv).toFixed(1)} ms; fn/stock floor ${(median(row.ms.fnEnv) / floorMs).toFixed(3)} bytes ${(row.bytes.fnEnv / row.bytes.floor).toFixed(3)}`,
     );
     return { name: row.name, fnMs, floorMs, unbundledMs, bytes: row.bytes };
   });
   const worst = results.reduce((a, b) => (b.fnMs / b.floorMs > a.fnMs / a.floorMs ? b : a));
-  const bundleRatio = Math.max(...results.map((r) => r.bytes.fn / r.bytes.floor));
+  const bundleRatio = Math.max(...rows.map((r) => r.bytes.fn / r.bytes.floor));
   const unbundledRatio = Math.min(...results.map((r) => r.unbundledMs / r.fnMs));
-  const maxBundle = Math.max(...results.map((r) => r.bytes.fn));
+  const maxBundle = Math.max(...rows.map((r) => r.bytes.fn));
   console.log(
     `RESULT cold-import worst_fn=${worst.name} worst_ms=${worst.fnMs.toFixed(1)} worst_floor_ms=${worst.floorMs.toFixed(1)} overhead_ratio=${(worst.fnMs / worst.floorMs).toFixed(3)}` +
       ` max_bundle_kib=${kib(maxBundle)} bundle_ratio=${bundleRatio.toFixed(3)} unbundled_ratio=${unbundledRatio.toFixed(2)}`,
   );
 } finally {
+  standIn.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -7,11 +7,11 @@ import { build, type Plugin } from 'esbuild';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { REPO_ROOT } from '../../../scripts/lib/schema-files.js';
 
-const { envCredentials } = createRequire(import.meta.url)(join(REPO_ROOT, 'scripts/esbuild/plugins.cjs')) as { envCredentials: Plugin };
+const { envCredentials } = createRequire(import.meta.url)(join(REPO_ROOT, 'scripts/esbuild-plugins.cjs')) as { envCredentials: Plugin };
 const dir = mkdtempSync(join(tmpdir(), 'certflow-esbuild-plugins-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('scripts/esbuild/plugins.cjs envCredentials', () => {
+describe('scripts/esbuild-plugins.cjs envCredentials', () => {
   it('bundles an SDK client with credentials from the environment only, and they resolve', async () => {
     // Prepare
     const outfile = join(dir, 'client.mjs');
