@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ValidateFunction } from 'ajv';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { createAjv } from '../../../src/domain/schema/ajv.js';
+import { isDateTime } from '../../../src/domain/schema/lean-validator.js';
 import { formatIssues, issuesFromAjv } from '../../../src/domain/events/validate.js';
 import { EventCatalogue, DETAIL_TYPES } from '../../../src/domain/events/catalogue.js';
 import { EventEnvelopeSchema } from '../../../src/domain/events/envelope.schema.js';
@@ -163,5 +165,21 @@ describe('detail-types.ts (the catalogue without TypeBox)', () => {
     const keys = Object.keys(EventCatalogue);
     // Assess
     expect(DETAIL_TYPES).toEqual(keys);
+  });
+});
+
+describe('lean-validator.ts date-time', () => {
+  it('agrees with ajv-formats (full mode) on valid, invalid and edge-case strings', () => {
+    // Prepare
+    const dates = ['2025-04-03', '2024-02-29', '2023-02-29', '2100-02-29', '2000-02-29', '2025-13-01', '2025-00-10', '2025-04-31', '2025-4-3', '20250403'];
+    const times = ['09:00:00Z', '09:00:00z', '09:00:00.123Z', '09:00:00+02:00', '09:00:00-0530', '09:00:00+02', '09:00:00', '24:00:00Z', '23:59:60Z', '23:59:60+01:00', '22:59:60-01:00', '23:59:61Z', '09:60:00Z', '09:00:00+24:00', '09:00:00+02:60', '9:00:00Z'];
+    const separators = ['T', 't', ' ', '_', 'TT'];
+    const samples = [...dates.flatMap((d) => times.flatMap((t) => separators.map((s) => `${d}${s}${t}`))), '', 'T', 'yesterday', '2025-04-03T09:00:00Z ', ' 2025-04-03T09:00:00Z'];
+    const reference = (fullFormats['date-time'] as { validate: (s: string) => boolean }).validate;
+    // Act
+    const disagreements = samples.filter((s) => isDateTime(s) !== reference(s));
+    // Assess
+    expect(disagreements).toEqual([]);
+    expect(samples.filter((s) => isDateTime(s)).length).toBeGreaterThan(50);
   });
 });
