@@ -6,8 +6,8 @@ import { createAjv } from '../../src/domain/schema/ajv.js';
 import { LEAN_KEYWORDS } from '../../src/domain/schema/lean-validator.js';
 import { DETAIL_TYPES, EventCatalogue } from '../../src/domain/events/catalogue.js';
 import { EventEnvelopeSchema } from '../../src/domain/events/envelope.schema.js';
-import { AcmDetailSchemas, AcmEnvelopeSchema } from '../../src/adapters/aws/acm-events.schema.js';
-import { ACM_DETAIL_TYPES } from '../../src/adapters/aws/acm-event-types.js';
+import { AcmDetailSchemas, AcmEnvelopeSchema } from '../../src/domain/events/acm-events.schema.js';
+import { ACM_DETAIL_TYPES } from '../../src/domain/events/acm-event-types.js';
 import { ConfigSchema } from '../../src/config/config.schema.js';
 import { REPO_ROOT, staleGeneratedFiles } from './schema-files.js';
 
@@ -213,8 +213,8 @@ function leanModules(): ModuleSpec[] {
     },
     {
       file: 'acm-events.ts',
-      source: 'src/adapters/aws/acm-events.schema.ts',
-      typeImports: ["import type { AcmDetailType } from '../../adapters/aws/acm-event-types.js';"],
+      source: 'src/domain/events/acm-events.schema.ts',
+      typeImports: ["import type { AcmDetailType } from '../../domain/events/acm-event-types.js';"],
       schemas: [['envelope', leanSchema(plain(AcmEnvelopeSchema))], ...ACM_DETAIL_TYPES.map((d) => [ident(d), leanSchema(plain(AcmDetailSchemas[d]))] as const)],
       doc: '/** The envelope of an ACM event (AcmEnvelopeSchema) and the detail schema of each ACM detail-type certflow reads. */',
       exportName: 'acmValidators',

@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -27,10 +27,11 @@ const func2 = (function ucs2length(str) {
     }
     return length;
 });
-const pattern4 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
-const pattern5 = new RegExp("^(.*)$", "u");
-const pattern6 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
-const pattern21 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern4 = new RegExp("^[a-z][a-z0-9+.-]{0,31}$", "u");
+const pattern5 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
+const pattern6 = new RegExp("^(.*)$", "u");
+const pattern7 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
+const pattern22 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
 const formats0 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const formats2 = /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i;
 const formats4 = fullFormats.uri;
@@ -203,6 +204,9 @@ data1.validityDays = 90;
 if(data1.alertThresholdsDays === undefined){
 data1.alertThresholdsDays = [30,14,7,1];
 }
+if(data1.reissueMissingKeys === undefined){
+data1.reissueMissingKeys = true;
+}
 if(data1.validityDays === undefined){
 const err12 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "validityDays"},message:"must have required property '"+"validityDays"+"'"};
 if(vErrors === null){
@@ -223,14 +227,24 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key1 in data1){
-if(!(((key1 === "keyAlgorithm") || (key1 === "validityDays")) || (key1 === "alertThresholdsDays"))){
-const err14 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data1.reissueMissingKeys === undefined){
+const err14 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/required",keyword:"required",params:{missingProperty: "reissueMissingKeys"},message:"must have required property '"+"reissueMissingKeys"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
 else {
 vErrors.push(err14);
+}
+errors++;
+}
+for(const key1 in data1){
+if(!(((((key1 === "keyAlgorithm") || (key1 === "validityDays")) || (key1 === "alertThresholdsDays")) || (key1 === "uriSchemes")) || (key1 === "reissueMissingKeys"))){
+const err15 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -241,17 +255,7 @@ const _errs8 = errors;
 let valid2 = false;
 const _errs9 = errors;
 if(typeof data2 !== "string"){
-const err15 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-if("EC_P256" !== data2){
-const err16 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+const err16 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -260,11 +264,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid0 = _errs9 === errors;
-valid2 = valid2 || _valid0;
-const _errs11 = errors;
-if(typeof data2 !== "string"){
-const err17 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P256" !== data2){
+const err17 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -273,8 +274,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if("EC_P384" !== data2){
-const err18 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+var _valid0 = _errs9 === errors;
+valid2 = valid2 || _valid0;
+const _errs11 = errors;
+if(typeof data2 !== "string"){
+const err18 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -283,11 +287,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-var _valid0 = _errs11 === errors;
-valid2 = valid2 || _valid0;
-const _errs13 = errors;
-if(typeof data2 !== "string"){
-const err19 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P384" !== data2){
+const err19 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -296,8 +297,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-if("RSA_2048" !== data2){
-const err20 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+var _valid0 = _errs11 === errors;
+valid2 = valid2 || _valid0;
+const _errs13 = errors;
+if(typeof data2 !== "string"){
+const err20 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -306,11 +310,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-var _valid0 = _errs13 === errors;
-valid2 = valid2 || _valid0;
-const _errs15 = errors;
-if(typeof data2 !== "string"){
-const err21 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("RSA_2048" !== data2){
+const err21 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -319,8 +320,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-if("RSA_3072" !== data2){
-const err22 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+var _valid0 = _errs13 === errors;
+valid2 = valid2 || _valid0;
+const _errs15 = errors;
+if(typeof data2 !== "string"){
+const err22 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -329,11 +333,8 @@ vErrors.push(err22);
 }
 errors++;
 }
-var _valid0 = _errs15 === errors;
-valid2 = valid2 || _valid0;
-const _errs17 = errors;
-if(typeof data2 !== "string"){
-const err23 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("RSA_3072" !== data2){
+const err23 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -342,8 +343,11 @@ vErrors.push(err23);
 }
 errors++;
 }
-if("RSA_4096" !== data2){
-const err24 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+var _valid0 = _errs15 === errors;
+valid2 = valid2 || _valid0;
+const _errs17 = errors;
+if(typeof data2 !== "string"){
+const err24 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -352,15 +356,25 @@ vErrors.push(err24);
 }
 errors++;
 }
-var _valid0 = _errs17 === errors;
-valid2 = valid2 || _valid0;
-if(!valid2){
-const err25 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if("RSA_4096" !== data2){
+const err25 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid2 = valid2 || _valid0;
+if(!valid2){
+const err26 = {instancePath:instancePath+"/defaults/keyAlgorithm",schemaPath:"#/properties/defaults/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -378,18 +392,7 @@ vErrors = null;
 }
 let data3 = data1.validityDays;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err26 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(typeof data3 == "number"){
-if(data3 > 3650 || isNaN(data3)){
-const err27 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err27 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -398,8 +401,9 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(data3 < 1 || isNaN(data3)){
-const err28 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data3 == "number"){
+if(data3 > 3650 || isNaN(data3)){
+const err28 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -408,11 +412,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-let data4 = data1.alertThresholdsDays;
-if(Array.isArray(data4)){
-if(data4.length > 10){
-const err29 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
+if(data3 < 1 || isNaN(data3)){
+const err29 = {instancePath:instancePath+"/defaults/validityDays",schemaPath:"#/properties/defaults/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -421,11 +422,11 @@ vErrors.push(err29);
 }
 errors++;
 }
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err30 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+let data4 = data1.alertThresholdsDays;
+if(Array.isArray(data4)){
+if(data4.length > 10){
+const err30 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -434,9 +435,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(typeof data5 == "number"){
-if(data5 > 365 || isNaN(data5)){
-const err31 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err31 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -445,8 +448,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data5 < 0 || isNaN(data5)){
-const err32 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data5 == "number"){
+if(data5 > 365 || isNaN(data5)){
+const err32 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 365},message:"must be <= 365"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -455,11 +459,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err33 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data5 < 0 || isNaN(data5)){
+const err33 = {instancePath:instancePath+"/defaults/alertThresholdsDays/" + i0,schemaPath:"#/properties/defaults/properties/alertThresholdsDays/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -469,8 +470,10 @@ vErrors.push(err33);
 errors++;
 }
 }
+}
+}
 else {
-const err34 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err34 = {instancePath:instancePath+"/defaults/alertThresholdsDays",schemaPath:"#/properties/defaults/properties/alertThresholdsDays/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -479,11 +482,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data.issuers !== undefined){
-let data6 = data.issuers;
+if(data1.uriSchemes !== undefined){
+let data6 = data1.uriSchemes;
 if(Array.isArray(data6)){
-if(data6.length < 1){
-const err35 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data6.length > 20){
+const err35 = {instancePath:instancePath+"/defaults/uriSchemes",schemaPath:"#/properties/defaults/properties/uriSchemes/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -492,12 +495,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-let data7 = data6[i1];
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.name === undefined){
-const err36 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data6.length < 1){
+const err36 = {instancePath:instancePath+"/defaults/uriSchemes",schemaPath:"#/properties/defaults/properties/uriSchemes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -506,8 +505,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data7.kind === undefined){
-const err37 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(typeof data7 === "string"){
+if(!pattern4.test(data7)){
+const err37 = {instancePath:instancePath+"/defaults/uriSchemes/" + i1,schemaPath:"#/properties/defaults/properties/uriSchemes/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9+.-]{0,31}$"},message:"must match pattern \""+"^[a-z][a-z0-9+.-]{0,31}$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -516,9 +519,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(((key2 === "name") || (key2 === "kind")) || (key2 === "options"))){
-const err38 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+else {
+const err38 = {instancePath:instancePath+"/defaults/uriSchemes/" + i1,schemaPath:"#/properties/defaults/properties/uriSchemes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -528,11 +531,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data7.name !== undefined){
-let data8 = data7.name;
-if(typeof data8 === "string"){
-if(!pattern4.test(data8)){
-const err39 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err39 = {instancePath:instancePath+"/defaults/uriSchemes",schemaPath:"#/properties/defaults/properties/uriSchemes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -542,8 +543,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/issuers/" + i1+"/name",schemaPath:"#/properties/issuers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data1.reissueMissingKeys !== "boolean"){
+const err40 = {instancePath:instancePath+"/defaults/reissueMissingKeys",schemaPath:"#/properties/defaults/properties/reissueMissingKeys/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -553,11 +554,8 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data7.kind !== undefined){
-let data9 = data7.kind;
-if(typeof data9 === "string"){
-if(func2(data9) < 1){
-const err41 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err41 = {instancePath:instancePath+"/defaults",schemaPath:"#/properties/defaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -566,9 +564,11 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/issuers/" + i1+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.issuers !== undefined){
+let data9 = data.issuers;
+if(Array.isArray(data9)){
+if(data9.length < 1){
+const err42 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -577,19 +577,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data7.options !== undefined){
-let data10 = data7.options;
+const len2 = data9.length;
+for(let i2=0; i2<len2; i2++){
+let data10 = data9[i2];
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-var props0 = {};
-for(const key3 in data10){
-if(pattern5.test(key3)){
-props0[key3] = true;
-}
-}
-}
-else {
-const err43 = {instancePath:instancePath+"/issuers/" + i1+"/options",schemaPath:"#/properties/issuers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.name === undefined){
+const err43 = {instancePath:instancePath+"/issuers/" + i2,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -598,10 +591,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-else {
-const err44 = {instancePath:instancePath+"/issuers/" + i1,schemaPath:"#/properties/issuers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data10.kind === undefined){
+const err44 = {instancePath:instancePath+"/issuers/" + i2,schemaPath:"#/properties/issuers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -610,10 +601,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key2 in data10){
+if(!(((key2 === "name") || (key2 === "kind")) || (key2 === "options"))){
+const err45 = {instancePath:instancePath+"/issuers/" + i2,schemaPath:"#/properties/issuers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -623,26 +613,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.policy !== undefined){
-let data11 = data.policy;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.forbiddenNames === undefined){
-data11.forbiddenNames = [];
-}
-if(data11.autoApprove === undefined){
-data11.autoApprove = [];
-}
-if(data11.approvers === undefined){
-data11.approvers = [];
-}
-if(data11.requiredApprovals === undefined){
-data11.requiredApprovals = 1;
-}
-if(data11.approvalTtlHours === undefined){
-data11.approvalTtlHours = 72;
-}
-if(data11.forbiddenNames === undefined){
-const err46 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "forbiddenNames"},message:"must have required property '"+"forbiddenNames"+"'"};
+if(data10.name !== undefined){
+let data11 = data10.name;
+if(typeof data11 === "string"){
+if(!pattern5.test(data11)){
+const err46 = {instancePath:instancePath+"/issuers/" + i2+"/name",schemaPath:"#/properties/issuers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -651,8 +626,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data11.autoApprove === undefined){
-const err47 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "autoApprove"},message:"must have required property '"+"autoApprove"+"'"};
+}
+else {
+const err47 = {instancePath:instancePath+"/issuers/" + i2+"/name",schemaPath:"#/properties/issuers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -661,8 +637,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-if(data11.approvers === undefined){
-const err48 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'"};
+}
+if(data10.kind !== undefined){
+let data12 = data10.kind;
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+const err48 = {instancePath:instancePath+"/issuers/" + i2+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -671,8 +651,9 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data11.requiredApprovals === undefined){
-const err49 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "requiredApprovals"},message:"must have required property '"+"requiredApprovals"+"'"};
+}
+else {
+const err49 = {instancePath:instancePath+"/issuers/" + i2+"/kind",schemaPath:"#/properties/issuers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -681,8 +662,19 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data11.approvalTtlHours === undefined){
-const err50 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvalTtlHours"},message:"must have required property '"+"approvalTtlHours"+"'"};
+}
+if(data10.options !== undefined){
+let data13 = data10.options;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+var props0 = {};
+for(const key3 in data13){
+if(pattern6.test(key3)){
+props0[key3] = true;
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/issuers/" + i2+"/options",schemaPath:"#/properties/issuers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -691,9 +683,10 @@ vErrors.push(err50);
 }
 errors++;
 }
-for(const key4 in data11){
-if(!(((((key4 === "forbiddenNames") || (key4 === "autoApprove")) || (key4 === "approvers")) || (key4 === "requiredApprovals")) || (key4 === "approvalTtlHours"))){
-const err51 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+}
+}
+else {
+const err51 = {instancePath:instancePath+"/issuers/" + i2,schemaPath:"#/properties/issuers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -703,14 +696,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-let data12 = data11.forbiddenNames;
-if(Array.isArray(data12)){
-const len2 = data12.length;
-for(let i2=0; i2<len2; i2++){
-let data13 = data12[i2];
-if(typeof data13 === "string"){
-if(func2(data13) > 2048){
-const err52 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+}
+else {
+const err52 = {instancePath:instancePath+"/issuers",schemaPath:"#/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -719,8 +707,27 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(func2(data13) < 1){
-const err53 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data.policy !== undefined){
+let data14 = data.policy;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.forbiddenNames === undefined){
+data14.forbiddenNames = [];
+}
+if(data14.autoApprove === undefined){
+data14.autoApprove = [];
+}
+if(data14.approvers === undefined){
+data14.approvers = [];
+}
+if(data14.requiredApprovals === undefined){
+data14.requiredApprovals = 1;
+}
+if(data14.approvalTtlHours === undefined){
+data14.approvalTtlHours = 72;
+}
+if(data14.forbiddenNames === undefined){
+const err53 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "forbiddenNames"},message:"must have required property '"+"forbiddenNames"+"'"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -729,8 +736,8 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(!pattern6.test(data13)){
-const err54 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if(data14.autoApprove === undefined){
+const err54 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "autoApprove"},message:"must have required property '"+"autoApprove"+"'"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -739,9 +746,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-}
-else {
-const err55 = {instancePath:instancePath+"/policy/forbiddenNames/" + i2,schemaPath:"#/properties/policy/properties/forbiddenNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.approvers === undefined){
+const err55 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvers"},message:"must have required property '"+"approvers"+"'"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -750,10 +756,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-}
-else {
-const err56 = {instancePath:instancePath+"/policy/forbiddenNames",schemaPath:"#/properties/policy/properties/forbiddenNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data14.requiredApprovals === undefined){
+const err56 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "requiredApprovals"},message:"must have required property '"+"requiredApprovals"+"'"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -762,14 +766,8 @@ vErrors.push(err56);
 }
 errors++;
 }
-let data14 = data11.autoApprove;
-if(Array.isArray(data14)){
-const len3 = data14.length;
-for(let i3=0; i3<len3; i3++){
-let data15 = data14[i3];
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.name === undefined){
-const err57 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data14.approvalTtlHours === undefined){
+const err57 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/required",keyword:"required",params:{missingProperty: "approvalTtlHours"},message:"must have required property '"+"approvalTtlHours"+"'"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -778,8 +776,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data15.names === undefined){
-const err58 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "names"},message:"must have required property '"+"names"+"'"};
+for(const key4 in data14){
+if(!(((((key4 === "forbiddenNames") || (key4 === "autoApprove")) || (key4 === "approvers")) || (key4 === "requiredApprovals")) || (key4 === "approvalTtlHours"))){
+const err58 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -788,9 +787,15 @@ vErrors.push(err58);
 }
 errors++;
 }
-for(const key5 in data15){
-if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
-const err59 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+let data15 = data14.forbiddenNames;
+if(Array.isArray(data15)){
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+let data16 = data15[i3];
+if(typeof data16 === "string"){
+if(func2(data16) > 2048){
+const err59 = {instancePath:instancePath+"/policy/forbiddenNames/" + i3,schemaPath:"#/properties/policy/properties/forbiddenNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -799,12 +804,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data15.name !== undefined){
-let data16 = data15.name;
-if(typeof data16 === "string"){
-if(!pattern4.test(data16)){
-const err60 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(func2(data16) < 1){
+const err60 = {instancePath:instancePath+"/policy/forbiddenNames/" + i3,schemaPath:"#/properties/policy/properties/forbiddenNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -813,9 +814,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern7.test(data16)){
+const err61 = {instancePath:instancePath+"/policy/forbiddenNames/" + i3,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -825,11 +825,8 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data15.names !== undefined){
-let data17 = data15.names;
-if(Array.isArray(data17)){
-if(data17.length < 1){
-const err62 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err62 = {instancePath:instancePath+"/policy/forbiddenNames/" + i3,schemaPath:"#/properties/policy/properties/forbiddenNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -838,12 +835,10 @@ vErrors.push(err62);
 }
 errors++;
 }
-const len4 = data17.length;
-for(let i4=0; i4<len4; i4++){
-let data18 = data17[i4];
-if(typeof data18 === "string"){
-if(func2(data18) > 2048){
-const err63 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/policy/forbiddenNames",schemaPath:"#/properties/policy/properties/forbiddenNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -852,8 +847,14 @@ vErrors.push(err63);
 }
 errors++;
 }
-if(func2(data18) < 1){
-const err64 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let data17 = data14.autoApprove;
+if(Array.isArray(data17)){
+const len4 = data17.length;
+for(let i4=0; i4<len4; i4++){
+let data18 = data17[i4];
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err64 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -862,8 +863,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(!pattern6.test(data18)){
-const err65 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if(data18.names === undefined){
+const err65 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/required",keyword:"required",params:{missingProperty: "names"},message:"must have required property '"+"names"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -872,9 +873,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key5 in data18){
+if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
+const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -884,9 +885,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-}
-else {
-const err67 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data18.name !== undefined){
+let data19 = data18.name;
+if(typeof data19 === "string"){
+if(!pattern5.test(data19)){
+const err67 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -896,15 +899,8 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data15.issuers !== undefined){
-let data19 = data15.issuers;
-if(Array.isArray(data19)){
-const len5 = data19.length;
-for(let i5=0; i5<len5; i5++){
-let data20 = data19[i5];
-if(typeof data20 === "string"){
-if(!pattern4.test(data20)){
-const err68 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err68 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/name",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -914,8 +910,11 @@ vErrors.push(err68);
 errors++;
 }
 }
-else {
-const err69 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data18.names !== undefined){
+let data20 = data18.names;
+if(Array.isArray(data20)){
+if(data20.length < 1){
+const err69 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -924,10 +923,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-}
-else {
-const err70 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/issuers",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len5 = data20.length;
+for(let i5=0; i5<len5; i5++){
+let data21 = data20[i5];
+if(typeof data21 === "string"){
+if(func2(data21) > 2048){
+const err70 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -936,18 +937,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data15.reasons !== undefined){
-let data21 = data15.reasons;
-if(Array.isArray(data21)){
-const len6 = data21.length;
-for(let i6=0; i6<len6; i6++){
-let data22 = data21[i6];
-const _errs61 = errors;
-let valid21 = false;
-const _errs62 = errors;
-if(typeof data22 !== "string"){
-const err71 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data21) < 1){
+const err71 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -956,8 +947,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if("new" !== data22){
-const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/const",keyword:"const",params:{allowedValue: "new"},message:"must be equal to constant"};
+if(!pattern7.test(data21)){
+const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -966,11 +957,9 @@ vErrors.push(err72);
 }
 errors++;
 }
-var _valid1 = _errs62 === errors;
-valid21 = valid21 || _valid1;
-const _errs64 = errors;
-if(typeof data22 !== "string"){
-const err73 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err73 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -979,8 +968,10 @@ vErrors.push(err73);
 }
 errors++;
 }
-if("renewal" !== data22){
-const err74 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/const",keyword:"const",params:{allowedValue: "renewal"},message:"must be equal to constant"};
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -989,11 +980,16 @@ vErrors.push(err74);
 }
 errors++;
 }
-var _valid1 = _errs64 === errors;
-valid21 = valid21 || _valid1;
-const _errs66 = errors;
-if(typeof data22 !== "string"){
-const err75 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data18.issuers !== undefined){
+let data22 = data18.issuers;
+if(Array.isArray(data22)){
+const len6 = data22.length;
+for(let i6=0; i6<len6; i6++){
+let data23 = data22[i6];
+if(typeof data23 === "string"){
+if(!pattern5.test(data23)){
+const err75 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/issuers/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1002,8 +998,9 @@ vErrors.push(err75);
 }
 errors++;
 }
-if("manual" !== data22){
-const err76 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/const",keyword:"const",params:{allowedValue: "manual"},message:"must be equal to constant"};
+}
+else {
+const err76 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/issuers/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1012,10 +1009,10 @@ vErrors.push(err76);
 }
 errors++;
 }
-var _valid1 = _errs66 === errors;
-valid21 = valid21 || _valid1;
-if(!valid21){
-const err77 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons/" + i6,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/issuers",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1024,11 +1021,99 @@ vErrors.push(err77);
 }
 errors++;
 }
+}
+if(data18.reasons !== undefined){
+let data24 = data18.reasons;
+if(Array.isArray(data24)){
+const len7 = data24.length;
+for(let i7=0; i7<len7; i7++){
+let data25 = data24[i7];
+const _errs67 = errors;
+let valid23 = false;
+const _errs68 = errors;
+if(typeof data25 !== "string"){
+const err78 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err78];
+}
 else {
-errors = _errs61;
+vErrors.push(err78);
+}
+errors++;
+}
+if("new" !== data25){
+const err79 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/0/const",keyword:"const",params:{allowedValue: "new"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+var _valid1 = _errs68 === errors;
+valid23 = valid23 || _valid1;
+const _errs70 = errors;
+if(typeof data25 !== "string"){
+const err80 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+if("renewal" !== data25){
+const err81 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/1/const",keyword:"const",params:{allowedValue: "renewal"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+var _valid1 = _errs70 === errors;
+valid23 = valid23 || _valid1;
+const _errs72 = errors;
+if(typeof data25 !== "string"){
+const err82 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if("manual" !== data25){
+const err83 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf/2/const",keyword:"const",params:{allowedValue: "manual"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+var _valid1 = _errs72 === errors;
+valid23 = valid23 || _valid1;
+if(!valid23){
+const err84 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons/" + i7,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+else {
+errors = _errs67;
 if(vErrors !== null){
-if(_errs61){
-vErrors.length = _errs61;
+if(_errs67){
+vErrors.length = _errs67;
 }
 else {
 vErrors = null;
@@ -1038,95 +1123,7 @@ vErrors = null;
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/reasons",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err78];
-}
-else {
-vErrors.push(err78);
-}
-errors++;
-}
-}
-if(data15.maxValidityDays !== undefined){
-let data23 = data15.maxValidityDays;
-if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
-const err79 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err79];
-}
-else {
-vErrors.push(err79);
-}
-errors++;
-}
-if(typeof data23 == "number"){
-if(data23 < 1 || isNaN(data23)){
-const err80 = {instancePath:instancePath+"/policy/autoApprove/" + i3+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err81 = {instancePath:instancePath+"/policy/autoApprove/" + i3,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-}
-}
-else {
-const err82 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-let data24 = data11.approvers;
-if(Array.isArray(data24)){
-const len7 = data24.length;
-for(let i7=0; i7<len7; i7++){
-let data25 = data24[i7];
-if(typeof data25 === "string"){
-if(func2(data25) < 1){
-const err83 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-}
-else {
-const err84 = {instancePath:instancePath+"/policy/approvers/" + i7,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-}
-else {
-const err85 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err85 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/reasons",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/reasons/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1135,9 +1132,11 @@ vErrors.push(err85);
 }
 errors++;
 }
-let data26 = data11.requiredApprovals;
+}
+if(data18.maxValidityDays !== undefined){
+let data26 = data18.maxValidityDays;
 if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err86 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err86 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1147,8 +1146,8 @@ vErrors.push(err86);
 errors++;
 }
 if(typeof data26 == "number"){
-if(data26 > 10 || isNaN(data26)){
-const err87 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data26 < 1 || isNaN(data26)){
+const err87 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/maxValidityDays",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1157,8 +1156,11 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data26 < 1 || isNaN(data26)){
-const err88 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+}
+else {
+const err88 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1168,9 +1170,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-let data27 = data11.approvalTtlHours;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err89 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err89 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1179,9 +1181,14 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(typeof data27 == "number"){
-if(data27 > 720 || isNaN(data27)){
-const err90 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
+let data27 = data14.approvers;
+if(Array.isArray(data27)){
+const len8 = data27.length;
+for(let i8=0; i8<len8; i8++){
+let data28 = data27[i8];
+if(typeof data28 === "string"){
+if(func2(data28) < 1){
+const err90 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1190,8 +1197,9 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data27 < 1 || isNaN(data27)){
-const err91 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err91 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1203,7 +1211,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err92 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1212,12 +1220,9 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-if(data.keyStore !== undefined){
-let data28 = data.keyStore;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.kind === undefined){
-const err93 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+let data29 = data14.requiredApprovals;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err93 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1226,9 +1231,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-for(const key6 in data28){
-if(!((key6 === "kind") || (key6 === "options"))){
-const err94 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(typeof data29 == "number"){
+if(data29 > 10 || isNaN(data29)){
+const err94 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1237,12 +1242,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-if(data28.kind !== undefined){
-let data29 = data28.kind;
-if(typeof data29 === "string"){
-if(func2(data29) < 1){
-const err95 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data29 < 1 || isNaN(data29)){
+const err95 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1252,8 +1253,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data30 = data14.approvalTtlHours;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err96 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1262,19 +1264,9 @@ vErrors.push(err96);
 }
 errors++;
 }
-}
-if(data28.options !== undefined){
-let data30 = data28.options;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-var props1 = {};
-for(const key7 in data30){
-if(pattern5.test(key7)){
-props1[key7] = true;
-}
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data30 == "number"){
+if(data30 > 720 || isNaN(data30)){
+const err97 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1283,10 +1275,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-else {
-const err98 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30 < 1 || isNaN(data30)){
+const err98 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1296,14 +1286,9 @@ vErrors.push(err98);
 errors++;
 }
 }
-let data31 = data.dnsProviders;
-if(Array.isArray(data31)){
-const len8 = data31.length;
-for(let i8=0; i8<len8; i8++){
-let data32 = data31[i8];
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.name === undefined){
-const err99 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err99 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1312,8 +1297,12 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data32.kind === undefined){
-const err100 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data.keyStore !== undefined){
+let data31 = data.keyStore;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.kind === undefined){
+const err100 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1322,9 +1311,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-for(const key8 in data32){
-if(!(((key8 === "name") || (key8 === "kind")) || (key8 === "options"))){
-const err101 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+for(const key6 in data31){
+if(!((key6 === "kind") || (key6 === "options"))){
+const err101 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1334,11 +1323,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data32.name !== undefined){
-let data33 = data32.name;
-if(typeof data33 === "string"){
-if(!pattern4.test(data33)){
-const err102 = {instancePath:instancePath+"/dnsProviders/" + i8+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data31.kind !== undefined){
+let data32 = data31.kind;
+if(typeof data32 === "string"){
+if(func2(data32) < 1){
+const err102 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1349,7 +1338,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/dnsProviders/" + i8+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err103 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1359,11 +1348,18 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data32.kind !== undefined){
-let data34 = data32.kind;
-if(typeof data34 === "string"){
-if(func2(data34) < 1){
-const err104 = {instancePath:instancePath+"/dnsProviders/" + i8+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data31.options !== undefined){
+let data33 = data31.options;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+var props1 = {};
+for(const key7 in data33){
+if(pattern6.test(key7)){
+props1[key7] = true;
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1373,8 +1369,9 @@ vErrors.push(err104);
 errors++;
 }
 }
+}
 else {
-const err105 = {instancePath:instancePath+"/dnsProviders/" + i8+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err105 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1384,18 +1381,14 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data32.options !== undefined){
-let data35 = data32.options;
+let data34 = data.dnsProviders;
+if(Array.isArray(data34)){
+const len9 = data34.length;
+for(let i9=0; i9<len9; i9++){
+let data35 = data34[i9];
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-var props2 = {};
-for(const key9 in data35){
-if(pattern5.test(key9)){
-props2[key9] = true;
-}
-}
-}
-else {
-const err106 = {instancePath:instancePath+"/dnsProviders/" + i8+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data35.name === undefined){
+const err106 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1404,10 +1397,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-}
-else {
-const err107 = {instancePath:instancePath+"/dnsProviders/" + i8,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data35.kind === undefined){
+const err107 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1416,10 +1407,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key8 in data35){
+if(!(((key8 === "name") || (key8 === "kind")) || (key8 === "options"))){
+const err108 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1428,14 +1418,12 @@ vErrors.push(err108);
 }
 errors++;
 }
-let data36 = data.sources;
-if(Array.isArray(data36)){
-const len9 = data36.length;
-for(let i9=0; i9<len9; i9++){
-let data37 = data36[i9];
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.name === undefined){
-const err109 = {instancePath:instancePath+"/sources/" + i9,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data35.name !== undefined){
+let data36 = data35.name;
+if(typeof data36 === "string"){
+if(!pattern5.test(data36)){
+const err109 = {instancePath:instancePath+"/dnsProviders/" + i9+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1444,8 +1432,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data37.kind === undefined){
-const err110 = {instancePath:instancePath+"/sources/" + i9,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err110 = {instancePath:instancePath+"/dnsProviders/" + i9+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1454,11 +1443,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data37.name !== undefined){
-let data38 = data37.name;
-if(typeof data38 === "string"){
-if(!pattern4.test(data38)){
-const err111 = {instancePath:instancePath+"/sources/" + i9+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+if(data35.kind !== undefined){
+let data37 = data35.kind;
+if(typeof data37 === "string"){
+if(func2(data37) < 1){
+const err111 = {instancePath:instancePath+"/dnsProviders/" + i9+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1469,7 +1459,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/sources/" + i9+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err112 = {instancePath:instancePath+"/dnsProviders/" + i9+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1479,11 +1469,18 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data37.kind !== undefined){
-let data39 = data37.kind;
-if(typeof data39 === "string"){
-if(func2(data39) < 1){
-const err113 = {instancePath:instancePath+"/sources/" + i9+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data35.options !== undefined){
+let data38 = data35.options;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+var props2 = {};
+for(const key9 in data38){
+if(pattern6.test(key9)){
+props2[key9] = true;
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/dnsProviders/" + i9+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1493,8 +1490,9 @@ vErrors.push(err113);
 errors++;
 }
 }
+}
 else {
-const err114 = {instancePath:instancePath+"/sources/" + i9+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err114 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1506,7 +1504,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/sources/" + i9,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err115 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1515,10 +1513,14 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-}
-else {
-const err116 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data39 = data.sources;
+if(Array.isArray(data39)){
+const len10 = data39.length;
+for(let i10=0; i10<len10; i10++){
+let data40 = data39[i10];
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.name === undefined){
+const err116 = {instancePath:instancePath+"/sources/" + i10,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1527,14 +1529,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-let data40 = data.accounts;
-if(Array.isArray(data40)){
-const len10 = data40.length;
-for(let i10=0; i10<len10; i10++){
-let data41 = data40[i10];
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.name === undefined){
-const err117 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data40.kind === undefined){
+const err117 = {instancePath:instancePath+"/sources/" + i10,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1543,8 +1539,11 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data41.kind === undefined){
-const err118 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data40.name !== undefined){
+let data41 = data40.name;
+if(typeof data41 === "string"){
+if(!pattern5.test(data41)){
+const err118 = {instancePath:instancePath+"/sources/" + i10+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1553,9 +1552,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-for(const key10 in data41){
-if(!(((key10 === "name") || (key10 === "kind")) || (key10 === "options"))){
-const err119 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+else {
+const err119 = {instancePath:instancePath+"/sources/" + i10+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1565,11 +1564,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data41.name !== undefined){
-let data42 = data41.name;
+if(data40.kind !== undefined){
+let data42 = data40.kind;
 if(typeof data42 === "string"){
-if(!pattern4.test(data42)){
-const err120 = {instancePath:instancePath+"/accounts/" + i10+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(func2(data42) < 1){
+const err120 = {instancePath:instancePath+"/sources/" + i10+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1580,7 +1579,7 @@ errors++;
 }
 }
 else {
-const err121 = {instancePath:instancePath+"/accounts/" + i10+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err121 = {instancePath:instancePath+"/sources/" + i10+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1590,11 +1589,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data41.kind !== undefined){
-let data43 = data41.kind;
-if(typeof data43 === "string"){
-if(func2(data43) < 1){
-const err122 = {instancePath:instancePath+"/accounts/" + i10+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err122 = {instancePath:instancePath+"/sources/" + i10,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1604,8 +1601,9 @@ vErrors.push(err122);
 errors++;
 }
 }
+}
 else {
-const err123 = {instancePath:instancePath+"/accounts/" + i10+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err123 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1614,19 +1612,14 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-if(data41.options !== undefined){
-let data44 = data41.options;
+let data43 = data.accounts;
+if(Array.isArray(data43)){
+const len11 = data43.length;
+for(let i11=0; i11<len11; i11++){
+let data44 = data43[i11];
 if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-var props3 = {};
-for(const key11 in data44){
-if(pattern5.test(key11)){
-props3[key11] = true;
-}
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/accounts/" + i10+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data44.name === undefined){
+const err124 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1635,10 +1628,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/accounts/" + i10,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data44.kind === undefined){
+const err125 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1647,10 +1638,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-else {
-const err126 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key10 in data44){
+if(!(((key10 === "name") || (key10 === "kind")) || (key10 === "options"))){
+const err126 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1659,14 +1649,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-let data45 = data.notifiers;
-if(Array.isArray(data45)){
-const len11 = data45.length;
-for(let i11=0; i11<len11; i11++){
-let data46 = data45[i11];
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.name === undefined){
-const err127 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data44.name !== undefined){
+let data45 = data44.name;
+if(typeof data45 === "string"){
+if(!pattern5.test(data45)){
+const err127 = {instancePath:instancePath+"/accounts/" + i11+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1675,8 +1663,9 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data46.kind === undefined){
-const err128 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err128 = {instancePath:instancePath+"/accounts/" + i11+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1685,9 +1674,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-for(const key12 in data46){
-if(!(((key12 === "name") || (key12 === "kind")) || (key12 === "options"))){
-const err129 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data44.kind !== undefined){
+let data46 = data44.kind;
+if(typeof data46 === "string"){
+if(func2(data46) < 1){
+const err129 = {instancePath:instancePath+"/accounts/" + i11+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1697,11 +1689,8 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data46.name !== undefined){
-let data47 = data46.name;
-if(typeof data47 === "string"){
-if(!pattern4.test(data47)){
-const err130 = {instancePath:instancePath+"/notifiers/" + i11+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err130 = {instancePath:instancePath+"/accounts/" + i11+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1711,8 +1700,18 @@ vErrors.push(err130);
 errors++;
 }
 }
+if(data44.options !== undefined){
+let data47 = data44.options;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+var props3 = {};
+for(const key11 in data47){
+if(pattern6.test(key11)){
+props3[key11] = true;
+}
+}
+}
 else {
-const err131 = {instancePath:instancePath+"/notifiers/" + i11+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err131 = {instancePath:instancePath+"/accounts/" + i11+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1722,11 +1721,9 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data46.kind !== undefined){
-let data48 = data46.kind;
-if(typeof data48 === "string"){
-if(func2(data48) < 1){
-const err132 = {instancePath:instancePath+"/notifiers/" + i11+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err132 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1736,8 +1733,9 @@ vErrors.push(err132);
 errors++;
 }
 }
+}
 else {
-const err133 = {instancePath:instancePath+"/notifiers/" + i11+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err133 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1746,19 +1744,14 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data46.options !== undefined){
-let data49 = data46.options;
+let data48 = data.notifiers;
+if(Array.isArray(data48)){
+const len12 = data48.length;
+for(let i12=0; i12<len12; i12++){
+let data49 = data48[i12];
 if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-var props4 = {};
-for(const key13 in data49){
-if(pattern5.test(key13)){
-props4[key13] = true;
-}
-}
-}
-else {
-const err134 = {instancePath:instancePath+"/notifiers/" + i11+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data49.name === undefined){
+const err134 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1767,10 +1760,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-}
-else {
-const err135 = {instancePath:instancePath+"/notifiers/" + i11,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data49.kind === undefined){
+const err135 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1779,10 +1770,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-}
-else {
-const err136 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key12 in data49){
+if(!(((key12 === "name") || (key12 === "kind")) || (key12 === "options"))){
+const err136 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1791,14 +1781,12 @@ vErrors.push(err136);
 }
 errors++;
 }
-let data50 = data.destinations;
-if(Array.isArray(data50)){
-const len12 = data50.length;
-for(let i12=0; i12<len12; i12++){
-let data51 = data50[i12];
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.name === undefined){
-const err137 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data49.name !== undefined){
+let data50 = data49.name;
+if(typeof data50 === "string"){
+if(!pattern5.test(data50)){
+const err137 = {instancePath:instancePath+"/notifiers/" + i12+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1807,8 +1795,9 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data51.kind === undefined){
-const err138 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err138 = {instancePath:instancePath+"/notifiers/" + i12+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1817,9 +1806,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-for(const key14 in data51){
-if(!(((key14 === "name") || (key14 === "kind")) || (key14 === "options"))){
-const err139 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+}
+if(data49.kind !== undefined){
+let data51 = data49.kind;
+if(typeof data51 === "string"){
+if(func2(data51) < 1){
+const err139 = {instancePath:instancePath+"/notifiers/" + i12+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1829,11 +1821,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data51.name !== undefined){
-let data52 = data51.name;
-if(typeof data52 === "string"){
-if(!pattern4.test(data52)){
-const err140 = {instancePath:instancePath+"/destinations/" + i12+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err140 = {instancePath:instancePath+"/notifiers/" + i12+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1843,8 +1832,18 @@ vErrors.push(err140);
 errors++;
 }
 }
+if(data49.options !== undefined){
+let data52 = data49.options;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+var props4 = {};
+for(const key13 in data52){
+if(pattern6.test(key13)){
+props4[key13] = true;
+}
+}
+}
 else {
-const err141 = {instancePath:instancePath+"/destinations/" + i12+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err141 = {instancePath:instancePath+"/notifiers/" + i12+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1854,11 +1853,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data51.kind !== undefined){
-let data53 = data51.kind;
-if(typeof data53 === "string"){
-if(func2(data53) < 1){
-const err142 = {instancePath:instancePath+"/destinations/" + i12+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err142 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1868,8 +1865,9 @@ vErrors.push(err142);
 errors++;
 }
 }
+}
 else {
-const err143 = {instancePath:instancePath+"/destinations/" + i12+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err143 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1878,19 +1876,14 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-if(data51.options !== undefined){
-let data54 = data51.options;
+let data53 = data.destinations;
+if(Array.isArray(data53)){
+const len13 = data53.length;
+for(let i13=0; i13<len13; i13++){
+let data54 = data53[i13];
 if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-var props5 = {};
-for(const key15 in data54){
-if(pattern5.test(key15)){
-props5[key15] = true;
-}
-}
-}
-else {
-const err144 = {instancePath:instancePath+"/destinations/" + i12+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.name === undefined){
+const err144 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1899,10 +1892,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/destinations/" + i12,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.kind === undefined){
+const err145 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1911,10 +1902,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-}
-else {
-const err146 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key14 in data54){
+if(!(((key14 === "name") || (key14 === "kind")) || (key14 === "options"))){
+const err146 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1923,23 +1913,12 @@ vErrors.push(err146);
 }
 errors++;
 }
-let data55 = data.certificates;
-if(Array.isArray(data55)){
-const len13 = data55.length;
-for(let i13=0; i13<len13; i13++){
-let data56 = data55[i13];
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.dnsNames === undefined){
-data56.dnsNames = [];
 }
-if(data56.ipAddresses === undefined){
-data56.ipAddresses = [];
-}
-if(data56.uris === undefined){
-data56.uris = [];
-}
-if(data56.id === undefined){
-const err147 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(data54.name !== undefined){
+let data55 = data54.name;
+if(typeof data55 === "string"){
+if(!pattern5.test(data55)){
+const err147 = {instancePath:instancePath+"/destinations/" + i13+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1948,8 +1927,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data56.dnsNames === undefined){
-const err148 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+}
+else {
+const err148 = {instancePath:instancePath+"/destinations/" + i13+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1958,8 +1938,12 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data56.ipAddresses === undefined){
-const err149 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+}
+if(data54.kind !== undefined){
+let data56 = data54.kind;
+if(typeof data56 === "string"){
+if(func2(data56) < 1){
+const err149 = {instancePath:instancePath+"/destinations/" + i13+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1968,8 +1952,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data56.uris === undefined){
-const err150 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+}
+else {
+const err150 = {instancePath:instancePath+"/destinations/" + i13+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1978,8 +1963,19 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data56.issuer === undefined){
-const err151 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+}
+if(data54.options !== undefined){
+let data57 = data54.options;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+var props5 = {};
+for(const key15 in data57){
+if(pattern6.test(key15)){
+props5[key15] = true;
+}
+}
+}
+else {
+const err151 = {instancePath:instancePath+"/destinations/" + i13+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1988,8 +1984,10 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data56.owner === undefined){
-const err152 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1998,9 +1996,10 @@ vErrors.push(err152);
 }
 errors++;
 }
-for(const key16 in data56){
-if(!(func1.call(schema31.properties.certificates.items.properties, key16))){
-const err153 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2009,12 +2008,23 @@ vErrors.push(err153);
 }
 errors++;
 }
+let data58 = data.certificates;
+if(Array.isArray(data58)){
+const len14 = data58.length;
+for(let i14=0; i14<len14; i14++){
+let data59 = data58[i14];
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.dnsNames === undefined){
+data59.dnsNames = [];
 }
-if(data56.id !== undefined){
-let data57 = data56.id;
-if(typeof data57 === "string"){
-if(!pattern4.test(data57)){
-const err154 = {instancePath:instancePath+"/certificates/" + i13+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data59.ipAddresses === undefined){
+data59.ipAddresses = [];
+}
+if(data59.uris === undefined){
+data59.uris = [];
+}
+if(data59.id === undefined){
+const err154 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2023,9 +2033,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-else {
-const err155 = {instancePath:instancePath+"/certificates/" + i13+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data59.dnsNames === undefined){
+const err155 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2034,12 +2043,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-if(data56.commonName !== undefined){
-let data58 = data56.commonName;
-if(typeof data58 === "string"){
-if(func2(data58) > 253){
-const err156 = {instancePath:instancePath+"/certificates/" + i13+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(data59.ipAddresses === undefined){
+const err156 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2048,8 +2053,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(!pattern21.test(data58)){
-const err157 = {instancePath:instancePath+"/certificates/" + i13+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(data59.uris === undefined){
+const err157 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2058,9 +2063,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-else {
-const err158 = {instancePath:instancePath+"/certificates/" + i13+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data59.issuer === undefined){
+const err158 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2069,11 +2073,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-let data59 = data56.dnsNames;
-if(Array.isArray(data59)){
-if(data59.length > 100){
-const err159 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data59.owner === undefined){
+const err159 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2082,12 +2083,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-const len14 = data59.length;
-for(let i14=0; i14<len14; i14++){
-let data60 = data59[i14];
-if(typeof data60 === "string"){
-if(func2(data60) > 253){
-const err160 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames/" + i14,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+for(const key16 in data59){
+if(!(func1.call(schema31.properties.certificates.items.properties, key16))){
+const err160 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2096,8 +2094,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(!pattern21.test(data60)){
-const err161 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames/" + i14,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+}
+if(data59.id !== undefined){
+let data60 = data59.id;
+if(typeof data60 === "string"){
+if(!pattern5.test(data60)){
+const err161 = {instancePath:instancePath+"/certificates/" + i14+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2108,7 +2110,7 @@ errors++;
 }
 }
 else {
-const err162 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames/" + i14,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err162 = {instancePath:instancePath+"/certificates/" + i14+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2118,9 +2120,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/certificates/" + i13+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data59.commonName !== undefined){
+let data61 = data59.commonName;
+if(typeof data61 === "string"){
+if(func2(data61) > 253){
+const err163 = {instancePath:instancePath+"/certificates/" + i14+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2129,10 +2133,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-let data61 = data56.ipAddresses;
-if(Array.isArray(data61)){
-if(data61.length > 100){
-const err164 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(!pattern22.test(data61)){
+const err164 = {instancePath:instancePath+"/certificates/" + i14+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2141,15 +2143,9 @@ vErrors.push(err164);
 }
 errors++;
 }
-const len15 = data61.length;
-for(let i15=0; i15<len15; i15++){
-let data62 = data61[i15];
-const _errs154 = errors;
-let valid52 = false;
-const _errs155 = errors;
-if(typeof data62 === "string"){
-if(!(formats0.test(data62))){
-const err165 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+}
+else {
+const err165 = {instancePath:instancePath+"/certificates/" + i14+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2159,8 +2155,10 @@ vErrors.push(err165);
 errors++;
 }
 }
-else {
-const err166 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data62 = data59.dnsNames;
+if(Array.isArray(data62)){
+if(data62.length > 100){
+const err166 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2169,12 +2167,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-var _valid2 = _errs155 === errors;
-valid52 = valid52 || _valid2;
-const _errs157 = errors;
-if(typeof data62 === "string"){
-if(!(formats2.test(data62))){
-const err167 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+const len15 = data62.length;
+for(let i15=0; i15<len15; i15++){
+let data63 = data62[i15];
+if(typeof data63 === "string"){
+if(func2(data63) > 253){
+const err167 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames/" + i15,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2183,9 +2181,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-else {
-const err168 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern22.test(data63)){
+const err168 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames/" + i15,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2194,10 +2191,9 @@ vErrors.push(err168);
 }
 errors++;
 }
-var _valid2 = _errs157 === errors;
-valid52 = valid52 || _valid2;
-if(!valid52){
-const err169 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses/" + i15,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err169 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames/" + i15,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2206,21 +2202,10 @@ vErrors.push(err169);
 }
 errors++;
 }
-else {
-errors = _errs154;
-if(vErrors !== null){
-if(_errs154){
-vErrors.length = _errs154;
-}
-else {
-vErrors = null;
-}
-}
-}
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/certificates/" + i13+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err170 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2229,10 +2214,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-let data63 = data56.uris;
-if(Array.isArray(data63)){
-if(data63.length > 100){
-const err171 = {instancePath:instancePath+"/certificates/" + i13+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+let data64 = data59.ipAddresses;
+if(Array.isArray(data64)){
+if(data64.length > 100){
+const err171 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2241,12 +2226,15 @@ vErrors.push(err171);
 }
 errors++;
 }
-const len16 = data63.length;
+const len16 = data64.length;
 for(let i16=0; i16<len16; i16++){
-let data64 = data63[i16];
-if(typeof data64 === "string"){
-if(func2(data64) > 2048){
-const err172 = {instancePath:instancePath+"/certificates/" + i13+"/uris/" + i16,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+let data65 = data64[i16];
+const _errs160 = errors;
+let valid54 = false;
+const _errs161 = errors;
+if(typeof data65 === "string"){
+if(!(formats0.test(data65))){
+const err172 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2255,8 +2243,9 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(!(formats4(data64))){
-const err173 = {instancePath:instancePath+"/certificates/" + i13+"/uris/" + i16,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+}
+else {
+const err173 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2265,9 +2254,12 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-else {
-const err174 = {instancePath:instancePath+"/certificates/" + i13+"/uris/" + i16,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs161 === errors;
+valid54 = valid54 || _valid2;
+const _errs163 = errors;
+if(typeof data65 === "string"){
+if(!(formats2.test(data65))){
+const err174 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2277,9 +2269,8 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
 else {
-const err175 = {instancePath:instancePath+"/certificates/" + i13+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err175 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2288,11 +2279,10 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data56.issuer !== undefined){
-let data65 = data56.issuer;
-if(typeof data65 === "string"){
-if(!pattern4.test(data65)){
-const err176 = {instancePath:instancePath+"/certificates/" + i13+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+var _valid2 = _errs163 === errors;
+valid54 = valid54 || _valid2;
+if(!valid54){
+const err176 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2301,9 +2291,21 @@ vErrors.push(err176);
 }
 errors++;
 }
+else {
+errors = _errs160;
+if(vErrors !== null){
+if(_errs160){
+vErrors.length = _errs160;
 }
 else {
-const err177 = {instancePath:instancePath+"/certificates/" + i13+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2312,12 +2314,10 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data56.owner !== undefined){
-let data66 = data56.owner;
-if(typeof data66 === "string"){
-if(func2(data66) > 128){
-const err178 = {instancePath:instancePath+"/certificates/" + i13+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+let data66 = data59.uris;
+if(Array.isArray(data66)){
+if(data66.length > 100){
+const err178 = {instancePath:instancePath+"/certificates/" + i14+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2326,8 +2326,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(func2(data66) < 1){
-const err179 = {instancePath:instancePath+"/certificates/" + i13+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len17 = data66.length;
+for(let i17=0; i17<len17; i17++){
+let data67 = data66[i17];
+if(typeof data67 === "string"){
+if(func2(data67) > 2048){
+const err179 = {instancePath:instancePath+"/certificates/" + i14+"/uris/" + i17,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2336,9 +2340,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-else {
-const err180 = {instancePath:instancePath+"/certificates/" + i13+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats4(data67))){
+const err180 = {instancePath:instancePath+"/certificates/" + i14+"/uris/" + i17,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2348,11 +2351,8 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data56.requester !== undefined){
-let data67 = data56.requester;
-if(typeof data67 === "string"){
-if(func2(data67) > 128){
-const err181 = {instancePath:instancePath+"/certificates/" + i13+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err181 = {instancePath:instancePath+"/certificates/" + i14+"/uris/" + i17,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2361,8 +2361,10 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(func2(data67) < 1){
-const err182 = {instancePath:instancePath+"/certificates/" + i13+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/certificates/" + i14+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2371,9 +2373,11 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-else {
-const err183 = {instancePath:instancePath+"/certificates/" + i13+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data59.issuer !== undefined){
+let data68 = data59.issuer;
+if(typeof data68 === "string"){
+if(!pattern5.test(data68)){
+const err183 = {instancePath:instancePath+"/certificates/" + i14+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2383,13 +2387,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data56.keyAlgorithm !== undefined){
-let data68 = data56.keyAlgorithm;
-const _errs170 = errors;
-let valid55 = false;
-const _errs171 = errors;
-if(typeof data68 !== "string"){
-const err184 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err184 = {instancePath:instancePath+"/certificates/" + i14+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2398,8 +2397,12 @@ vErrors.push(err184);
 }
 errors++;
 }
-if("EC_P256" !== data68){
-const err185 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+}
+if(data59.owner !== undefined){
+let data69 = data59.owner;
+if(typeof data69 === "string"){
+if(func2(data69) > 128){
+const err185 = {instancePath:instancePath+"/certificates/" + i14+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2408,11 +2411,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-var _valid3 = _errs171 === errors;
-valid55 = valid55 || _valid3;
-const _errs173 = errors;
-if(typeof data68 !== "string"){
-const err186 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data69) < 1){
+const err186 = {instancePath:instancePath+"/certificates/" + i14+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2421,8 +2421,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-if("EC_P384" !== data68){
-const err187 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+}
+else {
+const err187 = {instancePath:instancePath+"/certificates/" + i14+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2431,11 +2432,12 @@ vErrors.push(err187);
 }
 errors++;
 }
-var _valid3 = _errs173 === errors;
-valid55 = valid55 || _valid3;
-const _errs175 = errors;
-if(typeof data68 !== "string"){
-const err188 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data59.requester !== undefined){
+let data70 = data59.requester;
+if(typeof data70 === "string"){
+if(func2(data70) > 128){
+const err188 = {instancePath:instancePath+"/certificates/" + i14+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2444,8 +2446,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if("RSA_2048" !== data68){
-const err189 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if(func2(data70) < 1){
+const err189 = {instancePath:instancePath+"/certificates/" + i14+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2454,11 +2456,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-var _valid3 = _errs175 === errors;
-valid55 = valid55 || _valid3;
-const _errs177 = errors;
-if(typeof data68 !== "string"){
-const err190 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err190 = {instancePath:instancePath+"/certificates/" + i14+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2467,8 +2467,14 @@ vErrors.push(err190);
 }
 errors++;
 }
-if("RSA_3072" !== data68){
-const err191 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+}
+if(data59.keyAlgorithm !== undefined){
+let data71 = data59.keyAlgorithm;
+const _errs176 = errors;
+let valid57 = false;
+const _errs177 = errors;
+if(typeof data71 !== "string"){
+const err191 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2477,11 +2483,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-var _valid3 = _errs177 === errors;
-valid55 = valid55 || _valid3;
-const _errs179 = errors;
-if(typeof data68 !== "string"){
-const err192 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P256" !== data71){
+const err192 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2490,8 +2493,11 @@ vErrors.push(err192);
 }
 errors++;
 }
-if("RSA_4096" !== data68){
-const err193 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+var _valid3 = _errs177 === errors;
+valid57 = valid57 || _valid3;
+const _errs179 = errors;
+if(typeof data71 !== "string"){
+const err193 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2500,10 +2506,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-var _valid3 = _errs179 === errors;
-valid55 = valid55 || _valid3;
-if(!valid55){
-const err194 = {instancePath:instancePath+"/certificates/" + i13+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if("EC_P384" !== data71){
+const err194 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2512,22 +2516,11 @@ vErrors.push(err194);
 }
 errors++;
 }
-else {
-errors = _errs170;
-if(vErrors !== null){
-if(_errs170){
-vErrors.length = _errs170;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data56.validityDays !== undefined){
-let data69 = data56.validityDays;
-if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err195 = {instancePath:instancePath+"/certificates/" + i13+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid3 = _errs179 === errors;
+valid57 = valid57 || _valid3;
+const _errs181 = errors;
+if(typeof data71 !== "string"){
+const err195 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2536,9 +2529,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(typeof data69 == "number"){
-if(data69 > 3650 || isNaN(data69)){
-const err196 = {instancePath:instancePath+"/certificates/" + i13+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if("RSA_2048" !== data71){
+const err196 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2547,8 +2539,11 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data69 < 1 || isNaN(data69)){
-const err197 = {instancePath:instancePath+"/certificates/" + i13+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid3 = _errs181 === errors;
+valid57 = valid57 || _valid3;
+const _errs183 = errors;
+if(typeof data71 !== "string"){
+const err197 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2557,12 +2552,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-}
-if(data56.renewBeforeDays !== undefined){
-let data70 = data56.renewBeforeDays;
-if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err198 = {instancePath:instancePath+"/certificates/" + i13+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("RSA_3072" !== data71){
+const err198 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2571,9 +2562,11 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(typeof data70 == "number"){
-if(data70 > 3650 || isNaN(data70)){
-const err199 = {instancePath:instancePath+"/certificates/" + i13+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid3 = _errs183 === errors;
+valid57 = valid57 || _valid3;
+const _errs185 = errors;
+if(typeof data71 !== "string"){
+const err199 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2582,8 +2575,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data70 < 0 || isNaN(data70)){
-const err200 = {instancePath:instancePath+"/certificates/" + i13+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if("RSA_4096" !== data71){
+const err200 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2592,11 +2585,10 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err201 = {instancePath:instancePath+"/certificates/" + i13,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid3 = _errs185 === errors;
+valid57 = valid57 || _valid3;
+if(!valid57){
+const err201 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2605,10 +2597,22 @@ vErrors.push(err201);
 }
 errors++;
 }
-}
+else {
+errors = _errs176;
+if(vErrors !== null){
+if(_errs176){
+vErrors.length = _errs176;
 }
 else {
-const err202 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+if(data59.validityDays !== undefined){
+let data72 = data59.validityDays;
+if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
+const err202 = {instancePath:instancePath+"/certificates/" + i14+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2617,14 +2621,95 @@ vErrors.push(err202);
 }
 errors++;
 }
-}
-else {
-const err203 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data72 == "number"){
+if(data72 > 3650 || isNaN(data72)){
+const err203 = {instancePath:instancePath+"/certificates/" + i14+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err203];
 }
 else {
 vErrors.push(err203);
+}
+errors++;
+}
+if(data72 < 1 || isNaN(data72)){
+const err204 = {instancePath:instancePath+"/certificates/" + i14+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+if(data59.renewBeforeDays !== undefined){
+let data73 = data59.renewBeforeDays;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+const err205 = {instancePath:instancePath+"/certificates/" + i14+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(typeof data73 == "number"){
+if(data73 > 3650 || isNaN(data73)){
+const err206 = {instancePath:instancePath+"/certificates/" + i14+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if(data73 < 0 || isNaN(data73)){
+const err207 = {instancePath:instancePath+"/certificates/" + i14+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err208 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+else {
+const err210 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
 }
 errors++;
 }

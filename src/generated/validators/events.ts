@@ -74,6 +74,29 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
       }
     },
     "shared9": {
+      "additionalProperties": false,
+      "type": "object",
+      "required": [
+        "dns",
+        "ip",
+        "uri"
+      ],
+      "properties": {
+        "dns": {
+          "minimum": 0,
+          "type": "integer"
+        },
+        "ip": {
+          "minimum": 0,
+          "type": "integer"
+        },
+        "uri": {
+          "minimum": 0,
+          "type": "integer"
+        }
+      }
+    },
+    "shared10": {
       "enum": [
         "managed",
         "acm",
@@ -81,7 +104,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
         "file"
       ]
     },
-    "shared10": {
+    "shared11": {
       "additionalProperties": false,
       "type": "object",
       "required": [
@@ -213,8 +236,11 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
           "names": {
             "$ref": "#/$defs/shared8"
           },
-          "origin": {
+          "namesOmitted": {
             "$ref": "#/$defs/shared9"
+          },
+          "origin": {
+            "$ref": "#/$defs/shared10"
           },
           "locator": {
             "$ref": "#/$defs/shared0"
@@ -268,7 +294,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "integer"
           },
           "origin": {
-            "$ref": "#/$defs/shared9"
+            "$ref": "#/$defs/shared10"
           },
           "locator": {
             "$ref": "#/$defs/shared0"
@@ -313,7 +339,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "string"
           },
           "origin": {
-            "$ref": "#/$defs/shared9"
+            "$ref": "#/$defs/shared10"
           },
           "locator": {
             "$ref": "#/$defs/shared0"
@@ -373,8 +399,11 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
           "names": {
             "$ref": "#/$defs/shared8"
           },
+          "namesOmitted": {
+            "$ref": "#/$defs/shared9"
+          },
           "issuer": {
-            "$ref": "#/$defs/shared10"
+            "$ref": "#/$defs/shared11"
           },
           "contentHash": {
             "$ref": "#/$defs/shared0"
@@ -418,6 +447,9 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
           },
           "names": {
             "$ref": "#/$defs/shared8"
+          },
+          "namesOmitted": {
+            "$ref": "#/$defs/shared9"
           },
           "requiredApprovals": {
             "minimum": 1,
@@ -607,6 +639,9 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
           "names": {
             "$ref": "#/$defs/shared8"
           },
+          "namesOmitted": {
+            "$ref": "#/$defs/shared9"
+          },
           "requestId": {
             "$ref": "#/$defs/shared0"
           },
@@ -615,7 +650,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "integer"
           },
           "issuer": {
-            "$ref": "#/$defs/shared10"
+            "$ref": "#/$defs/shared11"
           },
           "secretName": {
             "$ref": "#/$defs/shared0"
@@ -675,6 +710,9 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
           "names": {
             "$ref": "#/$defs/shared8"
           },
+          "namesOmitted": {
+            "$ref": "#/$defs/shared9"
+          },
           "requestId": {
             "$ref": "#/$defs/shared0"
           },
@@ -683,7 +721,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "integer"
           },
           "issuer": {
-            "$ref": "#/$defs/shared10"
+            "$ref": "#/$defs/shared11"
           },
           "secretName": {
             "$ref": "#/$defs/shared0"

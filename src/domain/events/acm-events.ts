@@ -2,8 +2,8 @@ import type { Static } from '@sinclair/typebox';
 import { acmValidators } from '../../generated/validators/acm-events.js';
 import type { AcmEnvelopeSchema } from './acm-events.schema.js';
 import type { AcmDetailType } from './acm-event-types.js';
-import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
-import { formatIssues, issuesFromAjv, type ValidationIssue, type ValidationResult } from '../../domain/events/validate.js';
+import { CertflowError, ErrorCodes } from '../errors/index.js';
+import { formatIssues, issuesFromAjv, type ValidationIssue, type ValidationResult } from './validate.js';
 
 /**
  * ACM's own EventBridge events (source `aws.acm`), accepted as input and mapped to a domain
