@@ -32,8 +32,12 @@ export async function deliverRevision(deps: Deps, revision: RevisionRecord): Pro
     if (!meta) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate ${revision.certificateId}`, { context: { certificateId: revision.certificateId } });
     // A newer revision took over: its own run delivers it.
     if (meta.data.revision !== revision.revision) return { ok: true };
-    const previous = meta.data.deliveries?.[destination.name];
-    if (previous?.versionId === revision.secretVersionId) continue;
+    const recorded = meta.data.deliveries?.[destination.name];
+    if (recorded?.versionId === revision.secretVersionId) continue;
+    const resumed = recorded?.startedVersionId === revision.secretVersionId;
+    // Note the attempt first: a destination told it is resumed looks for what a cut attempt left.
+    if (!resumed) meta = await record(deps, meta, destination.name, { location: '', versionId: '', deliveredAt: new Date(0), ...recorded, startedVersionId: revision.secretVersionId });
+    const previous = recorded && recorded.location !== '' ? { location: recorded.location, versionId: recorded.versionId, deliveredAt: recorded.deliveredAt } : undefined;
     try {
       const { location } = await destination.deliver({
         certificateId: revision.certificateId,
@@ -46,6 +50,7 @@ export async function deliverRevision(deps: Deps, revision: RevisionRecord): Pro
           ...(destination.needsPrivateKey ? { privateKeyPem: version.material.privateKeyPem } : {}),
         },
         ...(previous ? { previous } : {}),
+        ...(resumed ? { resumed } : {}),
       });
       meta = await record(deps, meta, destination.name, { location, versionId: revision.secretVersionId, deliveredAt: deps.clock.now() });
     } catch (error) {

@@ -6,6 +6,8 @@ export interface DeliveredTo {
   readonly location: string;
   readonly versionId: string;
   readonly deliveredAt: Date;
+  /** A delivery of this version was started and not recorded as done (a crash may have cut it). */
+  readonly startedVersionId?: string;
 }
 
 /** A stored revision handed to a destination. */
@@ -20,6 +22,8 @@ export interface Delivery {
   readonly material: Partial<KeyMaterial> & { readonly certificatePem: string; readonly chainPem: string };
   /** This destination's previous delivery of the certificate (ACM re-imports into its ARN). */
   readonly previous?: DeliveredTo;
+  /** True when an earlier attempt at this very version started and was never recorded as done. */
+  readonly resumed?: boolean;
 }
 
 /**

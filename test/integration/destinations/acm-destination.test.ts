@@ -98,6 +98,22 @@ describe('AcmDestination', () => {
     expect(fake.certificates.size).toBe(0);
   });
 
+  it('takes the import a crash cut before its ARN was recorded, searching only when the delivery is resumed', async () => {
+    // Prepare: an import whose ARN never reached the certificate record
+    const { fake, destination } = setup();
+    const first = deliveryOf(1);
+    const { location } = await destination.deliver(first);
+    // Act
+    const resumed = await destination.deliver({ ...first, resumed: true });
+    // Assess
+    expect(resumed.location).toBe(location);
+    expect(fake.imports()).toHaveLength(1);
+    expect(fake.calls.filter((c) => c.operation === 'ListCertificates')).toHaveLength(1);
+    // A fresh first delivery never walks the region's certificates.
+    await destination.deliver({ ...deliveryOf(1), certificateId: 'other' });
+    expect(fake.calls.filter((c) => c.operation === 'ListCertificates')).toHaveLength(1);
+  });
+
   it('imports afresh, with tags, when the kept ARN was deleted', async () => {
     // Prepare
     const { fake, destination } = setup();

@@ -78,9 +78,10 @@ export class AcmDestination implements Destination {
       // The ARN is gone (deleted by hand): import afresh, with tags, and keep the new ARN.
       if (serial === null) arn = undefined;
     }
-    // No ARN recorded: a crash may have come between an import and the record of its ARN. An
-    // imported certificate with this serial is that import; take it instead of importing twice.
-    arn ??= await this.findImported(delivery, context);
+    // A first import cut by a crash before its ARN was recorded: an imported certificate with
+    // this serial is that import; take it instead of importing twice. (Only then: the search
+    // walks every certificate of the region.)
+    if (arn === undefined && delivery.resumed === true) arn = await this.findImported(delivery, context);
     if (arn !== undefined && delivery.previous?.location !== arn) return { location: arn };
     const key = delivery.material.privateKeyPem;
     if (key === undefined) throw new CertflowError(ErrorCodes.DESTINATION_REJECTED, `destination ${this.name} needs the private key`, { context });
