@@ -12,6 +12,7 @@ import {
   type ImportCertificateCommandInput,
 } from '@aws-sdk/client-acm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { FakeService } from './fake-service.js';
 
 const meta = { httpStatusCode: 400, requestId: 'fake' };
 
@@ -39,17 +40,8 @@ export function acmServiceError(name: 'ThrottlingException' | 'AccessDeniedExcep
  * re-imports into one (tags refused: ValidationException); a re-import with another key
  * algorithm is refused; DescribeCertificate shows the serial; unknown ARNs are ResourceNotFound.
  */
-export class FakeAcm {
+export class FakeAcm extends FakeService<'ImportCertificate' | 'DescribeCertificate' | 'ListCertificates'> {
   readonly certificates = new Map<string, Imported>();
-  readonly calls: { operation: string; input: unknown; at: number }[] = [];
-  private readonly faults: { operation: string; error: Error }[] = [];
-
-  constructor(private readonly now: () => number = () => Date.now()) {}
-
-  failNext(operation: 'ImportCertificate' | 'DescribeCertificate', error: Error): this {
-    this.faults.push({ operation, error });
-    return this;
-  }
 
   client(): ACMClient {
     const client = new ACMClient({ region: 'eu-west-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
@@ -72,13 +64,6 @@ export class FakeAcm {
     return this.calls.filter((c) => c.operation === 'ImportCertificate').map((c) => ({ input: c.input as ImportCertificateCommandInput, at: c.at }));
   }
 
-  private async call<T>(operation: string, input: unknown, act: () => T): Promise<T> {
-    this.calls.push({ operation, input, at: this.now() });
-    await Promise.resolve();
-    const fault = this.faults.findIndex((f) => f.operation === operation);
-    if (fault >= 0) throw this.faults.splice(fault, 1)[0]?.error;
-    return act();
-  }
 
   private import(i: ImportCertificateCommandInput) {
     const cert = new X509Certificate(Buffer.from(i.Certificate ?? new Uint8Array()));

@@ -14,6 +14,7 @@ import {
   type IssueCertificateCommandInput,
 } from '@aws-sdk/client-acm-pca';
 import { mockClient } from 'aws-sdk-client-mock';
+import { FakeService } from './fake-service.js';
 import { TestCa } from '../support/pki.js';
 
 export const CA_ARN = 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555';
@@ -47,30 +48,22 @@ export function pcaServiceError(name: 'ThrottlingException' | 'AccessDeniedExcep
  * `pollsBeforeReady` calls); an IdempotencyToken returns the same ARN for five minutes, after which
  * it issues again; the chain returned runs up to the root; a short-lived CA refuses over 7 days.
  */
-export class FakePrivateCa {
+export class FakePrivateCa extends FakeService<Operation> {
   readonly ca: TestCa;
   readonly issued: Issued[] = [];
   readonly revoked = new Map<string, string>();
-  readonly calls: { operation: Operation; input: unknown }[] = [];
   pollsBeforeReady = 1;
   private readonly tokens = new Map<string, { arn: string; at: number }>();
-  private readonly faults: { operation: Operation; error: Error }[] = [];
 
   constructor(
     private readonly now: () => Date = () => new Date(),
     readonly usageMode: 'GENERAL_PURPOSE' | 'SHORT_LIVED_CERTIFICATE' = 'GENERAL_PURPOSE',
   ) {
+    super(() => now().getTime());
     this.ca = new TestCa('Fake Private');
   }
 
-  failNext(operation: Operation, error: Error): this {
-    this.faults.push({ operation, error });
-    return this;
-  }
 
-  count(operation: Operation): number {
-    return this.calls.filter((c) => c.operation === operation).length;
-  }
 
   client(): ACMPCAClient {
     const client = new ACMPCAClient({ region: 'eu-west-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
@@ -130,13 +123,6 @@ export class FakePrivateCa {
       );
   }
 
-  private async call<T>(operation: Operation, input: unknown, act: () => T): Promise<T> {
-    this.calls.push({ operation, input });
-    await Promise.resolve();
-    const fault = this.faults.findIndex((f) => f.operation === operation);
-    if (fault >= 0) throw this.faults.splice(fault, 1)[0]?.error;
-    return act();
-  }
 
   private checkCa(arn: string | undefined): void {
     if (arn !== CA_ARN) throw new ResourceNotFoundException({ message: `Could not find certificate authority ${arn ?? ''}`, $metadata: meta });

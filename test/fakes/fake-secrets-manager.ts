@@ -24,6 +24,7 @@ import {
   type UpdateSecretVersionStageCommandOutput,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { FakeService } from './fake-service.js';
 
 interface Version {
   readonly id: string;
@@ -70,21 +71,11 @@ type Operation = 'CreateSecret' | 'PutSecretValue' | 'GetSecretValue' | 'Describ
  * - DescribeSecret's VersionIdsToStages lists only versions that have stages.
  * Every call yields to the event loop before it acts, so concurrent callers interleave as over a network.
  */
-export class FakeSecretsManager {
+export class FakeSecretsManager extends FakeService<Operation> {
   readonly secrets = new Map<string, Secret>();
-  readonly calls: { operation: Operation; input: unknown }[] = [];
-  private readonly faults: { operation: Operation; error: Error }[] = [];
   private tick = 0;
 
-  /** The next call of `operation` fails with `error` (queued; one failure each). */
-  failNext(operation: Operation, error: Error): this {
-    this.faults.push({ operation, error });
-    return this;
-  }
 
-  count(operation: Operation): number {
-    return this.calls.filter((c) => c.operation === operation).length;
-  }
 
   /** A SecretsManagerClient whose every call lands here (aws-sdk-client-mock). */
   client(): SecretsManagerClient {
@@ -112,13 +103,6 @@ export class FakeSecretsManager {
     return mock as unknown as ReturnType<typeof mockClient>;
   }
 
-  private async call<T>(operation: Operation, input: unknown, act: () => T): Promise<T> {
-    this.calls.push({ operation, input });
-    await Promise.resolve();
-    const fault = this.faults.findIndex((f) => f.operation === operation);
-    if (fault >= 0) throw this.faults.splice(fault, 1)[0]?.error;
-    return act();
-  }
 
   private secret(id: string | undefined): Secret {
     const secret = [...this.secrets.values()].find((s) => s.name === id || s.arn === id);
