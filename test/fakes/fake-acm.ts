@@ -64,7 +64,6 @@ export class FakeAcm extends FakeService<'ImportCertificate' | 'DescribeCertific
     return this.calls.filter((c) => c.operation === 'ImportCertificate').map((c) => ({ input: c.input as ImportCertificateCommandInput, at: c.at }));
   }
 
-
   private import(i: ImportCertificateCommandInput) {
     const cert = new X509Certificate(Buffer.from(i.Certificate ?? new Uint8Array()));
     const keyType = cert.publicKey.asymmetricKeyType ?? 'unknown';

@@ -63,8 +63,6 @@ export class FakePrivateCa extends FakeService<Operation> {
     this.ca = new TestCa('Fake Private');
   }
 
-
-
   client(): ACMPCAClient {
     const client = new ACMPCAClient({ region: 'eu-west-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
     this.install(client);
@@ -122,7 +120,6 @@ export class FakePrivateCa extends FakeService<Operation> {
         }),
       );
   }
-
 
   private checkCa(arn: string | undefined): void {
     if (arn !== CA_ARN) throw new ResourceNotFoundException({ message: `Could not find certificate authority ${arn ?? ''}`, $metadata: meta });

@@ -75,8 +75,6 @@ export class FakeSecretsManager extends FakeService<Operation> {
   readonly secrets = new Map<string, Secret>();
   private tick = 0;
 
-
-
   /** A SecretsManagerClient whose every call lands here (aws-sdk-client-mock). */
   client(): SecretsManagerClient {
     const client = new SecretsManagerClient({ region: 'eu-west-1', credentials: { accessKeyId: 'fake', secretAccessKey: 'fake' } });
@@ -102,7 +100,6 @@ export class FakeSecretsManager extends FakeService<Operation> {
       .callsFake((i: ListSecretVersionIdsCommandInput) => this.call('ListSecretVersionIds', i, () => this.listSecretVersionIds(i)));
     return mock as unknown as ReturnType<typeof mockClient>;
   }
-
 
   private secret(id: string | undefined): Secret {
     const secret = [...this.secrets.values()].find((s) => s.name === id || s.arn === id);
