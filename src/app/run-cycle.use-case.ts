@@ -15,6 +15,13 @@ export interface CycleReport {
 
 /** Bounds the work loop of one cycle; what is left waits for the next cycle. */
 const MAX_WORK_ROUNDS = 100;
+/**
+ * An issuer step due this soon (an ACME validation poll) is worked in the same cycle: the cycle
+ * waits for it, up to CYCLE_WAIT_MS in all. Longer waits (DNS propagation on Route 53, backoff)
+ * are left to the next cycle. The issuer itself never sleeps.
+ */
+const PENDING_WAIT_MS = 5_000;
+const CYCLE_WAIT_MS = 60_000;
 
 /** One full cycle: discover → plan → decide by policy → issue → alert → publish. */
 export function runCycle(deps: AppDeps) {
@@ -27,11 +34,20 @@ export function runCycle(deps: AppDeps) {
     const discovery = await discover();
     const planned = await plan(managed);
     const outcomes: DueOutcome[] = [];
+    let waited = 0;
+    let nextDue: number | undefined;
     for (let round = 0; round < MAX_WORK_ROUNDS; round++) {
       const batch = await work();
       outcomes.push(...batch);
-      // Stop when a round makes no progress: what remains is waiting (backoff, pending issuer, humans).
-      if (!batch.some((o) => o.status === 'issued' || o.status === 'expired' || o.status === 'failed')) break;
+      for (const o of batch) if (o.status === 'pending') nextDue = Math.min(nextDue ?? Infinity, o.resumeAfter.getTime());
+      if (batch.some((o) => o.status === 'issued' || o.status === 'expired' || o.status === 'failed')) continue;
+      // No progress: what remains is waiting (backoff, humans, a pending issuer). Wait only for a
+      // pending issuer step due within PENDING_WAIT_MS.
+      const wait = nextDue === undefined ? undefined : Math.max(0, nextDue - deps.clock.now().getTime());
+      nextDue = undefined;
+      if (wait === undefined || wait > PENDING_WAIT_MS || waited + wait > CYCLE_WAIT_MS) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      waited += wait;
     }
     const alerts = await alert();
     const events = await publish();

@@ -8,6 +8,9 @@ import type { Clock } from '../ports/clock.port.js';
 import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { Notification } from '../ports/notifier.port.js';
 import { issuerRegistry } from '../adapters/issuers.registry.js';
+import { dnsProviderRegistry } from '../adapters/dns-providers.registry.js';
+import type { DnsProvider, DnsProviderDirectory } from '../ports/dns-provider.port.js';
+import type { KeyStore } from '../ports/key-store.port.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
 import { SqliteKeyStore } from '../adapters/local/sqlite.key-store.js';
 import { PemFolderSource } from '../adapters/local/pem-folder.source.js';
@@ -33,7 +36,7 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const state = SqliteStateStore.open(join(config.dataDir, 'state.db'), { now: () => clock.now() });
   const keys = SqliteKeyStore.open(join(config.dataDir, 'keys.db'));
-  const issuers = buildIssuers(config, clock);
+  const issuers = buildIssuers(config, clock, keys, buildDnsProviders(config));
   const notifications: Notification[] = [];
   const notifier = { notify: (n: Notification) => Promise.resolve(void notifications.push(n)) };
   const bus = new LocalEventBus({
@@ -66,12 +69,28 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
   };
 }
 
-function buildIssuers(config: CertflowConfig, clock: Clock): IssuerDirectory {
+function buildDnsProviders(config: CertflowConfig): DnsProviderDirectory {
+  const built = new Map<string, DnsProvider>();
+  for (const settings of config.dnsProviders) {
+    const descriptor = dnsProviderRegistry[settings.kind];
+    if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown DNS provider kind ${settings.kind}`);
+    built.set(settings.name, descriptor.create(undefined, settings.name, settings.options));
+  }
+  return {
+    get(name) {
+      const provider = built.get(name);
+      if (!provider) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `no DNS provider named ${name}`, { context: { dnsProvider: name } });
+      return provider;
+    },
+  };
+}
+
+function buildIssuers(config: CertflowConfig, clock: Clock, keys: KeyStore, dnsProviders: DnsProviderDirectory): IssuerDirectory {
   const built = new Map<string, CertificateIssuer>();
   for (const settings of config.issuers) {
     const descriptor = issuerRegistry[settings.kind];
     if (!descriptor) throw new CertflowError(ErrorCodes.ISSUER_UNKNOWN, `unknown issuer kind ${settings.kind}`);
-    built.set(settings.name, descriptor.create({ dataDir: config.dataDir, clock }, settings.name, settings.options));
+    built.set(settings.name, descriptor.create({ dataDir: config.dataDir, clock, keys, dnsProviders }, settings.name, settings.options));
   }
   return {
     get(name) {

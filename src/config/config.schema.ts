@@ -82,6 +82,8 @@ export const ConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     issuers: Type.Array(IssuerConfig, { minItems: 1 }),
+    /** DNS-01 providers ACME issuers name in their `dnsProvider` option. */
+    dnsProviders: Type.Array(IssuerConfig, { default: [] }),
     policy: Type.Optional(PolicyConfig),
     sources: Type.Array(SourceConfig, { default: [] }),
     certificates: Type.Array(CertificateConfig, { default: [] }),

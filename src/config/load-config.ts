@@ -31,6 +31,7 @@ export interface CertflowConfig {
   readonly dataDir: string;
   readonly alertThresholdsDays: readonly number[];
   readonly issuers: readonly IssuerSettings[];
+  readonly dnsProviders: readonly IssuerSettings[];
   readonly policy: ApprovalPolicy;
   readonly sources: CertflowConfigFile['sources'];
   readonly certificates: readonly ManagedCertificate[];
@@ -159,6 +160,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string): CertflowCo
     dataDir: resolve(base, file.dataDir),
     alertThresholdsDays: file.defaults.alertThresholdsDays,
     issuers: file.issuers.map((i) => ({ name: i.name, kind: i.kind, options: i.options ?? {} })),
+    dnsProviders: file.dnsProviders.map((d) => ({ name: d.name, kind: d.kind, options: d.options ?? {} })),
     policy: file.policy ?? DEFAULT_POLICY,
     sources: file.sources.map((s) => ({ ...s, path: resolve(base, s.path) })),
     certificates,

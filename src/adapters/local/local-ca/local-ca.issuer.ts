@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import { sameNames, type SubjectNames } from '../../../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest } from '../../../ports/issuer.port.js';
 import {
   buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, randomSerialNumber, serialNumberHex, type ParsedCsr,
 } from '../../../crypto/index.js';
@@ -87,6 +87,10 @@ export class LocalCaIssuer implements CertificateIssuer {
     } catch (error) {
       return failed(toIssuerError(error, orderContext(order)));
     }
+  }
+
+  async revoke(_request: RevocationRequest): Promise<void> {
+    throw new CertflowError(ErrorCodes.ISSUER_REJECTED, 'revocation is not implemented for the local CA yet');
   }
 
   async trustAnchorsPem(): Promise<string> {

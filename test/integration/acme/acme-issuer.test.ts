@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import { PebbleHarness, pebbleInstalled } from '../../support/pebble.js';
+import { AcmeFixture, freshName } from '../../support/acme-fixture.js';
+
+describe.runIf(pebbleInstalled())('ACME issuer on Pebble (deterministic lane)', () => {
+  let pebble: PebbleHarness;
+  const fixtures: AcmeFixture[] = [];
+  beforeAll(async () => {
+    pebble = await PebbleHarness.start({ lane: 'deterministic', proxy: true });
+  });
+  afterAll(async () => {
+    for (const fx of fixtures.splice(0)) await fx.dispose();
+    await pebble?.stop();
+  });
+
+  it('issues through DNS-01 with one order and one finalization, leaves no TXT record, and a second run issues nothing', async () => {
+    // Prepare
+    const names = [freshName('web'), freshName('www')];
+    const fx = await new AcmeFixture(pebble, [{ id: 'web', dnsNames: names }]).init();
+    fixtures.push(fx);
+    const rt = fx.open();
+    const before = { ...pebble.proxy!.counts };
+
+    // Act
+    const report = await runCycle(rt.deps)(rt.config.certificates);
+
+    // Assess
+    const issued = report.work.filter((w) => w.status === 'issued');
+    expect(issued, JSON.stringify(report.work)).toHaveLength(1);
+    expect(pebble.proxy!.counts.newOrder - before.newOrder).toBe(1);
+    expect(pebble.proxy!.counts.finalize - before.finalize).toBe(1);
+    for (const name of names) expect(await pebble.txt(`_acme-challenge.${name}`)).toEqual([]);
+    const current = await rt.deps.keys.getVersion('certflow/web', { label: 'CURRENT' });
+    const out = join(fx.dir, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, 'cert.pem'), current?.material.certificatePem ?? '');
+    writeFileSync(join(out, 'chain.pem'), current?.material.chainPem ?? '');
+    const verified = execFileSync('openssl', ['verify', '-CAfile', fx.rootFile, '-untrusted', join(out, 'chain.pem'), join(out, 'cert.pem')], { encoding: 'utf8' });
+    expect(verified).toContain('OK');
+
+    const again = await runCycle(rt.deps)(rt.config.certificates);
+    expect(again.work.filter((w) => w.status === 'issued')).toHaveLength(0);
+    expect(pebble.proxy!.counts.newOrder - before.newOrder).toBe(1);
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../../src/ports/clock.port.js';
+import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../src/composition/local-runtime.js';
+import type { PebbleHarness } from './pebble.js';
+
+export interface AcmeCertificate {
+  readonly id: string;
+  readonly dnsNames: readonly string[];
+}
+
+/** A data directory and config whose issuer is `acme` on the harness's Pebble, DNS-01 through challtestsrv. */
+export class AcmeFixture {
+  readonly dir = mkdtempSync(join(tmpdir(), 'certflow-acme-'));
+  readonly configPath = join(this.dir, 'certflow.yaml');
+  readonly rootFile = join(this.dir, 'pebble-root.pem');
+  private readonly open_: LocalRuntime[] = [];
+
+  constructor(
+    private readonly pebble: PebbleHarness,
+    certificates: readonly AcmeCertificate[],
+    extraOptions: Readonly<Record<string, unknown>> = {},
+  ) {
+    const options = {
+      directoryUrl: pebble.directoryUrl,
+      dnsProvider: 'chall',
+      caFile: pebble.tlsCaFile,
+      trustAnchorsFile: this.rootFile,
+      pollMs: 50,
+      ...extraOptions,
+    };
+    const config = {
+      dataDir: 'data',
+      issuers: [{ name: 'pebble', kind: 'acme', options }],
+      dnsProviders: [{ name: 'chall', kind: 'challtestsrv', options: { managementUrl: pebble.challtestsrvUrl } }],
+      policy: { autoApprove: [{ name: 'all', names: ['**.test'] }] },
+      certificates: certificates.map((c) => ({ id: c.id, dnsNames: c.dnsNames, issuer: 'pebble', owner: 'team-web' })),
+    };
+    writeFileSync(this.configPath, JSON.stringify(config, null, 2));
+  }
+
+  async init(): Promise<this> {
+    writeFileSync(this.rootFile, await this.pebble.rootPem());
+    return this;
+  }
+
+  open(): LocalRuntime {
+    const rt = openLocalRuntime(loadLocalConfig(this.configPath), systemClock);
+    this.open_.push(rt);
+    return rt;
+  }
+
+  async dispose(): Promise<void> {
+    for (const rt of this.open_.splice(0)) await rt.close().catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Fresh names per test run, so Pebble's authorization reuse never links two tests. */
+export function freshName(label: string): string {
+  return `${label}-${Math.random().toString(36).slice(2, 10)}.certflow.test`;
+}
