@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../src/ports/clock.port.js';
+import { systemClock, type Clock } from '../../src/ports/clock.port.js';
 import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../src/composition/local-runtime.js';
 import type { PebbleHarness } from './pebble.js';
 
@@ -45,8 +45,9 @@ export class AcmeFixture {
     return this;
   }
 
-  open(): LocalRuntime {
-    const rt = openLocalRuntime(loadLocalConfig(this.configPath), systemClock);
+  /** The data directory's runtime; `clock` defaults to the system clock (Pebble's certificates are dated now). */
+  open(clock: Clock = systemClock): LocalRuntime {
+    const rt = openLocalRuntime(loadLocalConfig(this.configPath), clock);
     this.open_.push(rt);
     return rt;
   }
@@ -60,4 +61,15 @@ export class AcmeFixture {
 /** Fresh names per test run, so Pebble's authorization reuse never links two tests. */
 export function freshName(label: string): string {
   return `${label}-${Math.random().toString(36).slice(2, 10)}.certflow.test`;
+}
+
+/** The system clock moved by hand: a recovery run "after the lease lapsed" without waiting for it. */
+export class OffsetClock implements Clock {
+  private offset = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+  advance(ms: number): void {
+    this.offset += ms;
+  }
 }
