@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../src/ports/clock.port.js';
 import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../src/composition/local-runtime.js';
-import type { PebbleHarness } from './pebble.js';
+import { afterAll, beforeAll } from 'vitest';
+import { PebbleHarness, type PebbleOptions } from './pebble.js';
 
 export interface AcmeCertificate {
   readonly id: string;
@@ -72,4 +73,32 @@ export class OffsetClock implements Clock {
   advance(ms: number): void {
     this.offset += ms;
   }
+}
+
+/**
+ * Starts one Pebble for the enclosing describe block and stops it, with every fixture made
+ * through `fixture()`, afterwards.
+ */
+export function usePebble(options: PebbleOptions = {}): { pebble: () => PebbleHarness; fixture: (certs: readonly AcmeCertificate[], extra?: Readonly<Record<string, unknown>>) => Promise<AcmeFixture> } {
+  let pebble: PebbleHarness | undefined;
+  const fixtures: AcmeFixture[] = [];
+  beforeAll(async () => {
+    pebble = await PebbleHarness.start(options);
+  });
+  afterAll(async () => {
+    for (const fx of fixtures.splice(0)) await fx.dispose();
+    await pebble?.stop();
+  });
+  const get = () => {
+    if (!pebble) throw new Error('Pebble is not running');
+    return pebble;
+  };
+  return {
+    pebble: get,
+    fixture: async (certs, extra = {}) => {
+      const fx = await new AcmeFixture(get(), certs, extra).init();
+      fixtures.push(fx);
+      return fx;
+    },
+  };
 }

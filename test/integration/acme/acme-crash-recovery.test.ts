@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { runCycle } from '../../../src/app/run-cycle.use-case.js';
 import type { AppDeps } from '../../../src/app/deps.js';
@@ -6,8 +6,8 @@ import { AcmeIssuer, type AcmeOptions } from '../../../src/adapters/acme/index.j
 import type { AcmeModule } from '../../../src/adapters/acme/acme.session.js';
 import type { DnsProvider } from '../../../src/ports/dns-provider.port.js';
 import { SimulatedCrash } from '../../support/crash-injector.js';
-import { PebbleHarness, pebbleInstalled } from '../../support/pebble.js';
-import { AcmeFixture, OffsetClock, freshName } from '../../support/acme-fixture.js';
+import { pebbleInstalled } from '../../support/pebble.js';
+import { OffsetClock, freshName, usePebble } from '../../support/acme-fixture.js';
 import type { LocalRuntime } from '../../../src/composition/local-runtime.js';
 
 type CrashPoint = 'key' | 'order-recorded' | 'order-created' | 'txt-published' | 'finalized' | 'downloaded';
@@ -74,28 +74,20 @@ class Killswitch {
 }
 
 describe.runIf(pebbleInstalled())('ACME issuance after a crash (Pebble behind a recording proxy)', () => {
-  let pebble: PebbleHarness;
-  const fixtures: AcmeFixture[] = [];
-  beforeAll(async () => {
-    pebble = await PebbleHarness.start({ lane: 'deterministic', proxy: true });
-  });
-  afterAll(async () => {
-    for (const fx of fixtures.splice(0)) await fx.dispose();
-    await pebble?.stop();
-  });
+  const suite = usePebble({ lane: 'deterministic', proxy: true });
 
-  function issuerOn(rt: LocalRuntime, fx: AcmeFixture, ks: Killswitch, deps: AppDeps): AcmeIssuer {
+  function issuerOn(rt: LocalRuntime, ks: Killswitch, deps: AppDeps): AcmeIssuer {
     const settings = rt.config.issuers[0]!;
     const dns = rt.config.dnsProviders[0]!;
     const provider: DnsProvider = ks.wrap(
-      { kind: 'challtestsrv', name: dns.name, ...dnsMethods(fx) },
+      { kind: 'challtestsrv', name: dns.name, ...dnsMethods() },
       (method) => (method === 'publish' ? 'txt-published' : undefined),
     );
     return new AcmeIssuer({ clock: deps.clock, keys: deps.keys, dnsProviders: { get: () => provider }, loadAcme: () => ks.acme() }, settings.name, settings.options as AcmeOptions);
   }
 
   let dnsImpl: DnsProvider | undefined;
-  function dnsMethods(_fx: AcmeFixture): Pick<DnsProvider, 'publish' | 'isPropagated' | 'remove'> {
+  function dnsMethods(): Pick<DnsProvider, 'publish' | 'isPropagated' | 'remove'> {
     return {
       publish: (records) => dnsImpl!.publish(records),
       isPropagated: (change) => dnsImpl!.isPropagated(change),
@@ -105,8 +97,8 @@ describe.runIf(pebbleInstalled())('ACME issuance after a crash (Pebble behind a 
 
   async function crashThenRecover(point: CrashPoint) {
     const names = [freshName(point), freshName(`${point}-www`)];
-    const fx = await new AcmeFixture(pebble, [{ id: 'site', dnsNames: names }]).init();
-    fixtures.push(fx);
+    const pebble = suite.pebble();
+    const fx = await suite.fixture([{ id: 'site', dnsNames: names }]);
     const clock = new OffsetClock();
     const before = { ...pebble.proxy!.counts };
     const ks = new Killswitch(point);
@@ -122,7 +114,7 @@ describe.runIf(pebbleInstalled())('ACME issuance after a crash (Pebble behind a 
       outbox: ks.wrap(rt1.deps.outbox),
       keys: ks.wrap(rt1.deps.keys, (method, args) => (method === 'putVersion' && (args[3] as string[]).includes('RESERVED') ? 'key' : undefined)),
     };
-    const issuer = issuerOn(rt1, fx, ks, crashy);
+    const issuer = issuerOn(rt1, ks, crashy);
     // A loaded machine may need more than one cycle to reach the point: bounded.
     let crashed = false;
     for (let cycle = 0; cycle < 5 && !crashed; cycle++) {

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCycle } from '../../../src/app/run-cycle.use-case.js';
-import { PebbleHarness, pebbleInstalled } from '../../support/pebble.js';
-import { AcmeFixture, freshName } from '../../support/acme-fixture.js';
+import { pebbleInstalled } from '../../support/pebble.js';
+import { freshName, usePebble } from '../../support/acme-fixture.js';
 
 describe.runIf(pebbleInstalled())('ACME issuer on Pebble (deterministic lane)', () => {
-  let pebble: PebbleHarness;
-  const fixtures: AcmeFixture[] = [];
-  beforeAll(async () => {
-    pebble = await PebbleHarness.start({ lane: 'deterministic', proxy: true });
-  });
-  afterAll(async () => {
-    for (const fx of fixtures.splice(0)) await fx.dispose();
-    await pebble?.stop();
-  });
+  const suite = usePebble({ lane: 'deterministic', proxy: true });
 
   it('issues through DNS-01 with one order and one finalization, leaves no TXT record, and a second run issues nothing', async () => {
     // Prepare
     const names = [freshName('web'), freshName('www')];
-    const fx = await new AcmeFixture(pebble, [{ id: 'web', dnsNames: names }]).init();
-    fixtures.push(fx);
+    const pebble = suite.pebble();
+    const fx = await suite.fixture([{ id: 'web', dnsNames: names }]);
     const rt = fx.open();
     const before = { ...pebble.proxy!.counts };
 
