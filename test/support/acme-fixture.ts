@@ -5,6 +5,10 @@ import { systemClock, type Clock } from '../../src/ports/clock.port.js';
 import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../src/composition/local-runtime.js';
 import { afterAll, beforeAll } from 'vitest';
 import { PebbleHarness, type PebbleOptions } from './pebble.js';
+import type { AppDeps } from '../../src/app/deps.js';
+import type { DnsProvider } from '../../src/ports/dns-provider.port.js';
+import { AcmeIssuer, type AcmeOptions } from '../../src/adapters/acme/index.js';
+import { ChalltestsrvDnsProvider, type ChalltestsrvOptions } from '../../src/adapters/dns/challtestsrv/index.js';
 
 export interface AcmeCertificate {
   readonly id: string;
@@ -21,8 +25,15 @@ export class AcmeFixture {
   constructor(
     private readonly pebble: PebbleHarness,
     certificates: readonly AcmeCertificate[],
-    extraOptions: Readonly<Record<string, unknown>> = {},
+    private readonly extraOptions: Readonly<Record<string, unknown>> = {},
   ) {
+    this.setCertificates(certificates);
+  }
+
+  /** Rewrites the config with these certificates (same data directory, same ACME account). */
+  setCertificates(certificates: readonly AcmeCertificate[]): void {
+    const pebble = this.pebble;
+    const extraOptions = this.extraOptions;
     const options = {
       directoryUrl: pebble.directoryUrl,
       dnsProvider: 'chall',
@@ -101,4 +112,27 @@ export function usePebble(options: PebbleOptions = {}): { pebble: () => PebbleHa
       return fx;
     },
   };
+}
+
+/** The runtime's deps with its ACME issuer rebuilt over a DNS provider that counts its calls. */
+export function withCountingDns(rt: LocalRuntime): { deps: AppDeps; calls: { publish: number; remove: number } } {
+  const settings = rt.config.issuers[0]!;
+  const dnsSettings = rt.config.dnsProviders[0]!;
+  const real = new ChalltestsrvDnsProvider(dnsSettings.name, dnsSettings.options as ChalltestsrvOptions);
+  const calls = { publish: 0, remove: 0 };
+  const provider: DnsProvider = {
+    kind: real.kind,
+    name: real.name,
+    publish: (records) => {
+      calls.publish++;
+      return real.publish(records);
+    },
+    isPropagated: (change) => real.isPropagated(change),
+    remove: (records) => {
+      calls.remove++;
+      return real.remove(records);
+    },
+  };
+  const issuer = new AcmeIssuer({ clock: rt.deps.clock, keys: rt.deps.keys, dnsProviders: { get: () => provider } }, settings.name, settings.options as AcmeOptions);
+  return { deps: { ...rt.deps, issuers: { get: () => issuer } }, calls };
 }

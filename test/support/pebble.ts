@@ -147,6 +147,8 @@ export interface PebbleOptions {
   readonly lane?: PebbleLane;
   /** Put a recording proxy in front of the ACME API; `directoryUrl` then points at it. */
   readonly proxy?: boolean;
+  /** Pebble environment over the lane's (e.g. `PEBBLE_AUTHZREUSE: '100'`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export class PebbleHarness {
@@ -219,7 +221,7 @@ export class PebbleHarness {
       lane === 'chaos'
         ? { PEBBLE_WFE_NONCEREJECT: '20', PEBBLE_AUTHZREUSE: '50' }
         : { PEBBLE_VA_NOSLEEP: '1', PEBBLE_WFE_NONCEREJECT: '0', PEBBLE_AUTHZREUSE: '0' };
-    this.spawn('pebble', ['-config', config, '-dnsserver', `127.0.0.1:${dns.toString()}`], env);
+    this.spawn('pebble', ['-config', config, '-dnsserver', `127.0.0.1:${dns.toString()}`], { ...env, ...options.env });
     this.managementUrl = `https://127.0.0.1:${management.toString()}`;
     await until('pebble', async () => (await httpsJson(`https://127.0.0.1:${acme.toString()}/dir`, this.tlsCaPem)).status === 200);
     await until('pebble management', async () => (await httpsJson(`${this.managementUrl}/roots/0`, this.tlsCaPem)).status === 200);

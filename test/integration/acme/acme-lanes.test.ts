@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import { EAB_KEYS, pebbleInstalled } from '../../support/pebble.js';
+import { freshName, usePebble, withCountingDns } from '../../support/acme-fixture.js';
+
+describe.runIf(pebbleInstalled())('ACME on Pebble with External Account Binding required', () => {
+  const suite = usePebble({ lane: 'eab', proxy: true });
+
+  it('fails the request with ACME.ACCOUNT_REFUSED, not retried, when the issuer has no EAB', async () => {
+    // Prepare
+    const fx = await suite.fixture([{ id: 'web', dnsNames: [freshName('noeab')] }]);
+    const rt = fx.open();
+
+    // Act
+    const report = await runCycle(rt.deps)(rt.config.certificates);
+
+    // Assess
+    const [outcome] = report.work;
+    expect(outcome).toMatchObject({ status: 'failed', code: 'ACME.ACCOUNT_REFUSED', retryable: false });
+    expect(outcome?.status === 'failed' ? outcome.message : '').toContain('externalAccountRequired');
+    expect(suite.pebble().proxy!.counts.newOrder).toBe(0);
+  });
+
+  it('registers with EAB read from the key store and issues; the HMAC key appears in no event, request or config', async () => {
+    // Prepare
+    const hmac = EAB_KEYS['kid-1'];
+    const fx = await suite.fixture([{ id: 'web', dnsNames: [freshName('eab')] }], { eab: { kid: 'kid-1', hmacKey: 'keystore:eab/pebble' } });
+    const rt = fx.open();
+    await rt.deps.keys.putVersion('eab/pebble', 'v1', { privateKeyPem: hmac }, ['CURRENT']);
+
+    // Act
+    const report = await runCycle(rt.deps)(rt.config.certificates);
+
+    // Assess
+    expect(report.work.filter((w) => w.status === 'issued'), JSON.stringify(report.work)).toHaveLength(1);
+    expect(readFileSync(fx.configPath, 'utf8')).not.toContain(hmac);
+    expect(readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8')).not.toContain(hmac);
+    expect(JSON.stringify(report)).not.toContain(hmac);
+    const requests = await rt.deps.state.queryDue(new Date(Date.now() + 1e12), { pkPrefix: 'REQ#' });
+    expect(JSON.stringify(requests)).not.toContain(hmac);
+  });
+});
+
+describe.runIf(pebbleInstalled())('ACME on Pebble with pre-approved (already valid) authorizations', () => {
+  const suite = usePebble({ lane: 'deterministic', proxy: true, env: { PEBBLE_AUTHZREUSE: '100' } });
+
+  it('completes an order whose authorizations are already valid without touching DNS', async () => {
+    // Prepare: a first certificate validates the name; the account's authorization stays valid.
+    const name = freshName('approved');
+    const fx = await suite.fixture([{ id: 'first', dnsNames: [name] }]);
+    const firstRuntime = fx.open();
+    const first = withCountingDns(firstRuntime);
+    await runCycle(first.deps)(firstRuntime.config.certificates);
+    expect(first.calls.publish).toBe(1);
+    fx.setCertificates([
+      { id: 'first', dnsNames: [name] },
+      { id: 'second', dnsNames: [name] },
+    ]);
+    const rt = fx.open();
+    const second = withCountingDns(rt);
+    const finalizations = suite.pebble().proxy!.counts.finalize;
+
+    // Act
+    const report = await runCycle(second.deps)(rt.config.certificates);
+
+    // Assess
+    expect(report.work.filter((w) => w.status === 'issued').map((w) => (w.status === 'issued' ? w.certificateId : ''))).toEqual(['second']);
+    expect(second.calls).toEqual({ publish: 0, remove: 0 });
+    expect(suite.pebble().proxy!.counts.finalize - finalizations).toBe(1);
+  });
+});
