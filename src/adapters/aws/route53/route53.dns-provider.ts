@@ -3,6 +3,7 @@ import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
   ListHostedZonesCommand,
+  ListResourceRecordSetsCommand,
   Route53Client,
   type Change,
   type HostedZone,
@@ -63,11 +64,16 @@ const quoted = (value: string) => `"${value}"`;
 /**
  * DNS-01 on Route 53: the hosted zone of each name is the one with the longest matching suffix
  * (public zones before private ones); the values of one order go in one change batch per zone
- * (UPSERT, one record set per name); propagation is GetChange reaching INSYNC; DELETE afterwards.
+ * (one record set per name); propagation is GetChange reaching INSYNC. Two orders may validate one
+ * name at once, so a record set is read first: publishing UPSERTs the union with the values there,
+ * removing UPSERTs what remains of the others' or DELETEs the set when none remain. Changes from
+ * this process are serialized; Route 53 has no conditional write, so two processes changing one
+ * name in the same instant can still lose a value (the validation then fails and is retried).
  */
 export class Route53DnsProvider implements DnsProvider {
   readonly kind = 'route53';
   private zones: Promise<HostedZone[]> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: Route53Deps,
@@ -79,16 +85,22 @@ export class Route53DnsProvider implements DnsProvider {
     }
   }
 
-  async publish(records: readonly TxtRecord[]): Promise<DnsChange> {
-    const batches = await this.batches(records, 'UPSERT');
-    const ids: string[] = [];
-    for (const [zoneId, changes] of batches) {
-      const out = await this.send('change', () =>
-        this.deps.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'certflow dns-01', Changes: changes } })),
-      );
-      if (out.ChangeInfo?.Id) ids.push(out.ChangeInfo.Id);
-    }
-    return { provider: this.name, ids };
+  publish(records: readonly TxtRecord[]): Promise<DnsChange> {
+    return this.serialized(async () => {
+      const ids: string[] = [];
+      for (const [zoneId, wanted] of await this.byZone(records)) {
+        const changes: Change[] = [];
+        for (const [name, values] of wanted) {
+          const existing = await this.existing(zoneId, name);
+          changes.push(this.change('UPSERT', name, [...new Set([...existing, ...values])]));
+        }
+        const out = await this.send('change', () =>
+          this.deps.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'certflow dns-01', Changes: changes } })),
+        );
+        if (out.ChangeInfo?.Id) ids.push(out.ChangeInfo.Id);
+      }
+      return { provider: this.name, ids };
+    });
   }
 
   async isPropagated(change: DnsChange): Promise<boolean> {
@@ -99,22 +111,40 @@ export class Route53DnsProvider implements DnsProvider {
     return true;
   }
 
-  async remove(records: readonly TxtRecord[]): Promise<void> {
-    for (const [zoneId, changes] of await this.batches(records, 'DELETE')) {
-      try {
-        await this.deps.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }));
-      } catch (error) {
-        if (!isNotFound(error)) throw toDnsError(error, 'delete', this.context());
-        // One record set already gone fails the whole batch: delete the others one by one.
-        for (const single of changes) {
-          await this.deps.route53
-            .send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [single] } }))
-            .catch((e: unknown) => {
-              if (!isNotFound(e)) throw toDnsError(e, 'delete', this.context());
-            });
+  remove(records: readonly TxtRecord[]): Promise<void> {
+    return this.serialized(async () => {
+      for (const [zoneId, unwanted] of await this.byZone(records)) {
+        const changes: Change[] = [];
+        for (const [name, values] of unwanted) {
+          const existing = await this.existing(zoneId, name);
+          if (existing.length === 0) continue;
+          const remaining = existing.filter((v) => !values.includes(v));
+          changes.push(remaining.length > 0 ? this.change('UPSERT', name, remaining) : this.change('DELETE', name, existing));
         }
+        if (changes.length === 0) continue;
+        await this.send('change', () => this.deps.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } })));
       }
-    }
+    });
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private change(action: 'UPSERT' | 'DELETE', name: string, values: readonly string[]): Change {
+    return { Action: action, ResourceRecordSet: { Name: name, Type: 'TXT', TTL: this.options.ttl ?? 60, ResourceRecords: values.map((v) => ({ Value: quoted(v) })) } };
+  }
+
+  /** The TXT values at `name` now (unquoted), empty when there is no such record set. */
+  private async existing(zoneId: string, name: string): Promise<string[]> {
+    const out = await this.send('ListResourceRecordSets', () =>
+      this.deps.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'TXT', MaxItems: 1 })),
+    );
+    const set = out.ResourceRecordSets?.[0];
+    if (!set || set.Type !== 'TXT' || fqdn(set.Name ?? '') !== name) return [];
+    return (set.ResourceRecords ?? []).map((r) => (r.Value ?? '').replace(/^"|"$/g, ''));
   }
 
   private context(): ErrorContext {
@@ -129,24 +159,17 @@ export class Route53DnsProvider implements DnsProvider {
     }
   }
 
-  /** Change batches per hosted zone: one record set per (delegated) name with all its values. */
-  private async batches(records: readonly TxtRecord[], action: 'UPSERT' | 'DELETE'): Promise<Map<string, Change[]>> {
-    const byName = new Map<string, string[]>();
+  /** Values per (delegated) name, grouped by hosted zone. */
+  private async byZone(records: readonly TxtRecord[]): Promise<Map<string, Map<string, string[]>>> {
+    const byZone = new Map<string, Map<string, string[]>>();
     for (const record of records) {
-      const target = await this.delegated(record.name);
-      const values = byName.get(target) ?? [];
-      if (!values.includes(record.value)) values.push(record.value);
-      byName.set(target, values);
-    }
-    const byZone = new Map<string, Change[]>();
-    for (const [name, values] of byName) {
+      const name = await this.delegated(record.name);
       const zoneId = await this.zoneOf(name);
-      const changes = byZone.get(zoneId) ?? [];
-      changes.push({
-        Action: action,
-        ResourceRecordSet: { Name: name, Type: 'TXT', TTL: this.options.ttl ?? 60, ResourceRecords: values.map((v) => ({ Value: quoted(v) })) },
-      });
-      byZone.set(zoneId, changes);
+      const names = byZone.get(zoneId) ?? new Map<string, string[]>();
+      const values = names.get(name) ?? [];
+      if (!values.includes(record.value)) values.push(record.value);
+      names.set(name, values);
+      byZone.set(zoneId, names);
     }
     return byZone;
   }
@@ -189,11 +212,6 @@ export class Route53DnsProvider implements DnsProvider {
     }
     return zones;
   }
-}
-
-function isNotFound(error: unknown): boolean {
-  const e = error as { name?: string; message?: string } | undefined;
-  return e?.name === 'InvalidChangeBatch' && /not found/i.test(e.message ?? '');
 }
 
 /** The Route 53 client, in the DNS account when a role is configured. */

@@ -6,12 +6,17 @@ import { optionsSchema, type ChalltestsrvOptions } from './challtestsrv.options.
 const TIMEOUT_MS = 5_000;
 
 /**
- * DNS-01 through pebble-challtestsrv's management API (`/set-txt`, `/clear-txt`). It serves a
- * record as soon as it is set, so a change has always propagated.
+ * DNS-01 through pebble-challtestsrv's management API (`/set-txt` appends a value, `/clear-txt`
+ * drops every value of a name). It serves a record as soon as it is set, so a change has always
+ * propagated. Two orders may validate the same name at once, each with its own value: this
+ * process keeps the values it published per name, so removing one order's values puts the
+ * others' back (challtestsrv cannot delete one value). Test and demo use only.
  */
 export class ChalltestsrvDnsProvider implements DnsProvider {
   readonly kind = 'challtestsrv';
   private readonly base: string;
+  private readonly published = new Map<string, Set<string>>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -23,22 +28,42 @@ export class ChalltestsrvDnsProvider implements DnsProvider {
     this.base = options.managementUrl.replace(/\/+$/, '');
   }
 
-  async publish(records: readonly TxtRecord[]): Promise<DnsChange> {
-    // set-txt appends a value; clearing first makes a repeated publish an UPSERT of the whole set.
-    const byName = groupByName(records);
-    for (const [name, values] of byName) {
-      await this.post('/clear-txt', { host: `${name}.` });
-      for (const value of values) await this.post('/set-txt', { host: `${name}.`, value });
-    }
-    return { provider: this.name, ids: [] };
+  publish(records: readonly TxtRecord[]): Promise<DnsChange> {
+    return this.serialized(async () => {
+      for (const [name, values] of groupByName(records)) {
+        const held = this.published.get(name) ?? new Set<string>();
+        this.published.set(name, held);
+        for (const value of values) {
+          if (held.has(value)) continue;
+          await this.post('/set-txt', { host: `${name}.`, value });
+          held.add(value);
+        }
+      }
+      return { provider: this.name, ids: [] };
+    });
   }
 
   isPropagated(_change: DnsChange): Promise<boolean> {
     return Promise.resolve(true);
   }
 
-  async remove(records: readonly TxtRecord[]): Promise<void> {
-    for (const name of groupByName(records).keys()) await this.post('/clear-txt', { host: `${name}.` });
+  remove(records: readonly TxtRecord[]): Promise<void> {
+    return this.serialized(async () => {
+      for (const [name, values] of groupByName(records)) {
+        const held = this.published.get(name) ?? new Set<string>();
+        for (const value of values) held.delete(value);
+        await this.post('/clear-txt', { host: `${name}.` });
+        for (const value of held) await this.post('/set-txt', { host: `${name}.`, value });
+        if (held.size === 0) this.published.delete(name);
+      }
+    });
+  }
+
+  /** One change at a time: a removal re-adding others' values must not interleave with a publish. */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async post(path: string, body: Record<string, string>): Promise<void> {
