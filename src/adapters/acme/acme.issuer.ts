@@ -263,7 +263,7 @@ export class AcmeIssuer implements CertificateIssuer {
     return { status: 'pending', handle: handle as unknown as Readonly<Record<string, unknown>>, resumeAfter: at };
   }
 
-  /** The next poll: pollMs doubling per poll, capped; a Retry-After the CA sent wins. */
+  /** The next poll: pollMs growing 1.5 times per poll, capped; a Retry-After the CA sent wins. */
   private poll(handle: AcmeHandle, retryAfter?: Date): IssuerStep {
     const now = this.deps.clock.now();
     const maxPolls = this.options.maxPolls ?? 60;
@@ -273,7 +273,7 @@ export class AcmeIssuer implements CertificateIssuer {
         context: { issuer: this.name, orderUrl: handle.orderUrl },
       });
     }
-    const wait = Math.min((this.options.pollMs ?? 100) * 2 ** Math.min(handle.polls, 10), POLL_CAP_MS);
+    const wait = Math.min((this.options.pollMs ?? 100) * 1.5 ** Math.min(handle.polls, 16), POLL_CAP_MS);
     const at = retryAfter && retryAfter.getTime() > now.getTime() ? retryAfter : new Date(now.getTime() + wait);
     return this.pending({ ...handle, polls: handle.polls + 1 }, at);
   }

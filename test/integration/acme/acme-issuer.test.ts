@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import type { DueOutcome } from '../../../src/app/process-due-requests.use-case.js';
 import { pebbleInstalled } from '../../support/pebble.js';
 import { freshName, usePebble } from '../../support/acme-fixture.js';
 
@@ -17,12 +18,13 @@ describe.runIf(pebbleInstalled())('ACME issuer on Pebble (deterministic lane)', 
     const rt = fx.open();
     const before = { ...pebble.proxy!.counts };
 
-    // Act
-    const report = await runCycle(rt.deps)(rt.config.certificates);
+    // Act: one cycle normally; a loaded machine may leave a validation poll to the next (bounded).
+    const work: DueOutcome[] = [];
+    for (let cycle = 0; cycle < 3 && !work.some((w) => w.status === 'issued'); cycle++) work.push(...(await runCycle(rt.deps)(rt.config.certificates)).work);
 
     // Assess
-    const issued = report.work.filter((w) => w.status === 'issued');
-    expect(issued, JSON.stringify(report.work)).toHaveLength(1);
+    const issued = work.filter((w) => w.status === 'issued');
+    expect(issued, JSON.stringify(work)).toHaveLength(1);
     expect(pebble.proxy!.counts.newOrder - before.newOrder).toBe(1);
     expect(pebble.proxy!.counts.finalize - before.finalize).toBe(1);
     for (const name of names) expect(await pebble.txt(`_acme-challenge.${name}`)).toEqual([]);

@@ -9,8 +9,8 @@ const TIMEOUT_MS = 5_000;
  * DNS-01 through pebble-challtestsrv's management API (`/set-txt` appends a value, `/clear-txt`
  * drops every value of a name). It serves a record as soon as it is set, so a change has always
  * propagated. Two orders may validate the same name at once, each with its own value: this
- * process keeps the values it published per name, so removing one order's values puts the
- * others' back (challtestsrv cannot delete one value). Test and demo use only.
+ * process keeps the values it published per name and clears a name only when no order of its
+ * own still needs it (challtestsrv cannot delete one value). Test and demo use only.
  */
 export class ChalltestsrvDnsProvider implements DnsProvider {
   readonly kind = 'challtestsrv';
@@ -52,9 +52,11 @@ export class ChalltestsrvDnsProvider implements DnsProvider {
       for (const [name, values] of groupByName(records)) {
         const held = this.published.get(name) ?? new Set<string>();
         for (const value of values) held.delete(value);
+        // Values of other orders still wait for validation: keep the name as it is (clearing and
+        // re-adding would leave a moment with no record); the last one out clears it.
+        if (held.size > 0) continue;
         await this.post('/clear-txt', { host: `${name}.` });
-        for (const value of held) await this.post('/set-txt', { host: `${name}.`, value });
-        if (held.size === 0) this.published.delete(name);
+        this.published.delete(name);
       }
     });
   }
