@@ -22,6 +22,7 @@ const MAX_WORK_ROUNDS = 100;
  */
 const PENDING_WAIT_MS = 5_000;
 const CYCLE_WAIT_MS = 60_000;
+const TIMER_SLACK_MS = 2;
 
 /** One full cycle: discover → plan → decide by policy → issue → alert → publish. */
 export function runCycle(deps: AppDeps) {
@@ -46,8 +47,9 @@ export function runCycle(deps: AppDeps) {
       const wait = nextDue === undefined ? undefined : Math.max(0, nextDue - deps.clock.now().getTime());
       nextDue = undefined;
       if (wait === undefined || wait > PENDING_WAIT_MS || waited + wait > CYCLE_WAIT_MS) break;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      waited += wait;
+      // A timer may fire a millisecond early; a step found not yet due would end the cycle.
+      await new Promise((resolve) => setTimeout(resolve, wait + TIMER_SLACK_MS));
+      waited += wait + TIMER_SLACK_MS;
     }
     const alerts = await alert();
     const events = await publish();

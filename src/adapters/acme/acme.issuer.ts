@@ -263,7 +263,7 @@ export class AcmeIssuer implements CertificateIssuer {
     return { status: 'pending', handle: handle as unknown as Readonly<Record<string, unknown>>, resumeAfter: at };
   }
 
-  /** The next poll: pollMs growing 1.5 times per poll, capped; a Retry-After the CA sent wins. */
+  /** The next poll: at once, then pollMs growing 1.5 times per poll, capped; a Retry-After the CA sent wins. */
   private poll(handle: AcmeHandle, retryAfter?: Date): IssuerStep {
     const now = this.deps.clock.now();
     const maxPolls = this.options.maxPolls ?? 60;
@@ -273,7 +273,8 @@ export class AcmeIssuer implements CertificateIssuer {
         context: { issuer: this.name, orderUrl: handle.orderUrl },
       });
     }
-    const wait = Math.min((this.options.pollMs ?? 100) * 1.5 ** Math.min(handle.polls, 16), POLL_CAP_MS);
+    // The first look comes at once (a fast CA is often done by then), later ones spaced out.
+    const wait = handle.polls === 0 ? 0 : Math.min((this.options.pollMs ?? 100) * 1.5 ** Math.min(handle.polls - 1, 16), POLL_CAP_MS);
     const at = retryAfter && retryAfter.getTime() > now.getTime() ? retryAfter : new Date(now.getTime() + wait);
     return this.pending({ ...handle, polls: handle.polls + 1 }, at);
   }
@@ -288,6 +289,7 @@ export class AcmeIssuer implements CertificateIssuer {
     try {
       const session = await this.session();
       let current = known;
+      let rechecked = false;
       for (let round = 0; round < MAX_ROUNDS; round++) {
         if (!current) {
           const fetched = await session.post<AcmeOrder>(handle.orderUrl, null, context);
@@ -312,6 +314,12 @@ export class AcmeIssuer implements CertificateIssuer {
             const finalized = await session.post<AcmeOrder>(current.finalize, { csr: pemBodyB64u(order.csrPem) }, context);
             if (finalized.status === 200) {
               current = finalized.data;
+              // One look at once (no wait): a fast CA has often issued by then.
+              if (current.status === 'processing' && !rechecked) {
+                rechecked = true;
+                current = undefined;
+                continue;
+              }
               if (current.status === 'processing') return this.poll(handle, finalized.retryAfter);
               continue;
             }
@@ -389,7 +397,8 @@ export class AcmeIssuer implements CertificateIssuer {
         const answered = await session.post(challenge.url, {}, context);
         if (answered.status !== 200) throw fromProblem(answered.data as unknown as AcmeProblem, 'challenge refused', context);
       }
-      handle = { ...handle, stage: 'validating', polls: 0 };
+      // The caller looks at the order once more at once (no wait) before polling.
+      return { handle: { ...handle, stage: 'validating', polls: 0 } };
     }
     const retryAfter = waiting.map((a) => a.retryAfter).find((d) => d !== undefined);
     return this.poll(handle, retryAfter);

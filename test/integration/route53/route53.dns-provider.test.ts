@@ -25,7 +25,8 @@ const ZONES = [
 ];
 
 function provider(cnames: Record<string, string> = {}): Route53DnsProvider {
-  return new Route53DnsProvider({ route53: new Route53Client({ region: 'us-east-1' }), resolveCname: (name) => Promise.resolve(cnames[name] ? [cnames[name]] : []) }, 'r53', {});
+  const client = new Route53Client({ region: 'us-east-1' });
+  return new Route53DnsProvider({ route53: () => Promise.resolve(client), resolveCname: (name) => Promise.resolve(cnames[name] ? [cnames[name]] : []) }, 'r53', {});
 }
 
 const changeCalls = () => route53.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input);
@@ -163,7 +164,7 @@ describe('Route53DnsProvider', () => {
     const role = { roleArn: 'arn:aws:iam::111122223333:role/certflow-dns', externalId: 'certflow-prod' };
 
     // Act
-    const client = buildRoute53Client({ assumeRole: role }, new STSClient({ region: 'us-east-1' }));
+    const client = await buildRoute53Client({ assumeRole: role }, new STSClient({ region: 'us-east-1' }));
     const credentials = await client.config.credentials();
     await client.config.credentials();
 

@@ -1,21 +1,21 @@
 import { resolveCname } from 'node:dns/promises';
-import {
-  ChangeResourceRecordSetsCommand,
-  GetChangeCommand,
-  ListHostedZonesCommand,
-  ListResourceRecordSetsCommand,
-  Route53Client,
-  type Change,
-  type HostedZone,
-} from '@aws-sdk/client-route-53';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Change, HostedZone, Route53Client } from '@aws-sdk/client-route-53';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { Value } from '@sinclair/typebox/value';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
 import type { DnsChange, DnsProvider, TxtRecord } from '../../../ports/dns-provider.port.js';
 import { optionsSchema, type Route53Options } from './route53.options.js';
 
+/*
+ * The SDK is imported on first use, not at module load: bundles (the CLI, Lambdas) that never
+ * publish DNS-01 records never load it, and esbuild keeps a dynamic import of a package dynamic.
+ */
+const route53Sdk = () => import('@aws-sdk/client-route-53');
+const stsSdk = () => import('@aws-sdk/client-sts');
+
 export interface Route53Deps {
-  readonly route53: Route53Client;
+  /** The Route 53 client (in the DNS account when a role is configured), made on first use. */
+  readonly route53: () => Promise<Route53Client>;
   /** CNAME lookups for `_acme-challenge` delegation; the system resolver by default. */
   readonly resolveCname?: (name: string) => Promise<string[]>;
 }
@@ -41,6 +41,7 @@ export function assumeRoleCredentials(sts: STSClient, role: NonNullable<Route53O
   let cached: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: Date } | undefined;
   return async () => {
     if (cached && cached.expiration.getTime() - Date.now() > 300_000) return cached;
+    const { AssumeRoleCommand } = await stsSdk();
     const out = await sts.send(
       new AssumeRoleCommand({
         RoleArn: role.roleArn,
@@ -87,6 +88,7 @@ export class Route53DnsProvider implements DnsProvider {
 
   publish(records: readonly TxtRecord[]): Promise<DnsChange> {
     return this.serialized(async () => {
+      const [{ ChangeResourceRecordSetsCommand }, client] = await Promise.all([route53Sdk(), this.deps.route53()]);
       const ids: string[] = [];
       for (const [zoneId, wanted] of await this.byZone(records)) {
         const changes: Change[] = [];
@@ -95,7 +97,7 @@ export class Route53DnsProvider implements DnsProvider {
           changes.push(this.change('UPSERT', name, [...new Set([...existing, ...values])]));
         }
         const out = await this.send('change', () =>
-          this.deps.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'certflow dns-01', Changes: changes } })),
+          client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: 'certflow dns-01', Changes: changes } })),
         );
         if (out.ChangeInfo?.Id) ids.push(out.ChangeInfo.Id);
       }
@@ -104,8 +106,10 @@ export class Route53DnsProvider implements DnsProvider {
   }
 
   async isPropagated(change: DnsChange): Promise<boolean> {
+    if (change.ids.length === 0) return true;
+    const [{ GetChangeCommand }, client] = await Promise.all([route53Sdk(), this.deps.route53()]);
     for (const id of change.ids) {
-      const out = await this.send('GetChange', () => this.deps.route53.send(new GetChangeCommand({ Id: id })));
+      const out = await this.send('GetChange', () => client.send(new GetChangeCommand({ Id: id })));
       if (out.ChangeInfo?.Status !== 'INSYNC') return false;
     }
     return true;
@@ -113,6 +117,7 @@ export class Route53DnsProvider implements DnsProvider {
 
   remove(records: readonly TxtRecord[]): Promise<void> {
     return this.serialized(async () => {
+      const [{ ChangeResourceRecordSetsCommand }, client] = await Promise.all([route53Sdk(), this.deps.route53()]);
       for (const [zoneId, unwanted] of await this.byZone(records)) {
         const changes: Change[] = [];
         for (const [name, values] of unwanted) {
@@ -122,7 +127,7 @@ export class Route53DnsProvider implements DnsProvider {
           changes.push(remaining.length > 0 ? this.change('UPSERT', name, remaining) : this.change('DELETE', name, existing));
         }
         if (changes.length === 0) continue;
-        await this.send('change', () => this.deps.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } })));
+        await this.send('change', () => client.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } })));
       }
     });
   }
@@ -139,8 +144,9 @@ export class Route53DnsProvider implements DnsProvider {
 
   /** The TXT values at `name` now (unquoted), empty when there is no such record set. */
   private async existing(zoneId: string, name: string): Promise<string[]> {
+    const [{ ListResourceRecordSetsCommand }, client] = await Promise.all([route53Sdk(), this.deps.route53()]);
     const out = await this.send('ListResourceRecordSets', () =>
-      this.deps.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'TXT', MaxItems: 1 })),
+      client.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: 'TXT', MaxItems: 1 })),
     );
     const set = out.ResourceRecordSets?.[0];
     if (!set || set.Type !== 'TXT' || fqdn(set.Name ?? '') !== name) return [];
@@ -202,10 +208,11 @@ export class Route53DnsProvider implements DnsProvider {
   }
 
   private async listZones(): Promise<HostedZone[]> {
+    const [{ ListHostedZonesCommand }, client] = await Promise.all([route53Sdk(), this.deps.route53()]);
     const zones: HostedZone[] = [];
     let marker: string | undefined;
     for (let page = 0; page < ZONE_PAGES; page++) {
-      const out = await this.send('ListHostedZones', () => this.deps.route53.send(new ListHostedZonesCommand(marker ? { Marker: marker } : {})));
+      const out = await this.send('ListHostedZones', () => client.send(new ListHostedZonesCommand(marker ? { Marker: marker } : {})));
       zones.push(...(out.HostedZones ?? []));
       if (!out.IsTruncated || !out.NextMarker) break;
       marker = out.NextMarker;
@@ -215,8 +222,10 @@ export class Route53DnsProvider implements DnsProvider {
 }
 
 /** The Route 53 client, in the DNS account when a role is configured. */
-export function buildRoute53Client(options: Route53Options, sts?: STSClient): Route53Client {
+export async function buildRoute53Client(options: Route53Options, sts?: STSClient): Promise<Route53Client> {
   const region = options.region ?? 'us-east-1';
+  const { Route53Client } = await route53Sdk();
   if (!options.assumeRole) return new Route53Client({ region });
-  return new Route53Client({ region, credentials: assumeRoleCredentials(sts ?? new STSClient({ region }), options.assumeRole) });
+  const stsClient = sts ?? new (await stsSdk()).STSClient({ region });
+  return new Route53Client({ region, credentials: assumeRoleCredentials(stsClient, options.assumeRole) });
 }
