@@ -49,7 +49,7 @@ async function freePort(): Promise<number> {
   throw new Error('no free port found in 20 attempts');
 }
 
-function makeTls(dir: string): { caFile: string; certFile: string; keyFile: string } {
+export function makeTls(dir: string): { caFile: string; certFile: string; keyFile: string } {
   const caKey = join(dir, 'tls-ca.key');
   const caFile = join(dir, 'tls-ca.pem');
   const keyFile = join(dir, 'tls.key');

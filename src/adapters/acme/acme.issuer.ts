@@ -43,6 +43,12 @@ interface AcmeAuthorization {
   readonly wildcard?: boolean;
 }
 
+export interface RenewalInfo {
+  readonly window: { readonly start: Date; readonly end: Date };
+  readonly renewAt: Date;
+  readonly checkAgainAt: Date;
+}
+
 /**
  * The issuer handle: everything a later process needs to continue this order, plain JSON.
  * `stage` matters only while the order is `pending`; past that the order's own status decides.
@@ -56,6 +62,8 @@ export interface AcmeHandle {
   readonly transient: number;
 }
 
+/** RFC 9773 §4.3: what a client does when the CA's answer carries no Retry-After. */
+const ARI_DEFAULT_RECHECK_MS = 6 * 3_600_000;
 const MAX_TRANSIENT = 8;
 const MAX_ROUNDS = 8;
 const POLL_CAP_MS = 30_000;
@@ -154,6 +162,33 @@ export class AcmeIssuer implements CertificateIssuer {
       if (problem.type?.endsWith(':alreadyRevoked')) return;
       throw fromProblem(problem, 'revocation refused', context);
     }
+  }
+
+  /**
+   * RFC 9773 renewal information, when the directory offers `renewalInfo`: a renewal time picked
+   * at random inside the CA's suggested window (so renewals of many certificates spread out), and
+   * when to ask again (the CA's Retry-After, kept between a minute and a day; six hours without).
+   * Undefined when the CA offers no ARI: the renewal policy's default applies.
+   */
+  async renewalInfo(certificatePem: string, random: () => number = Math.random): Promise<RenewalInfo | undefined> {
+    const context: ErrorContext = { issuer: this.name };
+    const session = await this.session();
+    const base = session.directory.renewalInfo;
+    if (!base) return undefined;
+    const response = await session.get<{ suggestedWindow?: { start?: string; end?: string } }>(`${base.replace(/\/$/, '')}/${ariCertId(certificatePem)}`, context);
+    const start = Date.parse(response.data.suggestedWindow?.start ?? '');
+    const end = Date.parse(response.data.suggestedWindow?.end ?? '');
+    if (response.status !== 200 || Number.isNaN(start) || Number.isNaN(end) || end < start) {
+      throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'the CA answered renewalInfo without a usable suggested window', { retryable: true, context });
+    }
+    const now = this.deps.clock.now().getTime();
+    const asked = response.retryAfter ? response.retryAfter.getTime() - now : ARI_DEFAULT_RECHECK_MS;
+    const recheck = Math.min(Math.max(asked, 60_000), 86_400_000);
+    return {
+      window: { start: new Date(start), end: new Date(end) },
+      renewAt: new Date(start + Math.floor(random() * (end - start))),
+      checkAgainAt: new Date(now + recheck),
+    };
   }
 
   /** The account URL once registered (for logs and tests; not a secret). */

@@ -15,6 +15,7 @@ export interface AcmeModule {
 
 /** acme-client's HTTP layer, reached below its Client so certflow sees status, headers and problem documents. */
 interface InternalHttp {
+  request(url: string, method: 'get'): Promise<RawResponse>;
   getDirectory(): Promise<AcmeDirectory>;
   getResourceUrl(resource: string): Promise<string>;
   signedRequest(url: string, payload: unknown, opts: { kid?: string | null; nonce?: string | null; includeExternalAccountBinding?: boolean }): Promise<RawResponse>;
@@ -133,6 +134,18 @@ export class AcmeSession {
     } catch (error) {
       throw toAcmeError(error, `ACME directory has no ${name}`, context);
     }
+  }
+
+  /** An unauthenticated GET (RFC 9773 renewalInfo). Non-2xx is returned, not thrown. */
+  async get<T>(url: string, context: ErrorContext): Promise<AcmeResponse<T>> {
+    let response: RawResponse;
+    try {
+      response = await this.client.api.http.request(url, 'get');
+    } catch (error) {
+      throw toAcmeError(error, `ACME request to ${new URL(url).pathname} failed`, context);
+    }
+    const retryAfter = parseRetryAfter(response.headers['retry-after'], this.now());
+    return { status: response.status, data: response.data as T, ...(retryAfter ? { retryAfter } : {}) };
   }
 
   /** A signed POST (payload null = POST-as-GET) with the account's kid. Non-2xx is returned, not thrown. */

@@ -5,7 +5,7 @@ import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { AcmeIssuer } from './acme.issuer.js';
 import { optionsSchema, type AcmeOptions } from './acme.options.js';
 
-export { AcmeIssuer, type AcmeDeps, type AcmeHandle } from './acme.issuer.js';
+export { AcmeIssuer, type AcmeDeps, type AcmeHandle, type RenewalInfo } from './acme.issuer.js';
 export { optionsSchema, type AcmeOptions } from './acme.options.js';
 export { ariCertId } from './ari.js';
 
