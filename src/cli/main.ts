@@ -4,6 +4,7 @@ import { lsCommand, requestsCommand, showCommand } from './commands/inventory.co
 import { decisionCommand, requestCommand } from './commands/decision.command.js';
 import { exportCommand } from './commands/export.command.js';
 import { eventsCommand } from './commands/events.command.js';
+import { revokeCommand } from './commands/revoke.command.js';
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -16,6 +17,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   approve: decisionCommand('approve'),
   deny: decisionCommand('deny'),
   export: exportCommand,
+  revoke: revokeCommand,
   events: (args, io) => eventsCommand(args, io),
 };
 
@@ -30,6 +32,7 @@ commands:
   approve <request|certificate> --as WHO [--comment TEXT]
   deny <request|certificate> --as WHO [--comment TEXT]
   export <certificate> --out DIR [--force]   cert.pem, chain.pem, key.pem (0600), root.pem
+  revoke <certificate> [--reason R]      revoke the CURRENT certificate at its issuer (RFC 5280 reason, e.g. keyCompromise)
   events test-pattern --pattern FILE --event FILE
   events validate FILE
 

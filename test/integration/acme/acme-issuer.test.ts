@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import { revokeCertificate } from '../../../src/app/revoke-certificate.use-case.js';
+import { publishPendingEvents } from '../../../src/app/publish-events.use-case.js';
 import type { DueOutcome } from '../../../src/app/process-due-requests.use-case.js';
 import { pebbleInstalled } from '../../support/pebble.js';
 import { freshName, usePebble } from '../../support/acme-fixture.js';
@@ -39,5 +41,26 @@ describe.runIf(pebbleInstalled())('ACME issuer on Pebble (deterministic lane)', 
     const again = await runCycle(rt.deps)(rt.config.certificates);
     expect(again.work.filter((w) => w.status === 'issued')).toHaveLength(0);
     expect(pebble.proxy!.counts.newOrder - before.newOrder).toBe(1);
+  });
+
+  it('revokes at the CA (Pebble reports the certificate revoked) and publishes Certificate Revoked', async () => {
+    // Prepare
+    const pebble = suite.pebble();
+    const fx = await suite.fixture([{ id: 'gone', dnsNames: [freshName('gone')] }]);
+    const rt = fx.open();
+    for (let cycle = 0; cycle < 3 && !(await rt.deps.keys.getVersion('certflow/gone', { label: 'CURRENT' })); cycle++) await runCycle(rt.deps)(rt.config.certificates);
+    const revocations = pebble.proxy!.counts.revoke;
+
+    // Act
+    const outcome = await revokeCertificate(rt.deps)('gone', 'keyCompromise');
+    await publishPendingEvents(rt.deps)();
+
+    // Assess
+    expect(pebble.proxy!.counts.revoke - revocations).toBe(1);
+    expect(await pebble.certificateStatus(outcome.serialNumber)).toBe('Revoked');
+    expect(await rt.deps.keys.getVersion('certflow/gone', { label: 'CURRENT' })).toBeUndefined();
+    const events = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8');
+    expect(events).toContain('"detail-type":"Certificate Revoked"');
+    expect(events).toContain(outcome.serialNumber);
   });
 });
