@@ -15,6 +15,8 @@ export interface StubRequest {
 export interface StubOptions {
   readonly profiles?: Readonly<Record<string, string>>;
   readonly renewalInfo?: boolean;
+  /** `meta.caaIdentities` of the directory. */
+  readonly caaIdentities?: readonly string[];
   /** PEM chain the certificate URL serves. */
   readonly certificatePem: string;
   /** `suggestedWindow` and Retry-After (seconds) of renewal-info answers. */
@@ -71,7 +73,7 @@ export class AcmeStub {
             newOrder: `${base}/order`,
             revokeCert: `${base}/revoke`,
             ...(options.renewalInfo ? { renewalInfo: `${base}/renewal-info` } : {}),
-            meta: { ...(options.profiles ? { profiles: options.profiles } : {}) },
+            meta: { ...(options.profiles ? { profiles: options.profiles } : {}), ...(options.caaIdentities ? { caaIdentities: options.caaIdentities } : {}) },
           });
         }
         if (path === '/nonce') return send(200, '');

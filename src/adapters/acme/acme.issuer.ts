@@ -11,6 +11,7 @@ import { fromProblem, toAcmeError, type AcmeProblem } from './acme.errors.js';
 import { optionsSchema, type AcmeOptions } from './acme.options.js';
 import { AcmeSession, type AcmeModule } from './acme.session.js';
 import { ariCertId } from './ari.js';
+import { checkCaa, systemCaaLookup, type CaaLookup } from './caa.js';
 
 /** What an ACME issuer needs from its surroundings. */
 export interface AcmeDeps {
@@ -20,6 +21,8 @@ export interface AcmeDeps {
   readonly dnsProviders?: DnsProviderDirectory;
   /** Loads acme-client; a test may hand in another loader. */
   readonly loadAcme?: () => Promise<AcmeModule>;
+  /** CAA lookups for the pre-check; the system resolver by default. */
+  readonly caaLookup?: CaaLookup;
 }
 
 interface AcmeOrder {
@@ -119,6 +122,10 @@ export class AcmeIssuer implements CertificateIssuer {
       ];
       if (order.spec.names.uri.length > 0 || identifiers.length === 0) {
         return failed(new CertflowError(ErrorCodes.ISSUER_REJECTED, 'ACME certificates carry DNS names and IP addresses only', { context }));
+      }
+      const caaIdentities = this.options.caaIdentities ?? session.directory.meta?.caaIdentities ?? [];
+      if (this.options.caaCheck !== false && caaIdentities.length > 0) {
+        await checkCaa(order.spec.names.dns, caaIdentities, this.deps.caaLookup ?? systemCaaLookup(), context);
       }
       const replaces = await this.replaces(session, order);
       const payload = { identifiers, ...(this.options.profile ? { profile: this.options.profile } : {}), ...(replaces ? { replaces } : {}) };

@@ -23,6 +23,10 @@ export const optionsSchema = Type.Object(
     preferredChain: Type.Optional(Type.String({ minLength: 1, description: 'Issuer CN of the preferred alternate chain\'s top certificate' })),
     caFile: Type.Optional(Type.String({ minLength: 1, description: 'Extra CA (PEM file) to trust for the ACME server\'s TLS (private or test CAs)' })),
     trustAnchorsFile: Type.Optional(Type.String({ minLength: 1, description: 'Roots (PEM file) issued chains verify against; default: Node\'s bundled roots' })),
+    caaCheck: Type.Optional(Type.Boolean({ default: true, description: 'Check CAA before ordering (RFC 8659), against caaIdentities' })),
+    caaIdentities: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { maxItems: 20, description: 'The CA\'s CAA issuer domains (default: the directory\'s meta.caaIdentities; none: no pre-check)' }),
+    ),
     pollMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'Wait before the second poll of a pending authorization or order (the first is at once; default 100 ms, then 1.5 times longer per poll, capped at 30 s)' })),
     maxPolls: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Polls of one order before it is given up as stuck (default 60)' })),
   },

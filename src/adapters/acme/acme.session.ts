@@ -34,7 +34,7 @@ export interface AcmeDirectory {
   readonly newOrder: string;
   readonly revokeCert?: string;
   readonly renewalInfo?: string;
-  readonly meta?: { readonly externalAccountRequired?: boolean; readonly profiles?: Readonly<Record<string, string>> };
+  readonly meta?: { readonly externalAccountRequired?: boolean; readonly profiles?: Readonly<Record<string, string>>; readonly caaIdentities?: readonly string[] };
 }
 
 export interface AcmeResponse<T> {

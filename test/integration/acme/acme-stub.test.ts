@@ -103,4 +103,21 @@ describe('ACME issuer on a protocol stub (ARI, profiles)', () => {
     });
     expect(newOrders(stub)).toEqual([]);
   });
+
+  it('refuses before any order when CAA names another CA (identities from the directory)', async () => {
+    // Prepare
+    const stub = await AcmeStub.start({ certificatePem: RFC9773_EXAMPLE, caaIdentities: ['letsencrypt.org'] });
+    stubs.push(stub);
+    const keys = SqliteKeyStore.open(':memory:');
+    closers.push(() => keys.close());
+    const caaLookup = (name: string) => Promise.resolve(name === 'example.com' ? [{ critical: 0, issue: 'pki.goog' }] : []);
+    const issuer = new AcmeIssuer({ clock: { now: () => new Date() }, keys, caaLookup }, 'stub', { directoryUrl: stub.directoryUrl, caFile: stub.caFile });
+
+    // Act
+    const step = await issuer.submit(order());
+
+    // Assess
+    expect(step.status === 'failed' && { code: step.error.code, retryable: step.error.retryable }).toEqual({ code: 'ACME.CAA_FORBIDDEN', retryable: false });
+    expect(newOrders(stub)).toEqual([]);
+  });
 });
