@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { DnsProviderDirectory } from '../ports/dns-provider.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
+import type { StateStore } from '../ports/state-store.port.js';
 import { localCaIssuer } from './local/local-ca/index.js';
 import { acmeIssuer } from './acme/index.js';
 
@@ -21,6 +22,8 @@ export interface IssuerFactoryDeps {
   readonly keys?: KeyStore;
   /** For issuers that publish DNS-01 records. */
   readonly dnsProviders?: DnsProviderDirectory;
+  /** For issuers that keep shared counters (ACME rate-limit budgets). */
+  readonly state?: StateStore;
 }
 
 export const issuerRegistry: Readonly<Record<string, IssuerDescriptor>> = {

@@ -11,6 +11,7 @@ import { issuerRegistry } from '../adapters/issuers.registry.js';
 import { dnsProviderRegistry } from '../adapters/dns-providers.registry.js';
 import type { DnsProvider, DnsProviderDirectory } from '../ports/dns-provider.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
+import type { StateStore } from '../ports/state-store.port.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
 import { SqliteKeyStore } from '../adapters/local/sqlite.key-store.js';
 import { PemFolderSource } from '../adapters/local/pem-folder.source.js';
@@ -36,7 +37,7 @@ export function openLocalRuntime(config: CertflowConfig, clock: Clock): LocalRun
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const state = SqliteStateStore.open(join(config.dataDir, 'state.db'), { now: () => clock.now() });
   const keys = SqliteKeyStore.open(join(config.dataDir, 'keys.db'));
-  const issuers = buildIssuers(config, clock, keys, buildDnsProviders(config));
+  const issuers = buildIssuers(config, clock, keys, buildDnsProviders(config), state);
   const notifications: Notification[] = [];
   const notifier = { notify: (n: Notification) => Promise.resolve(void notifications.push(n)) };
   const bus = new LocalEventBus({
@@ -85,12 +86,12 @@ function buildDnsProviders(config: CertflowConfig): DnsProviderDirectory {
   };
 }
 
-function buildIssuers(config: CertflowConfig, clock: Clock, keys: KeyStore, dnsProviders: DnsProviderDirectory): IssuerDirectory {
+function buildIssuers(config: CertflowConfig, clock: Clock, keys: KeyStore, dnsProviders: DnsProviderDirectory, state: StateStore): IssuerDirectory {
   const built = new Map<string, CertificateIssuer>();
   for (const settings of config.issuers) {
     const descriptor = issuerRegistry[settings.kind];
     if (!descriptor) throw new CertflowError(ErrorCodes.ISSUER_UNKNOWN, `unknown issuer kind ${settings.kind}`);
-    built.set(settings.name, descriptor.create({ dataDir: config.dataDir, clock, keys, dnsProviders }, settings.name, settings.options));
+    built.set(settings.name, descriptor.create({ dataDir: config.dataDir, clock, keys, dnsProviders, state }, settings.name, settings.options));
   }
   return {
     get(name) {

@@ -12,6 +12,8 @@ import { optionsSchema, type AcmeOptions } from './acme.options.js';
 import { AcmeSession, type AcmeModule } from './acme.session.js';
 import { ariCertId } from './ari.js';
 import { checkCaa, systemCaaLookup, type CaaLookup } from './caa.js';
+import { DEFAULT_LIMITS, RateBudgets } from './rate-budget.js';
+import type { StateStore } from '../../ports/state-store.port.js';
 
 /** What an ACME issuer needs from its surroundings. */
 export interface AcmeDeps {
@@ -23,6 +25,8 @@ export interface AcmeDeps {
   readonly loadAcme?: () => Promise<AcmeModule>;
   /** CAA lookups for the pre-check; the system resolver by default. */
   readonly caaLookup?: CaaLookup;
+  /** Where rate-limit budgets are kept so they hold across processes; none without it. */
+  readonly state?: StateStore;
 }
 
 interface AcmeOrder {
@@ -98,6 +102,7 @@ export class AcmeIssuer implements CertificateIssuer {
   readonly needsPrivateKey = false;
   private sessionPromise: Promise<AcmeSession> | undefined;
   private readonly accountSecret: string;
+  private readonly budgets: RateBudgets | undefined;
 
   constructor(
     private readonly deps: AcmeDeps,
@@ -109,6 +114,7 @@ export class AcmeIssuer implements CertificateIssuer {
       throw new CertflowError(ErrorCodes.CONFIG_INVALID, `invalid options for ACME issuer ${name}`, { context: { issuer: name }, details });
     }
     this.accountSecret = `acme-account/${name}`;
+    this.budgets = deps.state ? new RateBudgets(deps.state, name, { ...DEFAULT_LIMITS, ...options.rateLimits }) : undefined;
   }
 
   async submit(order: IssuanceOrder): Promise<IssuerStep> {
@@ -127,6 +133,10 @@ export class AcmeIssuer implements CertificateIssuer {
       if (this.options.caaCheck !== false && caaIdentities.length > 0) {
         await checkCaa(order.spec.names.dns, caaIdentities, this.deps.caaLookup ?? systemCaaLookup(), context);
       }
+      const now = this.deps.clock.now();
+      await this.budgets?.checkFailedValidations(identifiers.map((i) => i.value), now, context);
+      await this.budgets?.checkDuplicate(identifiers.map((i) => i.value), now, context);
+      await this.budgets?.takeNewOrder(now, context);
       const replaces = await this.replaces(session, order);
       const payload = { identifiers, ...(this.options.profile ? { profile: this.options.profile } : {}), ...(replaces ? { replaces } : {}) };
       const created = await session.post<AcmeOrder>(session.directory.newOrder, payload, context);
@@ -346,6 +356,7 @@ export class AcmeIssuer implements CertificateIssuer {
             if (!current.certificate) throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'valid order without a certificate URL', { retryable: true, context });
             const certificate = await this.download(session, current.certificate, context);
             await this.cleanup(handle, context);
+            await this.budgets?.recordIssued([...order.spec.names.dns, ...order.spec.names.ip], this.deps.clock.now());
             return { status: 'issued', certificate };
           }
           case 'processing':
@@ -450,6 +461,7 @@ export class AcmeIssuer implements CertificateIssuer {
     for (const url of current.authorizations) {
       const r = await session.post<AcmeAuthorization>(url, null, context).catch(() => undefined);
       const failedChallenge = r?.data.challenges?.find((c) => c.status === 'invalid' && c.error);
+      if (failedChallenge?.error && r) await this.budgets?.recordFailedValidation(r.data.identifier.value, this.deps.clock.now());
       if (failedChallenge?.error) return fromProblem(failedChallenge.error, `validation of ${r?.data.identifier.value ?? 'an identifier'} failed`, context);
     }
     if (current.error) return fromProblem(current.error, 'order invalid', context);

@@ -27,6 +27,16 @@ export const optionsSchema = Type.Object(
     caaIdentities: Type.Optional(
       Type.Array(Type.String({ minLength: 1 }), { maxItems: 20, description: 'The CA\'s CAA issuer domains (default: the directory\'s meta.caaIdentities; none: no pre-check)' }),
     ),
+    rateLimits: Type.Optional(
+      Type.Object(
+        {
+          newOrdersPer3Hours: Type.Optional(Type.Integer({ minimum: 1, default: 300 })),
+          duplicatesPerWeek: Type.Optional(Type.Integer({ minimum: 1, default: 5 })),
+          failedValidationsPerHour: Type.Optional(Type.Integer({ minimum: 1, default: 3 })),
+        },
+        { additionalProperties: false, description: 'Budgets kept in the state store, per issuer (one account)' },
+      ),
+    ),
     pollMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 60_000, description: 'Wait before the second poll of a pending authorization or order (the first is at once; default 100 ms, then 1.5 times longer per poll, capped at 30 s)' })),
     maxPolls: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Polls of one order before it is given up as stuck (default 60)' })),
   },

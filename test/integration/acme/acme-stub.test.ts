@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AcmeIssuer } from '../../../src/adapters/acme/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteKeyStore } from '../../../src/adapters/local/sqlite.key-store.js';
+import { SqliteStateStore } from '../../../src/adapters/local/sqlite.state-store.js';
 import type { IssuanceOrder } from '../../../src/ports/issuer.port.js';
 import { aSpec } from '../../support/builders.js';
 import { AcmeStub, type StubOptions } from '../../support/acme-stub.js';
@@ -119,5 +123,41 @@ describe('ACME issuer on a protocol stub (ARI, profiles)', () => {
     // Assess
     expect(step.status === 'failed' && { code: step.error.code, retryable: step.error.retryable }).toEqual({ code: 'ACME.CAA_FORBIDDEN', retryable: false });
     expect(newOrders(stub)).toEqual([]);
+  });
+
+  it('keeps the new-order and duplicate budgets in the state store, across issuer instances (processes)', async () => {
+    // Prepare: two "processes" over one state file.
+    const stub = await AcmeStub.start({ certificatePem: RFC9773_EXAMPLE });
+    stubs.push(stub);
+    const dir = mkdtempSync(join(tmpdir(), 'certflow-budget-'));
+    const path = join(dir, 'state.db');
+    const make = () => {
+      const keys = SqliteKeyStore.open(join(dir, 'keys.db'));
+      const state = SqliteStateStore.open(path);
+      closers.push(async () => {
+        await state.close();
+        await keys.close();
+      });
+      return new AcmeIssuer({ clock: { now: () => new Date('2026-11-29T10:00:00Z') }, keys, state }, 'stub', {
+        directoryUrl: stub.directoryUrl,
+        caFile: stub.caFile,
+        rateLimits: { newOrdersPer3Hours: 2, duplicatesPerWeek: 1 },
+      });
+    };
+    const [first, second] = [make(), make()];
+    const named = (dns: string): IssuanceOrder => ({ ...order(), spec: aSpec({ names: { dns: [dns], ip: [], uri: [] } }) });
+
+    // Act
+    const a = await first.submit(named('a.example.com'));
+    const duplicate = await second.submit(named('a.example.com'));
+    const b = await second.submit(named('b.example.com'));
+    const c = await first.submit(named('c.example.com'));
+
+    // Assess
+    expect([a.status, b.status]).toEqual(['issued', 'issued']);
+    expect(duplicate.status === 'failed' && { code: duplicate.error.code, retryable: duplicate.error.retryable }).toEqual({ code: 'ISSUER.RATE_LIMITED', retryable: true });
+    expect(c.status === 'failed' && c.error.message).toBe('the new-order budget of 2 per 3 hours is spent until 2026-11-29T12:00:00.000Z');
+    expect(newOrders(stub).map((o) => (o['identifiers'] as { value: string }[])[0]?.value)).toEqual(['a.example.com', 'b.example.com']);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
 });
