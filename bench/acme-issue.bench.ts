@@ -9,7 +9,10 @@
  *   start-up included.
  * lego and certbot run (one process per issuance) when installed. Last line:
  *   RESULT acme-issue certflow_ms=<warm p50> bare_ms=<warm p50> ratio=<n>
- *          certflow_process_ms=<p50> bare_process_ms=<p50> process_ratio=<n> [lego_ms=… certbot_ms=…]
+ *          certflow_process_ms=<p50> bare_process_ms=<p50> process_ratio=<n> certflow_idle_run_ms=<p50>
+ *          [lego_ms=… certbot_ms=…]
+ * certflow_idle_run_ms is `certflow run` with nothing to do: the CLI's start-up floor, which the
+ * process figures include and the bare script does not pay.
  *
  *   npm run bench:acme            (or: node --import tsx bench/acme-issue.bench.ts [rounds])
  */
@@ -61,7 +64,8 @@ if (!existsSync(bin)) execFileSync('node', [join(root, 'scripts', 'build.mjs')],
 
 const work = mkdtempSync(join(tmpdir(), 'certflow-acme-bench-'));
 const pebble = await PebbleHarness.start({ lane: 'deterministic' });
-const times: Record<'certflow' | 'bare' | 'lego' | 'certbot' | 'certflowWarm' | 'bareWarm', number[]> = {
+const times: Record<'certflow' | 'bare' | 'lego' | 'certbot' | 'certflowWarm' | 'bareWarm' | 'certflowStartup', number[]> = {
+  certflowStartup: [],
   certflowWarm: [],
   bareWarm: [],
   certflow: [],
@@ -134,6 +138,9 @@ try {
 
   // Process per issuance. Warm the file cache once each, unmeasured.
   await certflow(names('warm'));
+  // The CLI's own start-up floor: `certflow run` with nothing to do (no ACME code loaded).
+  const idle = configFile(join(work, 'certflow-idle'), []);
+  for (let i = 0; i < 5; i++) times.certflowStartup.push(await run('node', [bin, 'run', '--config', idle]));
   await bare(names('warm'));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? (['certflow', 'bare'] as const) : (['bare', 'certflow'] as const);
@@ -174,5 +181,6 @@ const extra = [times.lego.length ? ` lego_ms=${p50(times.lego).toFixed(0)}` : ''
 if (!extra) process.stdout.write('lego and certbot are not installed: their columns are left out\n');
 process.stdout.write(
   `RESULT acme-issue certflow_ms=${p50(times.certflowWarm).toFixed(0)} bare_ms=${p50(times.bareWarm).toFixed(0)} ratio=${ratio(times.certflowWarm, times.bareWarm)}` +
-    ` certflow_process_ms=${p50(times.certflow).toFixed(0)} bare_process_ms=${p50(times.bare).toFixed(0)} process_ratio=${ratio(times.certflow, times.bare)}${extra}\n`,
+    ` certflow_process_ms=${p50(times.certflow).toFixed(0)} bare_process_ms=${p50(times.bare).toFixed(0)} process_ratio=${ratio(times.certflow, times.bare)}` +
+    ` certflow_idle_run_ms=${p50(times.certflowStartup).toFixed(0)}${extra}\n`,
 );

@@ -1,5 +1,5 @@
 import { Agent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { ErrorContext } from '../../domain/errors/index.js';
 import { fromProblem, toAcmeError, type AcmeProblem } from './acme.errors.js';
 
@@ -58,7 +58,10 @@ function configure(mod: AcmeModule, caPem: string | undefined): void {
   if (configured && !caPem) return;
   configured = true;
   if (mod.axios.defaults.acmeSettings) mod.axios.defaults.acmeSettings.retryMaxAttempts = 0;
-  mod.axios.defaults.httpsAgent = new Agent({ keepAlive: true, ca: [...rootCertificates, ...extraCas] });
+  // One secure context for every connection: a `ca` list in the agent's options would have each
+  // new connection parse the whole root bundle again (~100 ms apiece).
+  const secureContext = extraCas.size > 0 ? createSecureContext({ ca: [...rootCertificates, ...extraCas] }) : undefined;
+  mod.axios.defaults.httpsAgent = new Agent({ keepAlive: true, ...(secureContext ? { secureContext } : {}) });
 }
 
 export function parseRetryAfter(value: string | undefined, now: Date): Date | undefined {
