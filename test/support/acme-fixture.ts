@@ -7,6 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { PebbleHarness, type PebbleOptions } from './pebble.js';
 import type { AppDeps } from '../../src/app/deps.js';
 import type { DnsProvider } from '../../src/ports/dns-provider.port.js';
+import { CertflowError, ErrorCodes } from '../../src/domain/errors/index.js';
 import { AcmeIssuer, type AcmeOptions } from '../../src/adapters/acme/index.js';
 import { ChalltestsrvDnsProvider, type ChalltestsrvOptions } from '../../src/adapters/dns/challtestsrv/index.js';
 
@@ -115,7 +116,7 @@ export function usePebble(options: PebbleOptions = {}): { pebble: () => PebbleHa
 }
 
 /** The runtime's deps with its ACME issuer rebuilt over a DNS provider that counts its calls. */
-export function withCountingDns(rt: LocalRuntime): { deps: AppDeps; calls: { publish: number; remove: number } } {
+export function withCountingDns(rt: LocalRuntime, faults: { failPublishes?: number } = {}): { deps: AppDeps; calls: { publish: number; remove: number } } {
   const settings = rt.config.issuers[0]!;
   const dnsSettings = rt.config.dnsProviders[0]!;
   const real = new ChalltestsrvDnsProvider(dnsSettings.name, dnsSettings.options as ChalltestsrvOptions);
@@ -125,6 +126,9 @@ export function withCountingDns(rt: LocalRuntime): { deps: AppDeps; calls: { pub
     name: real.name,
     publish: (records) => {
       calls.publish++;
+      if (calls.publish <= (faults.failPublishes ?? 0)) {
+        return Promise.reject(new CertflowError(ErrorCodes.DNS_UNAVAILABLE, 'Route 53 change failed (Throttling)', { retryable: true }));
+      }
       return real.publish(records);
     },
     isPropagated: (change) => real.isPropagated(change),

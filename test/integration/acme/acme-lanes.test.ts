@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import type { DueOutcome } from '../../../src/app/process-due-requests.use-case.js';
 import { EAB_KEYS, pebbleInstalled } from '../../support/pebble.js';
 import { freshName, usePebble, withCountingDns } from '../../support/acme-fixture.js';
 
@@ -71,3 +72,25 @@ describe.runIf(pebbleInstalled())('ACME on Pebble with pre-approved (already val
     expect(suite.pebble().proxy!.counts.finalize - finalizations).toBe(1);
   });
 });
+
+describe.runIf(pebbleInstalled())('ACME on Pebble when the DNS provider is throttled', () => {
+  const suite = usePebble({ lane: 'deterministic', proxy: true });
+
+  it('keeps the order and retries as a pending step (no failure, no second order) when publishing is throttled', async () => {
+    // Prepare: Route 53-style throttling on the first publish.
+    const fx = await suite.fixture([{ id: 'web', dnsNames: [freshName('throttled')] }]);
+    const rt = fx.open();
+    const { deps, calls } = withCountingDns(rt, { failPublishes: 1 });
+    const orders = suite.pebble().proxy!.counts.newOrder;
+
+    // Act
+    const work: DueOutcome[] = [];
+    for (let cycle = 0; cycle < 3 && !work.some((w) => w.status === 'issued'); cycle++) work.push(...(await runCycle(deps)(rt.config.certificates)).work);
+
+    // Assess
+    expect(work.map((w) => w.status)).toEqual(['pending', 'issued']);
+    expect(calls.publish).toBe(2);
+    expect(suite.pebble().proxy!.counts.newOrder - orders).toBe(1);
+  });
+});
+
