@@ -35,7 +35,9 @@ export function revokeCertificate(deps: Pick<AppDeps, 'state' | 'keys' | 'issuer
       throw new CertflowError(ErrorCodes.INPUT_INVALID, `certificate ${certificateId} has no current certificate certflow issued`, { context });
     }
     const code: RevocationReason = REVOCATION_REASONS[reason];
-    await deps.issuers.get(spec.issuer.name).revoke({ certificateId, certificatePem, reason: code });
+    const issuer = deps.issuers.get(spec.issuer.name);
+    const privateKeyPem = issuer.revokesWithCertificateKey ? version.material.privateKeyPem : undefined;
+    await issuer.revoke({ certificateId, certificatePem, reason: code, ...(privateKeyPem ? { privateKeyPem } : {}) });
     await deps.keys.removeLabel(secretName, 'CURRENT');
     const event = lifecycleEvent(
       'Certificate Revoked',

@@ -39,6 +39,8 @@ export interface RevocationRequest {
   readonly certificateId: string;
   readonly certificatePem: string;
   readonly reason: RevocationReason;
+  /** Only for issuers that declare `revokesWithCertificateKey` (ACME proves control of the key). */
+  readonly privateKeyPem?: string;
 }
 
 export interface IssuedCertificate {
@@ -61,6 +63,8 @@ export interface CertificateIssuer {
   readonly name: string;
   /** Lemur's rule: only adapters that declare it ever receive the private key. */
   readonly needsPrivateKey: boolean;
+  /** Revocation is signed with the certificate's own key, so `revoke` receives it (and only `revoke`). */
+  readonly revokesWithCertificateKey?: boolean;
   submit(order: IssuanceOrder): Promise<IssuerStep>;
   resume(order: IssuanceOrder, handle: Readonly<Record<string, unknown>>): Promise<IssuerStep>;
   /**

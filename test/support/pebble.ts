@@ -95,10 +95,19 @@ async function httpJson(url: string, method = 'GET', body?: unknown): Promise<{ 
   return { status: response.status, text: await response.text() };
 }
 
+function jwsHeaderOf(body: Buffer): { jwsHeader?: Record<string, unknown> } {
+  try {
+    const jws = JSON.parse(body.toString('utf8')) as { protected?: string };
+    return jws.protected ? { jwsHeader: JSON.parse(Buffer.from(jws.protected, 'base64url').toString('utf8')) as Record<string, unknown> } : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Counts what reaches Pebble: a TLS-terminating proxy that keeps the Host header, so Pebble's URLs point at it. */
 export class RecordingProxy {
   readonly counts = { newOrder: 0, finalize: 0, newAccount: 0, revoke: 0 };
-  readonly requests: { method: string; path: string; status: number }[] = [];
+  readonly requests: { method: string; path: string; status: number; jwsHeader?: Record<string, unknown> }[] = [];
   private constructor(
     private readonly server: HttpsServer,
     readonly port: number,
@@ -110,13 +119,15 @@ export class RecordingProxy {
     const holder: { proxy?: RecordingProxy } = {};
     const server = createHttpsServer({ cert: tls.cert, key: tls.key }, (req, res) => {
       const path = req.url ?? '/';
+      const body: Buffer[] = [];
+      req.on('data', (c: Buffer) => body.push(c));
       const upstream = httpsRequest(
         { host: '127.0.0.1', port: target.port, path, method: req.method, headers: req.headers, agent, servername: 'localhost' },
         (up) => {
           const status = up.statusCode ?? 502;
           const proxy = holder.proxy;
           if (proxy && req.method === 'POST') {
-            proxy.requests.push({ method: req.method, path, status });
+            proxy.requests.push({ method: req.method, path, status, ...jwsHeaderOf(Buffer.concat(body)) });
             if (path.startsWith('/order-plz') && status === 201) proxy.counts.newOrder++;
             if (path.startsWith('/finalize-order/') && status === 200) proxy.counts.finalize++;
             if (path.startsWith('/sign-me-up') && (status === 201 || status === 200)) proxy.counts.newAccount++;

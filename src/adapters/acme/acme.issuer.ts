@@ -100,6 +100,7 @@ function alternates(link: string | undefined): string[] {
 export class AcmeIssuer implements CertificateIssuer {
   readonly kind = 'acme';
   readonly needsPrivateKey = false;
+  readonly revokesWithCertificateKey = true;
   private sessionPromise: Promise<AcmeSession> | undefined;
   private readonly accountSecret: string;
   private readonly budgets: RateBudgets | undefined;
@@ -166,19 +167,35 @@ export class AcmeIssuer implements CertificateIssuer {
     return rootCertificates.join('\n');
   }
 
-  /** RFC 8555 §7.6, signed with the account key (the account that ordered it may revoke it). */
+  /**
+   * RFC 8555 §7.6. Signed with the certificate's own key when the caller hands it over (a JWS with
+   * that key's JWK: proof of control, whichever account ordered it), else with the account key.
+   */
   async revoke(request: RevocationRequest): Promise<void> {
     const context: ErrorContext = { issuer: this.name, certificateId: request.certificateId };
-    const session = await this.session();
+    const session = request.privateKeyPem ? await this.keySession(request.privateKeyPem) : await this.session();
     const url = session.directory.revokeCert;
     if (!url) throw new CertflowError(ErrorCodes.ISSUER_REJECTED, 'this ACME directory offers no revokeCert', { context });
     const der = new X509Certificate(request.certificatePem).raw.toString('base64url');
-    const response = await session.post(url, { certificate: der, reason: request.reason }, context);
+    const payload = { certificate: der, reason: request.reason };
+    const response = request.privateKeyPem ? await session.postWithJwk(url, payload, context) : await session.post(url, payload, context);
     if (response.status !== 200) {
-      const problem = response.data as unknown as AcmeProblem;
+      const problem = response.data as AcmeProblem;
       if (problem.type?.endsWith(':alreadyRevoked')) return;
       throw fromProblem(problem, 'revocation refused', context);
     }
+  }
+
+  /** A session that signs with a certificate's key and registers no account. */
+  private async keySession(privateKeyPem: string): Promise<AcmeSession> {
+    const [mod, caPem] = await Promise.all([this.loadAcme(), this.options.caFile ? readFile(this.options.caFile, 'utf8') : Promise.resolve(undefined)]);
+    return AcmeSession.withoutAccount(mod, {
+      directoryUrl: this.options.directoryUrl,
+      accountKeyPem: privateKeyPem,
+      ...(caPem ? { caPem } : {}),
+      now: () => this.deps.clock.now(),
+      context: { issuer: this.name },
+    });
   }
 
   /**
@@ -248,10 +265,13 @@ export class AcmeIssuer implements CertificateIssuer {
     return this.sessionPromise;
   }
 
+  private loadAcme(): Promise<AcmeModule> {
+    return this.deps.loadAcme ? this.deps.loadAcme() : import('acme-client').then((m) => (m as unknown as { default: AcmeModule }).default);
+  }
+
   private async openSession(): Promise<AcmeSession> {
-    const load = this.deps.loadAcme ?? (async () => ((await import('acme-client')) as unknown as { default: AcmeModule }).default);
     const [mod, accountKeyPem, eab, caPem] = await Promise.all([
-      load(),
+      this.loadAcme(),
       this.accountKey(),
       this.eab(),
       this.options.caFile ? readFile(this.options.caFile, 'utf8') : Promise.resolve(undefined),

@@ -98,6 +98,23 @@ export class AcmeSession {
       context: ErrorContext;
     },
   ): Promise<AcmeSession> {
+    const session = await AcmeSession.withoutAccount(mod, options);
+    // newAccount is idempotent for a key: an existing account answers 200 with its URL.
+    const url = await session.resource('newAccount', options.context);
+    const payload = { termsOfServiceAgreed: options.termsOfServiceAgreed, ...(options.contact?.length ? { contact: options.contact } : {}) };
+    const response = await session.raw(url, payload, { kid: null, includeExternalAccountBinding: Boolean(options.eab) }, options.context);
+    if ((response.status !== 200 && response.status !== 201) || !response.location) {
+      throw fromProblem(response.data as AcmeProblem, 'account registration refused', options.context);
+    }
+    session.client.api.accountUrl = response.location;
+    return session;
+  }
+
+  /** A session on the directory that registers no account (revocation with a certificate's key). */
+  static async withoutAccount(
+    mod: AcmeModule,
+    options: { directoryUrl: string; accountKeyPem: string; eab?: { kid: string; hmacKey: string }; caPem?: string; now: () => Date; context: ErrorContext },
+  ): Promise<AcmeSession> {
     configure(mod, options.caPem);
     const client = new mod.Client({
       directoryUrl: options.directoryUrl,
@@ -110,16 +127,12 @@ export class AcmeSession {
     } catch (error) {
       throw toAcmeError(error, 'ACME directory unavailable', options.context);
     }
-    const session = new AcmeSession(client, directory, options.now);
-    // newAccount is idempotent for a key: an existing account answers 200 with its URL.
-    const url = await session.resource('newAccount', options.context);
-    const payload = { termsOfServiceAgreed: options.termsOfServiceAgreed, ...(options.contact?.length ? { contact: options.contact } : {}) };
-    const response = await session.raw(url, payload, { kid: null, includeExternalAccountBinding: Boolean(options.eab) }, options.context);
-    if ((response.status !== 200 && response.status !== 201) || !response.location) {
-      throw fromProblem(response.data as AcmeProblem, 'account registration refused', options.context);
-    }
-    client.api.accountUrl = response.location;
-    return session;
+    return new AcmeSession(client, directory, options.now);
+  }
+
+  /** A signed POST carrying the key's JWK instead of an account kid. */
+  postWithJwk<T>(url: string, payload: unknown, context: ErrorContext): Promise<AcmeResponse<T>> {
+    return this.raw<T>(url, payload, { kid: null }, context);
   }
 
   get accountUrl(): string {

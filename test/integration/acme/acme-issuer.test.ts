@@ -57,6 +57,10 @@ describe.runIf(pebbleInstalled())('ACME issuer on Pebble (deterministic lane)', 
 
     // Assess
     expect(pebble.proxy!.counts.revoke - revocations).toBe(1);
+    // Signed with the certificate's own key: a JWK in the header, no account kid.
+    const revokeRequest = pebble.proxy!.requests.filter((r) => r.path.startsWith('/revoke-cert')).at(-1);
+    expect(revokeRequest?.jwsHeader).toHaveProperty('jwk');
+    expect(revokeRequest?.jwsHeader).not.toHaveProperty('kid');
     expect(await pebble.certificateStatus(outcome.serialNumber)).toBe('Revoked');
     expect(await rt.deps.keys.getVersion('certflow/gone', { label: 'CURRENT' })).toBeUndefined();
     const events = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8');
