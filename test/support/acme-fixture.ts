@@ -116,7 +116,10 @@ export function usePebble(options: PebbleOptions = {}): { pebble: () => PebbleHa
 }
 
 /** The runtime's deps with its ACME issuer rebuilt over a DNS provider that counts its calls. */
-export function withCountingDns(rt: LocalRuntime, faults: { failPublishes?: number } = {}): { deps: AppDeps; calls: { publish: number; remove: number } } {
+export function withCountingDns(
+  rt: LocalRuntime,
+  faults: { failPublishes?: number; wrongValues?: boolean } = {},
+): { deps: AppDeps; calls: { publish: number; remove: number } } {
   const settings = rt.config.issuers[0]!;
   const dnsSettings = rt.config.dnsProviders[0]!;
   const real = new ChalltestsrvDnsProvider(dnsSettings.name, dnsSettings.options as ChalltestsrvOptions);
@@ -129,14 +132,18 @@ export function withCountingDns(rt: LocalRuntime, faults: { failPublishes?: numb
       if (calls.publish <= (faults.failPublishes ?? 0)) {
         return Promise.reject(new CertflowError(ErrorCodes.DNS_UNAVAILABLE, 'Route 53 change failed (Throttling)', { retryable: true }));
       }
-      return real.publish(records);
+      return real.publish(faults.wrongValues ? records.map((r) => ({ ...r, value: `wrong-${r.value.slice(6)}` })) : records);
     },
     isPropagated: (change) => real.isPropagated(change),
     remove: (records) => {
       calls.remove++;
-      return real.remove(records);
+      return real.remove(faults.wrongValues ? records.map((r) => ({ ...r, value: `wrong-${r.value.slice(6)}` })) : records);
     },
   };
-  const issuer = new AcmeIssuer({ clock: rt.deps.clock, keys: rt.deps.keys, dnsProviders: { get: () => provider } }, settings.name, settings.options as AcmeOptions);
+  const issuer = new AcmeIssuer(
+    { clock: rt.deps.clock, keys: rt.deps.keys, state: rt.deps.state, dnsProviders: { get: () => provider } },
+    settings.name,
+    settings.options as AcmeOptions,
+  );
   return { deps: { ...rt.deps, issuers: { get: () => issuer } }, calls };
 }

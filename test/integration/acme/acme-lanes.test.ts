@@ -94,3 +94,29 @@ describe.runIf(pebbleInstalled())('ACME on Pebble when the DNS provider is throt
   });
 });
 
+describe.runIf(pebbleInstalled())('ACME on Pebble when validation fails', () => {
+  const suite = usePebble({ lane: 'deterministic', proxy: true });
+
+  it('fails the request with the problem mapped to ACME.VALIDATION_FAILED, removes its TXT records and counts the failure', async () => {
+    // Prepare: the DNS provider publishes the wrong value.
+    const name = freshName('invalid');
+    const fx = await suite.fixture([{ id: 'web', dnsNames: [name] }]);
+    const rt = fx.open();
+    const { deps, calls } = withCountingDns(rt, { wrongValues: true });
+
+    // Act
+    const work: DueOutcome[] = [];
+    for (let cycle = 0; cycle < 3 && !work.some((w) => w.status === 'failed'); cycle++) work.push(...(await runCycle(deps)(rt.config.certificates)).work);
+
+    // Assess
+    const failure = work.find((w) => w.status === 'failed');
+    expect(failure).toMatchObject({ code: 'ACME.VALIDATION_FAILED', retryable: false });
+    expect(failure?.status === 'failed' ? failure.message : '').toContain(`validation of ${name} failed: unauthorized`);
+    expect(calls.remove).toBeGreaterThanOrEqual(1);
+    expect(await suite.pebble().txt(`_acme-challenge.${name}`)).toEqual([]);
+    const counters = await rt.deps.state.query<{ count: number }>('ACME#pebble', { skPrefix: `FAILVAL#${name}` });
+    expect(counters.map((c) => c.data.count)).toEqual([1]);
+    expect(suite.pebble().proxy!.counts.finalize).toBe(0);
+  });
+});
+
