@@ -142,11 +142,12 @@ describe('PrivateCaIssuer', () => {
     fake.pollsBeforeReady = 0;
     const { order } = anOrder();
     const done = await issuer.resume(order, handleOf(await issuer.submit(order)) ?? {});
-    const serialNumber = done.status === 'issued' ? new X509Certificate(done.certificate.certificatePem).serialNumber : '';
+    const certificatePem = done.status === 'issued' ? done.certificate.certificatePem : '';
+    const serialNumber = new X509Certificate(certificatePem).serialNumber;
     // Act
-    await issuer.revoke({ certificateId: 'api', serialNumber }, 'keyCompromise');
-    await issuer.revoke({ certificateId: 'api', serialNumber }, 'keyCompromise');
-    const hold = await issuer.revoke({ certificateId: 'api', serialNumber }, 'certificateHold').catch((e: unknown) => e);
+    await issuer.revoke({ certificateId: 'api', certificatePem, reason: 1 });
+    await issuer.revoke({ certificateId: 'api', certificatePem, reason: 1 });
+    const hold = await issuer.revoke({ certificateId: 'api', certificatePem, reason: 6 }).catch((e: unknown) => e);
     // Assess
     expect(fake.revoked.get(serialNumber)).toBe('KEY_COMPROMISE');
     expect((fake.calls.find((c) => c.operation === 'RevokeCertificate')?.input as { CertificateSerial: string }).CertificateSerial).toBe(pcaSerial(serialNumber));

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-acm-pca';
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationTarget } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest } from '../../../ports/issuer.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
 import { privateCaError } from './private-ca.errors.js';
 import type { PrivateCaOptions } from './private-ca.options.js';
@@ -30,18 +30,16 @@ export interface PrivateCaHandle {
   readonly polls: number;
 }
 
-const REASONS: Readonly<Record<RevocationReason, PcaRevocationReason | undefined>> = {
-  unspecified: 'UNSPECIFIED',
-  keyCompromise: 'KEY_COMPROMISE',
-  cACompromise: 'CERTIFICATE_AUTHORITY_COMPROMISE',
-  affiliationChanged: 'AFFILIATION_CHANGED',
-  superseded: 'SUPERSEDED',
-  cessationOfOperation: 'CESSATION_OF_OPERATION',
-  privilegeWithdrawn: 'PRIVILEGE_WITHDRAWN',
-  aACompromise: 'A_A_COMPROMISE',
-  // Private CA has no hold: revocation is final.
-  certificateHold: undefined,
-  removeFromCRL: undefined,
+/** RFC 5280 CRLReason codes to Private CA's names; Private CA has no hold (6) nor removeFromCRL (8). */
+const REASONS: Readonly<Partial<Record<RevocationReason, PcaRevocationReason>>> = {
+  0: 'UNSPECIFIED',
+  1: 'KEY_COMPROMISE',
+  2: 'CERTIFICATE_AUTHORITY_COMPROMISE',
+  3: 'AFFILIATION_CHANGED',
+  4: 'SUPERSEDED',
+  5: 'CESSATION_OF_OPERATION',
+  9: 'PRIVILEGE_WITHDRAWN',
+  10: 'A_A_COMPROMISE',
 };
 
 export interface PrivateCaDeps {
@@ -147,12 +145,15 @@ export class PrivateCaIssuer implements CertificateIssuer {
     }
   }
 
-  async revoke(target: RevocationTarget, reason: RevocationReason): Promise<void> {
-    const context = { issuer: this.name, certificateId: target.certificateId, serialNumber: target.serialNumber };
-    const pcaReason = REASONS[reason];
-    if (pcaReason === undefined) throw new CertflowError(ErrorCodes.ISSUER_REJECTED, `Private CA cannot revoke with reason ${reason} (revocation is final; there is no hold)`, { context });
+  async revoke(request: RevocationRequest): Promise<void> {
+    const serialNumber = new X509Certificate(request.certificatePem).serialNumber;
+    const context = { issuer: this.name, certificateId: request.certificateId, serialNumber };
+    const pcaReason = REASONS[request.reason];
+    if (pcaReason === undefined) {
+      throw new CertflowError(ErrorCodes.ISSUER_REJECTED, `Private CA cannot revoke with reason code ${request.reason.toString()} (revocation is final; there is no hold)`, { context });
+    }
     try {
-      await this.deps.client.send(new RevokeCertificateCommand({ CertificateAuthorityArn: this.caArn, CertificateSerial: pcaSerial(target.serialNumber), RevocationReason: pcaReason }));
+      await this.deps.client.send(new RevokeCertificateCommand({ CertificateAuthorityArn: this.caArn, CertificateSerial: pcaSerial(serialNumber), RevocationReason: pcaReason }));
     } catch (error) {
       // Already revoked: what was asked holds.
       if (awsErrorName(error) === 'RequestAlreadyProcessedException') return;
