@@ -58,6 +58,13 @@ describe('issuance on Private CA + Secrets Manager + destinations after a crash'
   async function crashThenRecover(at: number, when: 'before' | 'after') {
     const fx = new LocalFixture(CONFIG, new Date());
     fixtures.push(fx);
+    // Time moves 2.5 s per reading, so a run waiting on a pending Private CA step (which
+    // it does for a few seconds of its own clock) finds it due without waiting in real time.
+    const read = fx.clock.now.bind(fx.clock);
+    fx.clock.now = () => {
+      fx.clock.advance(2_500);
+      return read();
+    };
     // The services outlive the crashed process; only certflow's process dies.
     const sm = new FakeSecretsManager();
     const pca = new FakePrivateCa(() => fx.clock.now());
