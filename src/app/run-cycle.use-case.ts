@@ -19,6 +19,15 @@ export interface CycleReport {
   readonly attention: readonly Attention[];
 }
 
+/** Where a cycle is, for a progress display: reported after each step and each round of work. */
+export interface CycleProgress {
+  readonly step: 'discover' | 'plan' | 'issue' | 'alert' | 'publish';
+  /** Requests worked on so far in this cycle (step `issue`). */
+  readonly worked: number;
+  /** Certificates planned (from step `plan` on). */
+  readonly planned: number;
+}
+
 /** Bounds the work loop of one cycle; what is left waits for the next cycle. */
 const MAX_WORK_ROUNDS = 100;
 
@@ -39,21 +48,27 @@ export function runCycle(deps: AppDeps) {
   const plan = planRenewals(deps);
   const alert = alertExpiringCertificates(deps);
   const publish = publishPendingEvents(deps);
-  return async (managed: readonly ManagedCertificateInput[]): Promise<CycleReport> => {
+  return async (managed: readonly ManagedCertificateInput[], options: { readonly onProgress?: (p: CycleProgress) => void } = {}): Promise<CycleReport> => {
+    const progress = (step: CycleProgress['step'], worked = 0) => options.onProgress?.({ step, worked, planned: managed.length });
     const stores = await check();
+    progress('discover');
     const discovery = await discover();
+    progress('plan');
     const reissue = deps.reissueMissingKeys === false ? new Set<string>() : stores.missingKeys;
     const planned = await plan(managed, { reissue });
     // Built per cycle: which issuers are held depends on what the check found.
     const work = processDueRequests(deps, { holdIssuers: stores.unavailableIssuers });
     const outcomes: DueOutcome[] = [];
     for (let round = 0; round < MAX_WORK_ROUNDS; round++) {
+      progress('issue', outcomes.length);
       const batch = await work();
       outcomes.push(...batch);
       // Stop when a round makes no progress: what remains is waiting (backoff, pending issuer, humans, leases).
       if (!batch.some((o) => o.status === 'issued' || o.status === 'expired' || o.status === 'failed')) break;
     }
+    progress('alert', outcomes.length);
     const alerts = await alert();
+    progress('publish', outcomes.length);
     const events = await publish();
     const attention = [...stores.attention, ...terminalFailures(planned), ...waitingLeases(outcomes)];
     for (const a of attention.filter((x) => x.severity === 'critical')) {

@@ -15,6 +15,8 @@ export interface SubmitRequestCommand {
   readonly requester: string;
   /** Distinguishes a deliberate re-request of the same content (e.g. after a denial); absent for planned ones. */
   readonly attemptTag?: string;
+  /** Why a person asked (e.g. `certflow renew --reason`), kept with the request for the approvers and the audit. */
+  readonly note?: string;
 }
 
 export interface SubmitRequestResult {
@@ -60,6 +62,7 @@ export function submitRequest(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>)
       revision: cmd.revision,
       reason: cmd.reason,
       requester: cmd.requester,
+      ...(cmd.note ? { note: cmd.note } : {}),
       spec: cmd.spec,
       contentHash: hash,
       state: 'requested',

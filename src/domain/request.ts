@@ -87,6 +87,8 @@ export interface CertificateRequest {
   readonly revision: number;
   readonly reason: RequestReason;
   readonly requester: string;
+  /** Why a person asked for it, in their words (manual requests). */
+  readonly note?: string;
   readonly spec: CertificateSpec;
   /** Hash of the spec: an approval covers exactly this content. */
   readonly contentHash: string;

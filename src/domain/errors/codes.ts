@@ -23,6 +23,8 @@ export const ErrorCodes = {
   // State and concurrency.
   STATE_CONFLICT: 'STATE.CONFLICT',
   STATE_UNAVAILABLE: 'STATE.UNAVAILABLE',
+  /** A reader was pointed at a data directory that holds no state (a typo in `dataDir`, or nothing has run yet). */
+  STATE_NOT_FOUND: 'STATE.NOT_FOUND',
   KEYSTORE_CONFLICT: 'KEYSTORE.CONFLICT',
   KEYSTORE_VERSION_UNKNOWN: 'KEYSTORE.VERSION_UNKNOWN',
   KEYSTORE_UNAVAILABLE: 'KEYSTORE.UNAVAILABLE',
