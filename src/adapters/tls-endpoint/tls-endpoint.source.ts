@@ -32,6 +32,8 @@ const INCOMPLETE = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_IS
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
 /** Judged with certflow's clock instead, so a sweep at a given time says the same thing in tests and in production. */
 const TIME_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+/** Names are checked against the configured SNI name below, whatever Node concluded. */
+const NAME_CODES = new Set(['ERR_TLS_CERT_ALTNAME_INVALID']);
 
 export const locatorOf = (e: TlsEndpoint): string => {
   const sni = sniOf(e);
@@ -114,19 +116,20 @@ export class TlsEndpointSource implements CertificateSource {
     });
   }
 
-  private judge(endpoint: TlsEndpoint, peer: DetailedPeerCertificate, authorizationError: Error | null | undefined): Probe {
+  private judge(endpoint: TlsEndpoint, peer: DetailedPeerCertificate, authorizationError: unknown): Probe {
     if (!peer?.raw) return { unreachable: 'the endpoint served no certificate' };
     const leaf = new X509Certificate(peer.raw);
     const facts = readCertificateFacts(peer.raw);
     const now = this.options.clock.now();
     const problems: string[] = [];
-    const code = (authorizationError as { code?: string } | null | undefined)?.code ?? (authorizationError ? String(authorizationError.message) : undefined);
-    const selfSigned = leaf.checkIssued(leaf) && safeVerify(leaf, leaf.publicKey);
+    const code = verificationCode(authorizationError);
+    // Not X509Certificate.checkIssued: OpenSSL's check also wants keyCertSign, which a leaf lacks.
+    const selfSigned = leaf.subject === leaf.issuer && safeVerify(leaf, leaf.publicKey);
     if (now.getTime() > facts.notAfter.getTime()) problems.push('expired');
     if (now.getTime() < facts.notBefore.getTime()) problems.push('not yet valid');
     if (selfSigned || (code !== undefined && SELF_SIGNED.has(code))) problems.push('self-signed');
     else if (code !== undefined && INCOMPLETE.has(code)) problems.push(servedChainLength(peer) <= 1 ? 'incomplete chain' : 'incomplete chain or untrusted issuer');
-    else if (code !== undefined && !TIME_CODES.has(code)) problems.push(`untrusted (${code})`);
+    else if (code !== undefined && !TIME_CODES.has(code) && !NAME_CODES.has(code)) problems.push(`untrusted (${code})`);
     const name = sniOf(endpoint) ?? endpoint.host;
     if (checkServerIdentity(name, peer) !== undefined) problems.push('name mismatch');
     const bits = leaf.publicKey.asymmetricKeyDetails?.modulusLength;
@@ -142,6 +145,15 @@ export class TlsEndpointSource implements CertificateSource {
       },
     };
   }
+}
+
+/** Node hands the verification result over as a string code (typed as an Error); accept both. */
+function verificationCode(error: unknown): string | undefined {
+  if (error === null || error === undefined) return undefined;
+  if (typeof error === 'string') return error;
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e.code === 'string') return e.code;
+  return typeof e.message === 'string' ? e.message : 'UNKNOWN';
 }
 
 function safeVerify(cert: X509Certificate, key: KeyObject): boolean {
