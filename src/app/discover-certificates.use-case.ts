@@ -174,7 +174,11 @@ async function fold(
 /** Certificates of a scope that scanned successfully but no longer hold them are marked vanished (once). */
 async function markVanished(deps: Pick<AppDeps, 'state'>, inventory: Inventory, seenByScope: Map<string, Set<string>>, at: Date): Promise<void> {
   if (seenByScope.size === 0) return;
+  // Only certificates no scope saw this sweep can have vanished: the others are not even read.
+  const seenAnywhere = new Set<string>();
+  for (const ids of seenByScope.values()) for (const id of ids) seenAnywhere.add(id);
   for await (const id of inventory.ids()) {
+    if (seenAnywhere.has(id)) continue;
     const item = await inventory.get(id);
     const r = item?.data;
     if (!item || !r?.source || !r.scope || r.vanishedAt) continue;

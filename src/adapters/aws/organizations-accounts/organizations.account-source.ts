@@ -5,6 +5,10 @@ import {
   ListTagsForResourceCommand,
   OrganizationsClient,
   type Account,
+  type ListAccountsCommandOutput,
+  type ListAccountsForParentCommandOutput,
+  type ListOrganizationalUnitsForParentCommandOutput,
+  type ListTagsForResourceCommandOutput,
 } from '@aws-sdk/client-organizations';
 import { CertflowError, ErrorCodes, isCertflowError } from '../../../domain/errors/index.js';
 import type { AccountRef, AccountSource } from '../../../ports/account-source.port.js';
@@ -76,23 +80,26 @@ export class OrganizationsAccountSource implements AccountSource {
     return this.options.aws.client(OrganizationsClient, this.options.region ? { region: this.options.region } : {});
   }
 
+  /** Always a promise, whatever the client (or a test double of it) returns. */
+  private async send<O>(command: object): Promise<O> {
+    return (await (this.client() as unknown as { send(c: object): unknown }).send(command)) as O;
+  }
+
   private async candidates(): Promise<Account[]> {
     const ous = this.options.organizationalUnits;
-    if (!ous || ous.length === 0) return this.paged((NextToken) => this.client().send(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })));
+    if (!ous || ous.length === 0) return this.paged((NextToken) => this.send<ListAccountsCommandOutput>(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })));
     const byId = new Map<string, Account>();
     for (const ou of ous) for (const account of await this.underOu(ou, 0)) if (account.Id) byId.set(account.Id, account);
     return [...byId.values()];
   }
 
   private async underOu(parentId: string, depth: number): Promise<Account[]> {
-    const client = this.client();
     const accounts = await this.paged((NextToken) =>
-      client.send(new ListAccountsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })),
+      this.send<ListAccountsForParentCommandOutput>(new ListAccountsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })),
     );
     if (depth >= MAX_OU_DEPTH) return accounts;
     const children = await this.paged((NextToken) =>
-      client
-        .send(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) }))
+      this.send<ListOrganizationalUnitsForParentCommandOutput>(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) }))
         .then((o) => ({ items: o.OrganizationalUnits ?? [], next: o.NextToken })),
     );
     for (const child of children) if (child.Id) accounts.push(...(await this.underOu(child.Id, depth + 1)));
@@ -105,7 +112,7 @@ export class OrganizationsAccountSource implements AccountSource {
       if (!account.Id) continue;
       const id = account.Id;
       const tags = await this.paged((NextToken) =>
-        this.client().send(new ListTagsForResourceCommand({ ResourceId: id, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Tags ?? [], next: o.NextToken })),
+        this.send<ListTagsForResourceCommandOutput>(new ListTagsForResourceCommand({ ResourceId: id, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Tags ?? [], next: o.NextToken })),
       );
       const have = new Map(tags.map((t) => [t.Key, t.Value]));
       if (Object.entries(wanted).every(([k, v]) => have.get(k) === v)) kept.push(account);
