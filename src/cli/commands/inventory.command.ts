@@ -60,7 +60,7 @@ function lsFilter(ctx: CommandContext): CertificateFilter {
   }
   const account = stringOption(ctx, 'account');
   if (account !== undefined && !/^\d{12}$/.test(account)) throw new CertflowError(ErrorCodes.INPUT_INVALID, `--account takes a 12-digit AWS account id (got '${printable(account)}')`);
-  const region = stringOption(ctx, 'region');
+  const region = stringOption(ctx, 'in-region');
   const source = stringOption(ctx, 'source');
   return { ...(days === undefined ? {} : { expiringWithinDays: days }), ...(account ? { account } : {}), ...(region ? { region } : {}), ...(source ? { source } : {}) };
 }

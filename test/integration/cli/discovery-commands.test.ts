@@ -72,7 +72,7 @@ describe('certflow discover, report and ls filters', () => {
     // Act
     const soon = await cli(['ls', '--expiring-within', '30d', '--json']);
     const legacy = await cli(['ls', '--source', 'legacy', '--json']);
-    const acm = await cli(['ls', '--source', 'acm', '--account', '111122223333', '--json']);
+    const acm = await cli(['ls', '--source', 'acm', '--account', '111122223333', '--in-region', 'eu-west-1', '--json']);
     const bad = await cli(['ls', '--expiring-within', 'soon']);
     // Assess
     const items = (r: { stdout: string }) => (JSON.parse(r.stdout) as { items: { locator: string; seenIn: { source: string } | null; owner: string | null }[] }).items;
