@@ -232,6 +232,26 @@ describe('AcmSource', () => {
     expect(byScope[`acm:${bad}:us-east-1`]?.ok).toBe(false);
   });
 
+  it('is built from configuration that spells key types either way, and lists those', async () => {
+    // Prepare
+    const { acmSource } = await import('../../../src/adapters/aws/acm-source/index.js');
+    const { factoryDeps } = await import('../../support/factory-deps.js');
+    const accounts = [{ accountId: '111111111111', regions: ['eu-west-1'] }];
+    const deps = factoryDeps('/tmp', { now: () => NOW }, {
+      aws: awsClientFactory({ region: 'eu-west-1' }),
+      accountSources: { get: () => ({ name: 'fixed', listAccounts: async () => accounts }), names: () => ['fixed'] },
+    });
+    acm.on(ListCertificatesCommand).resolves({ CertificateSummaryList: [] });
+    const source = await acmSource.create(deps, { name: 'acm', kind: 'acm', options: { accounts: ['fixed'], quotaShare: 0.75, describeConcurrency: 4, sessionSeconds: 3600, keyTypes: ['RSA-2048', 'EC_prime256v1', 'EC-secp384r1'] } });
+    const bad = await acmSource.create(deps, { name: 'acm', kind: 'acm', options: { accounts: ['fixed'], quotaShare: 0.75, describeConcurrency: 4, sessionSeconds: 3600, keyTypes: ['DSA-1024'] } }).catch((e: unknown) => e);
+    // Act
+    const [scope] = await source.listScopes();
+    await source.scan(scope!);
+    // Assess
+    expect(acm.commandCalls(ListCertificatesCommand)[0]?.args[0].input.Includes?.keyTypes).toEqual(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1']);
+    expect(bad).toMatchObject({ code: 'CONFIG.INVALID' });
+  });
+
   it('skips certificates that have no certificate yet (pending validation)', async () => {
     // Prepare
     const a = '111111111111';

@@ -14,7 +14,7 @@ import type { CertificateSource, ObservedCertificate, ScanContext, ScopeScan, So
 import type { AwsClientFactory } from '../client-factory.js';
 import type { AssumedRoles } from '../assume-role.js';
 import { realTicker, type RateLimits, type Ticker } from '../token-bucket.js';
-import { ACM_KEY_PAIR_ORIGINS, ACM_KEY_TYPES, acmTime } from './acm-enums.js';
+import { ACM_KEY_PAIR_ORIGINS, ACM_KEY_TYPES, acmTime, type AcmKeyType } from './acm-enums.js';
 
 /** ListCertificates' largest page. */
 const PAGE_SIZE = 1000;
@@ -35,6 +35,8 @@ export interface AcmSourceOptions {
   /** Tag whose value becomes the certificate's owner (one ListTagsForCertificate per new or changed certificate). */
   readonly ownerTag?: string;
   readonly ticker?: Ticker;
+  /** Key types to list; default every one ACM knows. */
+  readonly keyTypes?: readonly AcmKeyType[];
 }
 
 /** Counts of one source's work, for tests, the bench and metrics. */
@@ -151,7 +153,7 @@ export class AcmSource implements CertificateSource {
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const input: ListCertificatesCommandInput = {
-        Includes: { keyTypes: [...ACM_KEY_TYPES] },
+        Includes: { keyTypes: [...(this.options.keyTypes ?? ACM_KEY_TYPES)] },
         CertificateKeyPairOrigins: [...ACM_KEY_PAIR_ORIGINS],
         MaxItems: PAGE_SIZE,
         ...(token ? { NextToken: token } : {}),

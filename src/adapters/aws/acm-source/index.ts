@@ -11,6 +11,11 @@ const optionsSchema = Type.Object(
     ownerTag: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     sessionName: Type.Optional(Type.String({ pattern: '^[\\w+=,.@-]{2,64}$' })),
     sessionSeconds: Type.Integer({ minimum: 900, maximum: 43_200, default: 3600 }),
+    /**
+     * Key types to list (default: every one). Either spelling is accepted: the model's (`RSA_2048`,
+     * `EC_prime256v1`) or the one ACM's examples use (`RSA-2048`, `EC-prime256v1`).
+     */
+    keyTypes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 7 })),
   },
   { additionalProperties: false },
 );
@@ -25,11 +30,17 @@ export const acmSource = {
   runtimes: ['local', 'aws'],
   optionsSchema,
   async create(deps: AdapterFactoryDeps, { name, options }) {
-    const [{ AcmSource }, { AssumedRoles }, { RateLimits, ACM_QUOTAS }] = await Promise.all([
+    const [{ AcmSource }, { AssumedRoles }, { RateLimits, ACM_QUOTAS }, { acmKeyType, ACM_KEY_TYPES }] = await Promise.all([
       import('./acm.source.js'),
       import('../assume-role.js'),
       import('../token-bucket.js'),
+      import('./acm-enums.js'),
     ]);
+    const keyTypes = (options.keyTypes ?? [...ACM_KEY_TYPES]).map((k) => {
+      const known = acmKeyType(k);
+      if (!known) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `source ${name}: unknown ACM key type ${k} (one of ${ACM_KEY_TYPES.join(', ')})`, { context: { name } });
+      return known;
+    });
     const accounts = options.accounts.map((n) => {
       if (!deps.accountSources?.names().includes(n)) {
         throw new CertflowError(ErrorCodes.CONFIG_INVALID, `source ${name} names account source ${n}, which is not configured`, { context: { name: n } });
@@ -62,6 +73,7 @@ export const acmSource = {
       roles: slot.roles as InstanceType<typeof AssumedRoles>,
       limits,
       describeConcurrency: options.describeConcurrency ?? 16,
+      keyTypes: [...new Set(keyTypes)],
       ...(options.ownerTag ? { ownerTag: options.ownerTag } : {}),
     });
   },
