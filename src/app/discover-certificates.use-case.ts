@@ -1,4 +1,4 @@
-import { discoveredCertificateId, type CertificateOrigin } from '../domain/certificate.js';
+import { discoveredCertificateId, type CertificateFacts, type CertificateOrigin } from '../domain/certificate.js';
 import { isCertflowError } from '../domain/errors/index.js';
 import type { CertificateSource, ObservedCertificate, ScanContext, SourceScope } from '../ports/certificate-source.port.js';
 import type { AppDeps } from './deps.js';
@@ -152,7 +152,11 @@ async function fold(
     lastSeenAt: now,
     ...seenAt,
   };
-  const { item, created } = await createOnce(deps.state, keys.certificate(id), record, { events: [discovered(record, observed.facts, now)] });
+  // First sighting of the certificate anywhere: the identity marker carries `Certificate Discovered`
+  // (once per certificate, written before the location so a crash in between loses no event).
+  const existing = await deps.state.get<CertificateRecord>(keys.certificate(id));
+  if (!existing) await announce(deps, record, observed.facts, now);
+  const { item, created } = await createOnce(deps.state, keys.certificate(id), record);
   if (created) return 'added';
   const prev = item.data;
   const renewed = prev.current?.serialNumber !== observed.facts.serialNumber;
@@ -167,8 +171,14 @@ async function fold(
   const { vanishedAt: _gone, problems: _old, changeTag: _tag, ...rest } = prev;
   const next: CertificateRecord = { ...rest, ...(observed.owner ? { owner: observed.owner } : {}), current: observed.facts, lastSeenAt: now, ...seenAt };
   // The same place now holds another certificate: a renewal made outside certflow.
-  await saveOver(deps.state, item, next, renewed ? { events: [discovered(next, observed.facts, now)] } : {});
+  if (renewed) await announce(deps, next, observed.facts, now);
+  await saveOver(deps.state, item, next);
   return renewed ? 'changed' : 'same';
+}
+
+/** `Certificate Discovered`, once per certificate identity (its fingerprint), with the place it was first seen. */
+async function announce(deps: Pick<AppDeps, 'state'>, record: CertificateRecord, facts: CertificateFacts, now: Date): Promise<void> {
+  await createOnce(deps.state, keys.identityMarker(facts.fingerprintSha256, 'DISCOVERED'), { at: now, certificateId: record.id }, { events: [discovered(record, facts, now)] });
 }
 
 /** Certificates of a scope that scanned successfully but no longer hold them are marked vanished (once). */

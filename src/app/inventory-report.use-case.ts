@@ -38,6 +38,10 @@ export interface ReportRow {
   readonly status: string;
   readonly problems: readonly string[];
   readonly vanished: boolean;
+  /** Every place the certificate is seen (one identity, by fingerprint, may be in ACM and on endpoints). */
+  readonly locations: readonly string[];
+  /** The fingerprint that groups the locations (discovered certificates). */
+  readonly fingerprint?: string;
 }
 
 export interface Count {
@@ -104,7 +108,31 @@ function rowOf(v: CertificateView): ReportRow {
     status: r.vanishedAt ? 'vanished' : v.status,
     problems: [...(r.problems ?? [])],
     vanished: r.vanishedAt !== undefined,
+    locations: [r.locator],
+    ...(r.origin !== 'managed' && v.current ? { fingerprint: v.current.fingerprintSha256 } : {}),
   };
+}
+
+/** One row per certificate: locations of the same discovered certificate (same fingerprint) are merged. */
+function byIdentity(rows: readonly ReportRow[]): ReportRow[] {
+  const groups = new Map<string, ReportRow[]>();
+  for (const r of rows) {
+    const key = r.fingerprint ?? `id:${r.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((group) => {
+    const live = group.filter((r) => !r.vanished);
+    const lead = live.find((r) => r.account) ?? live[0] ?? (group[0] as ReportRow);
+    if (group.length === 1) return lead;
+    return {
+      ...lead,
+      locations: group.map((r) => r.locator).sort(),
+      problems: [...new Set(live.flatMap((r) => (r.problems.length > 0 && live.length > 1 ? r.problems.map((p) => `${p} (${r.locator})`) : r.problems)))],
+      vanished: live.length === 0,
+      status: live.length === 0 ? 'vanished' : lead.status,
+      ...(lead.owner ? {} : group.find((r) => r.owner)?.owner ? { owner: group.find((r) => r.owner)?.owner as string } : {}),
+    };
+  });
 }
 
 /** The report of the whole inventory at the clock's time. */
@@ -114,7 +142,7 @@ export function buildInventoryReport(deps: Pick<AppDeps, 'state' | 'clock' | 'al
     const now = deps.clock.now();
     const weeks = options.weeks ?? 26;
     const views = (await list()).filter((v) => v.current !== undefined);
-    const rows = views.map(rowOf);
+    const rows = byIdentity(views.map(rowOf));
     const live = rows.filter((r) => !r.vanished);
     const timelineWeeks: TimelineWeek[] = Array.from({ length: weeks }, (_, i) => ({ start: new Date(now.getTime() + i * 7 * DAY), count: 0 }));
     let expired = 0;

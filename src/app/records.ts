@@ -8,11 +8,23 @@ export const keys = {
   revision: (id: string, revision: number): ItemKey => ({ pk: `CERT#${id}`, sk: `REV#${revision.toString().padStart(10, '0')}` }),
   alert: (id: string, marker: string): ItemKey => ({ pk: `CERT#${id}`, sk: `ALERT#${marker}` }),
   request: (id: string): ItemKey => ({ pk: `REQ#${id}`, sk: 'META' }),
+  /**
+   * One certificate (by its SHA-256 fingerprint) wherever it is seen: the same certificate in ACM
+   * and on an endpoint is two locations of one identity. Its markers make `Certificate Discovered`
+   * and each alert once per certificate, not once per place.
+   */
+  identityMarker: (fingerprintSha256: string, marker: string): ItemKey => ({ pk: identityPk(fingerprintSha256), sk: marker }),
   /** The last discovery sweep's scope reports (the report's "problems found" and the CLI's progress summary). */
   lastSweep: (): ItemKey => ({ pk: 'SWEEP#last', sk: 'META' }),
 } as const;
 
 export const CERT_PREFIX = 'CERT#';
+export const IDENTITY_PREFIX = 'IDENT#';
+
+/** The identity partition of a certificate: its fingerprint without separators. */
+export function identityPk(fingerprintSha256: string): string {
+  return `${IDENTITY_PREFIX}${fingerprintSha256.replace(/:/g, '').toUpperCase()}`;
+}
 export const REQUEST_PREFIX = 'REQ#';
 
 /** The inventory item of a certificate. */

@@ -71,11 +71,11 @@ export function renderHtmlReport(r: InventoryReport): string {
   const soonest = r.soonest
     .map(
       (row) =>
-        `<tr><td>${escapeHtml(row.name)}</td><td>${day(row.notAfter)}</td>${daysCell(row)}<td>${escapeHtml(row.origin)}</td><td>${where(row)}</td><td>${escapeHtml(row.owner ?? '-')}</td><td>${escapeHtml(row.issuer ?? '-')}</td><td class="loc">${escapeHtml(row.locator)}</td></tr>`,
+        `<tr><td>${escapeHtml(row.name)}</td><td>${day(row.notAfter)}</td>${daysCell(row)}<td>${escapeHtml(row.origin)}</td><td>${where(row)}</td><td>${escapeHtml(row.owner ?? '-')}</td><td>${escapeHtml(row.issuer ?? '-')}</td><td class="loc">${row.locations.map(escapeHtml).join('<br>')}</td></tr>`,
     )
     .join('');
   const problems = r.problems
-    .map((row) => `<tr><td class="loc">${escapeHtml(row.locator)}</td><td>${escapeHtml(row.name)}</td><td>${row.problems.map((p) => `<span class="tag">${escapeHtml(p)}</span>`).join(' ')}</td><td>${day(row.notAfter)}</td></tr>`)
+    .map((row) => `<tr><td class="loc">${row.locations.map(escapeHtml).join('<br>')}</td><td>${escapeHtml(row.name)}</td><td>${row.problems.map((p) => `<span class="tag">${escapeHtml(p)}</span>`).join(' ')}</td><td>${day(row.notAfter)}</td></tr>`)
     .join('');
   const unreached = r.sweepProblems.map((p) => `<tr><td>${escapeHtml(p.source)}</td><td class="loc">${escapeHtml(p.scope)}</td><td>${escapeHtml(p.problem)}</td></tr>`).join('');
   const stat = (id: string, label: string, value: number, cls = '') => `<div class="stat ${cls}" id="${id}"><div class="v">${num(value)}</div><div class="l">${label}</div></div>`;
@@ -109,7 +109,7 @@ rect.bar{fill:var(--bar)}rect.bar.soon{fill:var(--warn)}rect.bar.expired{fill:va
 <section class="card wide"><h2>What expires first</h2>${
     r.soonest.length === 0
       ? '<p class="empty">No certificates.</p>'
-      : `<table id="soonest"><thead><tr><th>name</th><th>not after</th><th class="n">days</th><th>source</th><th>where</th><th>owner</th><th>issuer</th><th>locator</th></tr></thead><tbody>${soonest}</tbody></table>`
+      : `<table id="soonest"><thead><tr><th>name</th><th>not after</th><th class="n">days</th><th>source</th><th>where</th><th>owner</th><th>issuer</th><th>locations</th></tr></thead><tbody>${soonest}</tbody></table>`
   }</section>
 ${countsTable('by-account', 'By account', r.byAccount)}
 ${countsTable('by-owner', 'By owner', r.byOwner)}
