@@ -1,4 +1,4 @@
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import type { AwsClientFactory } from './client-factory.js';
 
@@ -11,6 +11,9 @@ export interface TemporaryCredentials {
 }
 
 export type CredentialsProvider = () => Promise<TemporaryCredentials>;
+
+// Imported when a role is first assumed, so a bundle that never discovers never loads STS.
+const stsSdk = () => import('@aws-sdk/client-sts');
 
 export interface AssumedRolesOptions {
   readonly aws: AwsClientFactory;
@@ -69,7 +72,8 @@ export class AssumedRoles {
 
   private async assume(roleArn: string, externalId: string | undefined): Promise<TemporaryCredentials> {
     this.calls++;
-    const sts = this.options.aws.client(STSClient, this.options.stsRegion ? { region: this.options.stsRegion } : {});
+    const { STSClient: Sts, AssumeRoleCommand } = await stsSdk();
+    const sts: STSClient = this.options.aws.client(Sts, this.options.stsRegion ? { region: this.options.stsRegion } : {});
     let out;
     try {
       out = await sts.send(

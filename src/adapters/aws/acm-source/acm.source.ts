@@ -1,12 +1,4 @@
-import {
-  ACMClient,
-  DescribeCertificateCommand,
-  GetCertificateCommand,
-  ListCertificatesCommand,
-  ListTagsForCertificateCommand,
-  type CertificateSummary,
-  type ListCertificatesCommandInput,
-} from '@aws-sdk/client-acm';
+import type { ACMClient, CertificateSummary, ListCertificatesCommandInput } from '@aws-sdk/client-acm';
 import { readCertificateFacts } from '../../../crypto/index.js';
 import { CertflowError, ErrorCodes, isCertflowError } from '../../../domain/errors/index.js';
 import type { AccountRef, AccountSource } from '../../../ports/account-source.port.js';
@@ -15,6 +7,10 @@ import type { AwsClientFactory } from '../client-factory.js';
 import type { AssumedRoles } from '../assume-role.js';
 import { realTicker, type RateLimits, type Ticker } from '../token-bucket.js';
 import { ACM_KEY_PAIR_ORIGINS, ACM_KEY_TYPES, acmTime, type AcmKeyType } from './acm-enums.js';
+
+// Imported on the first scan, so a bundle that never scans ACM never loads its SDK.
+const acmSdk = () => import('@aws-sdk/client-acm');
+type AcmSdk = Awaited<ReturnType<typeof acmSdk>>;
 
 /** ListCertificates' largest page. */
 const PAGE_SIZE = 1000;
@@ -104,9 +100,9 @@ export class AcmSource implements CertificateSource {
     }
   }
 
-  private client(account: AccountRef, region: string): ACMClient {
+  private client(sdk: AcmSdk, account: AccountRef, region: string): ACMClient {
     const credentials = account.roleArn ? this.options.roles.provider(account.roleArn, account.externalId) : undefined;
-    return this.options.aws.client(ACMClient, {
+    return this.options.aws.client(sdk.ACMClient, {
       region,
       ...(credentials ? { credentials, identity: account.roleArn } : {}),
       config: { retryMode: 'adaptive', maxAttempts: 3 },
@@ -117,8 +113,9 @@ export class AcmSource implements CertificateSource {
     // Assume the role up front: a role that cannot be assumed fails this scope with a clear code
     // before any ACM call; the credentials are cached and shared by the account's other regions.
     if (account.roleArn) await this.options.roles.credentials(account.roleArn, account.externalId);
-    const client = this.client(account, region);
-    const summaries = await this.listAll(client, account.accountId, region);
+    const sdk = await acmSdk();
+    const client = this.client(sdk, account, region);
+    const summaries = await this.listAll(sdk, client, account.accountId, region);
     const certificates: ObservedCertificate[] = [];
     const problems: string[] = [];
     const toRead: { summary: CertificateSummary; tag: string }[] = [];
@@ -138,7 +135,7 @@ export class AcmSource implements CertificateSource {
     const worker = async () => {
       while (next < toRead.length) {
         const item = toRead[next++] as { summary: CertificateSummary; tag: string };
-        const read = await this.readOne(client, account.accountId, region, item.summary, item.tag);
+        const read = await this.readOne(sdk, client, account.accountId, region, item.summary, item.tag);
         if ('problem' in read) problems.push(read.problem);
         else certificates.push(read.certificate);
       }
@@ -148,7 +145,7 @@ export class AcmSource implements CertificateSource {
     return { scope, ok: true, certificates, problems };
   }
 
-  private async listAll(client: ACMClient, account: string, region: string): Promise<CertificateSummary[]> {
+  private async listAll(sdk: AcmSdk, client: ACMClient, account: string, region: string): Promise<CertificateSummary[]> {
     const all: CertificateSummary[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
@@ -158,7 +155,7 @@ export class AcmSource implements CertificateSource {
         MaxItems: PAGE_SIZE,
         ...(token ? { NextToken: token } : {}),
       };
-      const out = await this.call(account, region, 'ListCertificates', () => client.send(new ListCertificatesCommand(input)));
+      const out = await this.call(account, region, 'ListCertificates', () => client.send(new sdk.ListCertificatesCommand(input)));
       this.stats.listCalls++;
       all.push(...(out.CertificateSummaryList ?? []));
       if (!out.NextToken) return all;
@@ -168,6 +165,7 @@ export class AcmSource implements CertificateSource {
   }
 
   private async readOne(
+    sdk: AcmSdk,
     client: ACMClient,
     account: string,
     region: string,
@@ -176,13 +174,13 @@ export class AcmSource implements CertificateSource {
   ): Promise<{ certificate: ObservedCertificate } | { problem: string }> {
     const arn = summary.CertificateArn as string;
     const [described, body, tags] = await Promise.all([
-      this.call(account, region, 'DescribeCertificate', () => client.send(new DescribeCertificateCommand({ CertificateArn: arn }))),
-      this.call(account, region, 'GetCertificate', () => client.send(new GetCertificateCommand({ CertificateArn: arn }))).catch((error: unknown) => {
+      this.call(account, region, 'DescribeCertificate', () => client.send(new sdk.DescribeCertificateCommand({ CertificateArn: arn }))),
+      this.call(account, region, 'GetCertificate', () => client.send(new sdk.GetCertificateCommand({ CertificateArn: arn }))).catch((error: unknown) => {
         if (isCertflowError(error)) throw error;
         return { error };
       }),
       this.options.ownerTag
-        ? this.call(account, region, 'ListTagsForCertificate', () => client.send(new ListTagsForCertificateCommand({ CertificateArn: arn })))
+        ? this.call(account, region, 'ListTagsForCertificate', () => client.send(new sdk.ListTagsForCertificateCommand({ CertificateArn: arn })))
         : Promise.resolve(undefined),
     ]);
     this.stats.describeCalls++;

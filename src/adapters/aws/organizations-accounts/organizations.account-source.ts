@@ -1,19 +1,19 @@
-import {
-  ListAccountsCommand,
-  ListAccountsForParentCommand,
-  ListOrganizationalUnitsForParentCommand,
-  ListTagsForResourceCommand,
+import type {
   OrganizationsClient,
-  type Account,
-  type ListAccountsCommandOutput,
-  type ListAccountsForParentCommandOutput,
-  type ListOrganizationalUnitsForParentCommandOutput,
-  type ListTagsForResourceCommandOutput,
+  Account,
+  ListAccountsCommandOutput,
+  ListAccountsForParentCommandOutput,
+  ListOrganizationalUnitsForParentCommandOutput,
+  ListTagsForResourceCommandOutput,
 } from '@aws-sdk/client-organizations';
 import { CertflowError, ErrorCodes, isCertflowError } from '../../../domain/errors/index.js';
 import type { AccountRef, AccountSource } from '../../../ports/account-source.port.js';
 import type { AwsClientFactory } from '../client-factory.js';
 import { roleArnFor } from '../partition.js';
+
+// Imported on first listing, so a bundle that never lists an organization never loads its SDK.
+const orgSdk = () => import('@aws-sdk/client-organizations');
+type OrgSdk = Awaited<ReturnType<typeof orgSdk>>;
 
 /** Far past any organization's page count (ListAccounts pages hold up to 20). */
 const MAX_PAGES = 1_000;
@@ -55,6 +55,7 @@ export class OrganizationsAccountSource implements AccountSource {
     if (this.cached && now - this.cached.at < this.options.cacheSeconds * 1000) return this.cached.accounts.map((a) => ({ ...a }));
     let accounts: Account[];
     try {
+      this.sdk ??= await orgSdk();
       accounts = await this.candidates();
       if (this.options.tags && Object.keys(this.options.tags).length > 0) accounts = await this.withTags(accounts, this.options.tags);
     } catch (error) {
@@ -76,8 +77,10 @@ export class OrganizationsAccountSource implements AccountSource {
     return refs.map((a) => ({ ...a }));
   }
 
+  private sdk?: OrgSdk;
+
   private client(): OrganizationsClient {
-    return this.options.aws.client(OrganizationsClient, this.options.region ? { region: this.options.region } : {});
+    return this.options.aws.client((this.sdk as OrgSdk).OrganizationsClient, this.options.region ? { region: this.options.region } : {});
   }
 
   /** Always a promise, whatever the client (or a test double of it) returns. */
@@ -87,7 +90,7 @@ export class OrganizationsAccountSource implements AccountSource {
 
   private async candidates(): Promise<Account[]> {
     const ous = this.options.organizationalUnits;
-    if (!ous || ous.length === 0) return this.paged((NextToken) => this.send<ListAccountsCommandOutput>(new ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })));
+    if (!ous || ous.length === 0) return this.paged((NextToken) => this.send<ListAccountsCommandOutput>(new (this.sdk as OrgSdk).ListAccountsCommand({ ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })));
     const byId = new Map<string, Account>();
     for (const ou of ous) for (const account of await this.underOu(ou, 0)) if (account.Id) byId.set(account.Id, account);
     return [...byId.values()];
@@ -95,11 +98,11 @@ export class OrganizationsAccountSource implements AccountSource {
 
   private async underOu(parentId: string, depth: number): Promise<Account[]> {
     const accounts = await this.paged((NextToken) =>
-      this.send<ListAccountsForParentCommandOutput>(new ListAccountsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })),
+      this.send<ListAccountsForParentCommandOutput>(new (this.sdk as OrgSdk).ListAccountsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Accounts ?? [], next: o.NextToken })),
     );
     if (depth >= MAX_OU_DEPTH) return accounts;
     const children = await this.paged((NextToken) =>
-      this.send<ListOrganizationalUnitsForParentCommandOutput>(new ListOrganizationalUnitsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) }))
+      this.send<ListOrganizationalUnitsForParentCommandOutput>(new (this.sdk as OrgSdk).ListOrganizationalUnitsForParentCommand({ ParentId: parentId, ...(NextToken ? { NextToken } : {}) }))
         .then((o) => ({ items: o.OrganizationalUnits ?? [], next: o.NextToken })),
     );
     for (const child of children) if (child.Id) accounts.push(...(await this.underOu(child.Id, depth + 1)));
@@ -112,7 +115,7 @@ export class OrganizationsAccountSource implements AccountSource {
       if (!account.Id) continue;
       const id = account.Id;
       const tags = await this.paged((NextToken) =>
-        this.send<ListTagsForResourceCommandOutput>(new ListTagsForResourceCommand({ ResourceId: id, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Tags ?? [], next: o.NextToken })),
+        this.send<ListTagsForResourceCommandOutput>(new (this.sdk as OrgSdk).ListTagsForResourceCommand({ ResourceId: id, ...(NextToken ? { NextToken } : {}) })).then((o) => ({ items: o.Tags ?? [], next: o.NextToken })),
       );
       const have = new Map(tags.map((t) => [t.Key, t.Value]));
       if (Object.entries(wanted).every(([k, v]) => have.get(k) === v)) kept.push(account);
