@@ -175,11 +175,6 @@ export class SqliteKeyStore implements KeyStore {
 
   async removeLabel(secretName: string, label: KeyLabel): Promise<void> {
     const checked = checkLabel(label);
-    if (checked === 'CURRENT') {
-      throw new CertflowError(ErrorCodes.KEYSTORE_LABEL_PROTECTED, `CURRENT of ${secretName} can only be moved to another version, never removed`, {
-        context: { secretName },
-      });
-    }
     await this.commits.run(() => this.stmt.removeLabel.run(secretName, checked));
   }
 

@@ -11,7 +11,7 @@ keyStoreContract('SecretsManagerKeyStore on a faithful Secrets Manager mock', as
   const fake = new FakeSecretsManager();
   const client = fake.client();
   return { store: new SecretsManagerKeyStore({ client }), close: async () => client.destroy() };
-});
+}, { currentIsProtected: true });
 
 // The same contract against a real endpoint (LocalStack, or AWS itself) when one is given.
 const endpoint = process.env.AWS_ENDPOINT_URL;
@@ -30,7 +30,7 @@ if (endpoint === undefined || endpoint === '') {
     const namePrefix = `certflow-contract-${randomUUID().slice(0, 8)}/`;
     for (const s of ['web', 'a', 'b', 'none']) created.push(`${namePrefix}${s}`);
     return { store: new SecretsManagerKeyStore({ client, namePrefix }), close: async () => undefined };
-  });
+  }, { currentIsProtected: true });
 }
 
 describe('SecretsManagerKeyStore', () => {

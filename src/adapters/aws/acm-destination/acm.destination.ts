@@ -1,9 +1,12 @@
 import { X509Certificate } from 'node:crypto';
-import { DescribeCertificateCommand, ImportCertificateCommand, ListCertificatesCommand, type ACMClient, type KeyAlgorithm } from '@aws-sdk/client-acm';
+import type { ACMClient, KeyAlgorithm } from '@aws-sdk/client-acm';
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Delivery, Destination } from '../../../ports/destination.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
 import type { AcmOptions } from './acm.options.js';
+
+/** The SDK loads on first use, so a bundle (the CLI's) that never reaches this adapter starts without it. */
+const sdk = () => import('@aws-sdk/client-acm');
 
 const REFUSED = new Set([
   'ValidationException', 'InvalidParameterException', 'InvalidArnException', 'InvalidTagException', 'TagPolicyException', 'TooManyTagsException',
@@ -91,7 +94,7 @@ export class AcmDestination implements Destination {
     let imported: string | undefined;
     try {
       const out = await this.deps.client.send(
-        new ImportCertificateCommand({
+        new (await sdk()).ImportCertificateCommand({
           Certificate: encode(delivery.material.certificatePem),
           PrivateKey: encode(key),
           ...(delivery.material.chainPem.trim() === '' ? {} : { CertificateChain: encode(delivery.material.chainPem) }),
@@ -120,7 +123,7 @@ export class AcmDestination implements Destination {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.deps.client.send(new ListCertificatesCommand({ Includes: { keyTypes: ALL_KEY_TYPES }, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const page = await this.deps.client.send(new (await sdk()).ListCertificatesCommand({ Includes: { keyTypes: ALL_KEY_TYPES }, ...(nextToken ? { NextToken: nextToken } : {}) }));
         for (const summary of page.CertificateSummaryList ?? []) {
           if (summary.Type !== 'IMPORTED' || summary.CertificateArn === undefined || !names.has(summary.DomainName ?? '')) continue;
           if (sameSerial((await this.serialOf(summary.CertificateArn, context)) ?? undefined, delivery.serialNumber)) return summary.CertificateArn;
@@ -136,7 +139,7 @@ export class AcmDestination implements Destination {
   /** The serial ACM shows for `arn`, or null when there is no such certificate. */
   private async serialOf(arn: string, context: ErrorContext): Promise<string | null | undefined> {
     try {
-      const out = await this.deps.client.send(new DescribeCertificateCommand({ CertificateArn: arn }));
+      const out = await this.deps.client.send(new (await sdk()).DescribeCertificateCommand({ CertificateArn: arn }));
       return out.Certificate?.Serial;
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return null;

@@ -1,21 +1,14 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import {
-  DescribeCertificateAuthorityCommand,
-  GetCertificateAuthorityCertificateCommand,
-  GetCertificateCommand,
-  IssueCertificateCommand,
-  RevokeCertificateCommand,
-  type ACMPCAClient,
-  type IssueCertificateCommandInput,
-  type RevocationReason as PcaRevocationReason,
-  type SigningAlgorithm,
-} from '@aws-sdk/client-acm-pca';
+import type { ACMPCAClient, IssueCertificateCommandInput, RevocationReason as PcaRevocationReason, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
 import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest } from '../../../ports/issuer.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
 import { privateCaError } from './private-ca.errors.js';
 import type { PrivateCaOptions } from './private-ca.options.js';
+
+/** The SDK loads on first use, so a bundle (the CLI's) that never reaches this adapter starts without it. */
+const sdk = () => import('@aws-sdk/client-acm-pca');
 
 /** IssueCertificate's idempotency token lives five minutes (API reference); the handle outlives it. */
 export const IDEMPOTENCY_TOKEN_LIFETIME_MS = 5 * 60_000;
@@ -102,7 +95,7 @@ export class PrivateCaIssuer implements CertificateIssuer {
     const context = this.contextOf(order);
     try {
       const input = await this.issueInput(order);
-      const out = await this.deps.client.send(new IssueCertificateCommand(input));
+      const out = await this.deps.client.send(new (await sdk()).IssueCertificateCommand(input));
       if (!out.CertificateArn) throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'Private CA IssueCertificate returned no CertificateArn', { retryable: true, context });
       return this.pending({ certificateArn: out.CertificateArn, certificateAuthorityArn: this.caArn, polls: 0 });
     } catch (error) {
@@ -118,7 +111,7 @@ export class PrivateCaIssuer implements CertificateIssuer {
     }
     const caArn = handle.certificateAuthorityArn ?? this.caArn;
     try {
-      const out = await this.deps.client.send(new GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: handle.certificateArn }));
+      const out = await this.deps.client.send(new (await sdk()).GetCertificateCommand({ CertificateAuthorityArn: caArn, CertificateArn: handle.certificateArn }));
       if (!out.Certificate) throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'Private CA GetCertificate returned no certificate', { retryable: true, context });
       // The chain runs up to the root; the port's chain stops below it.
       const chainPem = splitPem(out.CertificateChain).filter((pem) => !isSelfSigned(pem)).join('\n');
@@ -135,7 +128,7 @@ export class PrivateCaIssuer implements CertificateIssuer {
   async trustAnchorsPem(): Promise<string> {
     if (this.anchors !== undefined) return this.anchors;
     try {
-      const out = await this.deps.client.send(new GetCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: this.caArn }));
+      const out = await this.deps.client.send(new (await sdk()).GetCertificateAuthorityCertificateCommand({ CertificateAuthorityArn: this.caArn }));
       const all = [...splitPem(out.Certificate), ...splitPem(out.CertificateChain)];
       const roots = all.filter(isSelfSigned);
       this.anchors = `${(roots.length > 0 ? roots : all.slice(-1)).join('\n')}\n`;
@@ -153,7 +146,7 @@ export class PrivateCaIssuer implements CertificateIssuer {
       throw new CertflowError(ErrorCodes.ISSUER_REJECTED, `Private CA cannot revoke with reason code ${request.reason.toString()} (revocation is final; there is no hold)`, { context });
     }
     try {
-      await this.deps.client.send(new RevokeCertificateCommand({ CertificateAuthorityArn: this.caArn, CertificateSerial: pcaSerial(serialNumber), RevocationReason: pcaReason }));
+      await this.deps.client.send(new (await sdk()).RevokeCertificateCommand({ CertificateAuthorityArn: this.caArn, CertificateSerial: pcaSerial(serialNumber), RevocationReason: pcaReason }));
     } catch (error) {
       // Already revoked: what was asked holds.
       if (awsErrorName(error) === 'RequestAlreadyProcessedException') return;
@@ -197,7 +190,7 @@ export class PrivateCaIssuer implements CertificateIssuer {
   private async signingAlgorithm(): Promise<SigningAlgorithm> {
     if (this.signing) return this.signing;
     try {
-      const out = await this.deps.client.send(new DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: this.caArn }));
+      const out = await this.deps.client.send(new (await sdk()).DescribeCertificateAuthorityCommand({ CertificateAuthorityArn: this.caArn }));
       const keyAlgorithm = out.CertificateAuthority?.CertificateAuthorityConfiguration?.KeyAlgorithm ?? '';
       const algorithm: SigningAlgorithm = keyAlgorithm.startsWith('EC_') ? 'SHA256WITHECDSA' : 'SHA256WITHRSA';
       this.signing = algorithm;

@@ -1,13 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import {
-  CreateSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  ListSecretVersionIdsCommand,
-  PutSecretValueCommand,
-  UpdateSecretVersionStageCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CertflowError, ErrorCodes, isCertflowError } from '../../../domain/errors/index.js';
 import {
   KEY_LABELS,
@@ -19,6 +11,9 @@ import {
   type VersionSelector,
 } from '../../../ports/key-store.port.js';
 import { awsErrorName, secretsManagerError } from './secrets-manager.errors.js';
+
+/** The SDK loads on first use, so a bundle (the CLI's) that never reaches this adapter starts without it. */
+const sdk = () => import('@aws-sdk/client-secrets-manager');
 
 /**
  * The JSON value of one secret version: what consumers read (README "The secret's value").
@@ -113,12 +108,12 @@ export class SecretsManagerKeyStore implements KeyStore {
       VersionStages: stages.length > 0 ? stages : [PARKED_STAGE],
     };
     try {
-      await this.client.send(new PutSecretValueCommand(input));
+      await this.client.send(new (await sdk()).PutSecretValueCommand(input));
     } catch (error) {
       if (awsErrorName(error) !== 'ResourceNotFoundException') throw secretsManagerError(error, 'PutSecretValue', secretId, versionId);
       await this.createSecret(secretId);
       try {
-        await this.client.send(new PutSecretValueCommand(input));
+        await this.client.send(new (await sdk()).PutSecretValueCommand(input));
       } catch (again) {
         throw secretsManagerError(again, 'PutSecretValue', secretId, versionId);
       }
@@ -138,7 +133,7 @@ export class SecretsManagerKeyStore implements KeyStore {
     const secretId = this.secretId(secretName);
     const input = 'label' in selector ? { SecretId: secretId, VersionStage: this.stageOf(selector.label) } : { SecretId: secretId, VersionId: tokenOf(selector.versionId) };
     try {
-      const out = await this.client.send(new GetSecretValueCommand(input));
+      const out = await this.client.send(new (await sdk()).GetSecretValueCommand(input));
       const versionId = out.VersionId === undefined ? undefined : versionIdOf(out.VersionId);
       if (versionId === undefined || out.SecretString === undefined) return undefined;
       return {
@@ -166,11 +161,11 @@ export class SecretsManagerKeyStore implements KeyStore {
         if (stage === 'AWSCURRENT' && holders.get('AWSPENDING') === target) {
           // Strip AWSPENDING first: a reader of AWSCURRENT then never sees the new version still
           // pending, and a crash in between leaves CURRENT where it was (the retry moves it).
-          await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: target }));
+          await this.client.send(new (await sdk()).UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: target }));
         }
         if (from !== target) {
           // One call: AWSCURRENT moves, and Secrets Manager moves AWSPREVIOUS to the version it left.
-          await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: stage, MoveToVersionId: target, ...(from ? { RemoveFromVersionId: from } : {}) }));
+          await this.client.send(new (await sdk()).UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: stage, MoveToVersionId: target, ...(from ? { RemoveFromVersionId: from } : {}) }));
         }
         return;
       } catch (error) {
@@ -194,7 +189,7 @@ export class SecretsManagerKeyStore implements KeyStore {
     const from = (await this.stageHolders(secretId)).get(stage);
     if (from === undefined) return;
     try {
-      await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: stage, RemoveFromVersionId: from }));
+      await this.client.send(new (await sdk()).UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: stage, RemoveFromVersionId: from }));
     } catch (error) {
       // Already moved or removed by someone else: the label is not on that version any more, as asked.
       if (awsErrorName(error) === 'InvalidParameterException') return;
@@ -208,7 +203,7 @@ export class SecretsManagerKeyStore implements KeyStore {
     try {
       let nextToken: string | undefined;
       do {
-        const out = await this.client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, ...(nextToken ? { NextToken: nextToken } : {}) }));
+        const out = await this.client.send(new (await sdk()).ListSecretVersionIdsCommand({ SecretId: secretId, IncludeDeprecated: true, ...(nextToken ? { NextToken: nextToken } : {}) }));
         for (const v of out.Versions ?? []) if (v.VersionId) listed.push({ token: v.VersionId, stages: v.VersionStages ?? [], createdAt: v.CreatedDate ?? new Date(0) });
         nextToken = out.NextToken;
       } while (nextToken);
@@ -231,7 +226,7 @@ export class SecretsManagerKeyStore implements KeyStore {
     const tags = Object.entries(this.settings.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     try {
       await this.client.send(
-        new CreateSecretCommand({
+        new (await sdk()).CreateSecretCommand({
           Name: secretId,
           Description: 'certflow: certificate, chain and private key; versions by staging label (see certflow README)',
           ClientRequestToken: INITIAL_TOKEN,
@@ -250,7 +245,7 @@ export class SecretsManagerKeyStore implements KeyStore {
   /** Which version holds each stage now (DescribeSecret's VersionIdsToStages). */
   private async stageHolders(secretId: string): Promise<Map<string, string>> {
     try {
-      const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      const out = await this.client.send(new (await sdk()).DescribeSecretCommand({ SecretId: secretId }));
       const holders = new Map<string, string>();
       for (const [token, stages] of Object.entries(out.VersionIdsToStages ?? {})) for (const stage of stages) holders.set(stage, token);
       return holders;
