@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
+import { checkPolicy, resolvePolicy } from './policy-config.js';
 import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
 import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 
@@ -42,14 +43,6 @@ export interface CertflowConfig {
 
 const ajv = createAjv({ useDefaults: true, strict: false });
 const validateFile = ajv.compile<CertflowConfigFile>(ConfigSchema);
-
-const DEFAULT_POLICY: ApprovalPolicy = {
-  forbiddenNames: [],
-  autoApprove: [],
-  approvers: [],
-  requiredApprovals: 1,
-  approvalTtlHours: 72,
-};
 
 function describeAjvError(e: ErrorObject): string {
   const path = e.instancePath || '/';
@@ -114,11 +107,7 @@ function crossCheck(file: CertflowConfigFile): string[] {
       problems.push(`${at}/renewBeforeDays: must be less than the validity (${validity.toString()} days)`);
     }
   });
-  file.policy?.autoApprove.forEach((rule, i) =>
-    rule.issuers?.forEach((name, j) => {
-      if (!issuerNames.has(name)) problems.push(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}: no issuer named '${name}'`);
-    }),
-  );
+  problems.push(...checkPolicy(file.policy, issuerNames));
   return problems;
 }
 
@@ -144,7 +133,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
     configPath,
     dataDir: resolve(base, file.dataDir),
     alertThresholdsDays: file.defaults.alertThresholdsDays,
-    policy: file.policy ?? DEFAULT_POLICY,
+    policy: resolvePolicy(file.policy),
     keyStore: adapters.keyStores[0]!,
     dnsProviders: adapters.dnsProviders,
     issuers: adapters.issuers,
