@@ -95,7 +95,7 @@ export function submitRequest(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>)
           requiredApprovals: verdict.requiredApprovals,
           ...(verdict.approverGroups ? { approverGroups: verdict.approverGroups } : {}),
         };
-        events.push(approvalRequested(request, verdict.reason));
+        events.push(approvalRequested(request, verdict.reason, verdict.reasons));
         // Due at the deadline, when it expires unless decided.
         dueAt = verdict.deadline;
         break;

@@ -111,6 +111,12 @@ function everyNameMatches(request: CertificateRequest, patterns: readonly string
   return names.length > 0 && names.every((name) => patterns.some((p) => nameMatches(p, name)));
 }
 
+/** The reasons as one line short enough for an event's reason field (1,024 characters). */
+function summary(reasons: readonly string[]): string {
+  const line = reasons.join('; ');
+  return line.length <= 1000 ? line : `${line.slice(0, 960)}… (${reasons.length.toString()} reasons in all)`;
+}
+
 const RSA_BITS: Partial<Record<KeyAlgorithm, number>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
 
 const isUnder = (zone: string, name: string) => {
@@ -212,7 +218,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   const scope = scoped ? scopeOf(policy, request) : undefined;
   if (scoped && !scope) refusals.push(`no policy scope covers team ${spec.owner} or the names ${names.join(', ')}`);
   if (scope) refusals.push(...scopeViolations(policy, scope, request));
-  if (refusals.length > 0) return { kind: 'deny', reason: refusals.join('; '), reasons: refusals };
+  if (refusals.length > 0) return { kind: 'deny', reason: summary(refusals), reasons: refusals };
 
   const deadline = new Date(now.getTime() + policy.approvalTtlHours * 3_600_000);
   const groups = scope?.approverGroups;
@@ -224,7 +230,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
       kind: 'needs-approval',
       requiredApprovals: Math.max(baseApprovals, ...sensitive.map((s) => s.approvals)),
       deadline,
-      reason: reasons.join('; '),
+      reason: summary(reasons),
       reasons,
       ...(groups ? { approverGroups: groups } : {}),
     };
