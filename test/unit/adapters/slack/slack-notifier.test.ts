@@ -85,7 +85,10 @@ describe('slack notifier', () => {
     // Prepare
     const slack = fakeSlack([() => ({ status: 429, headers: { 'retry-after': '2' } }), () => ({ status: 429, headers: { 'retry-after': '1' } })]);
     const slept: number[] = [];
-    const api = new SlackWebApi({ token: TOKEN, fetch: slack.fetch, sleep: (ms) => void slept.push(ms) ?? Promise.resolve() });
+    const api = new SlackWebApi({ token: TOKEN, fetch: slack.fetch, sleep: (ms) => {
+        slept.push(ms);
+        return Promise.resolve();
+      } });
     const slow = fakeSlack([() => ({ status: 429, headers: { 'retry-after': '120' } })]);
     const impatient = new SlackWebApi({ token: TOKEN, fetch: slow.fetch, sleep: () => Promise.resolve() });
     // Act
@@ -101,8 +104,8 @@ describe('slack notifier', () => {
   it('lets no token, signing secret or signature into logs, events, errors, responses or messages', async () => {
     // Prepare: everything that leaves certflow during a run of approvals, alerts and failures.
     const out: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((s) => void out.push(String(s)) ?? true);
-    vi.spyOn(process.stderr, 'write').mockImplementation((s) => void out.push(String(s)) ?? true);
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => out.push(String(s)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => out.push(String(s)) > 0);
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.map(String).join(' ')));
     const l = new SlackLab(aPolicy({ autoApprove: [], approvers: [] }));
     labs.push(l);
