@@ -1,4 +1,4 @@
-import { toAcmObservation, validateAcmEvent } from '../src/adapters/aws/acm-events.js';
+import { toAcmObservation, validateAcmEvent } from '../src/domain/events/acm-events.js';
 import { validateDetail } from '../src/adapters/lambda/validate-detail.middleware.js';
 import { recordAcmSignal, type AcmSignalOutcome } from '../src/app/record-acm-signal.use-case.js';
 import { awsClientFactory, awsSettings, buildStateStore } from '../src/composition/aws-runtime.js';

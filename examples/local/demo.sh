@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end tour of the local default: issue three certificates, one after a human
-# approval, export one and verify it with openssl, and show that a second run issues nothing.
+# approval, export one and verify it with openssl, show that a second run issues nothing, and
+# plan (without writing anything) what a run 70 days from now would do.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 certflow() { node "$here/../../bin/certflow.mjs" "$@" --config "$here/certflow.yaml"; }
@@ -41,8 +42,15 @@ fi
 step "certflow run again: nothing is due, nothing is issued"
 certflow run
 
-step "Rehearse 70 days from now: every certificate is due and renewed once"
+step "certflow plan --at 70 days from now: what a run would renew then (a dry run: nothing is written)"
 later="$(node -e 'console.log(new Date(Date.now() + 70 * 86400000).toISOString())')"
-certflow run --now "$later"
+before="$(cd "$data" && find . -type f -not -path './export/*' -print0 | sort -z | xargs -0 sha256sum)"
+# Exit 1 means "a person is needed" ('payments' will ask for approval again): expected here.
+certflow plan --at "$later" || [ $? -eq 1 ]
+after="$(cd "$data" && find . -type f -not -path './export/*' -print0 | sort -z | xargs -0 sha256sum)"
+if [ "$before" = "$after" ]; then echo "plan wrote nothing: the data directory is byte-identical"; else echo "plan changed the data directory: this is a bug" >&2; exit 1; fi
+
+step "certflow check: expiry as a monitoring plugin sees it (the hand-made certificate is critical)"
+certflow check || true
 
 step "Done. Events published: $(wc -l < "$data/events.jsonl") (one JSON line each in $data/events.jsonl)"

@@ -6,6 +6,7 @@ import type { EventBus } from '../ports/event-bus.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Outbox, StateStore } from '../ports/state-store.port.js';
+import type { Workers } from '../ports/workers.port.js';
 
 /** Everything the use cases reach the world through; built once by a composition root. */
 export interface AppDeps {
@@ -19,6 +20,10 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
   readonly alertThresholdsDays: readonly number[];
+  /** Who this worker is, and which lease holders are gone; without it a lease always runs its course. */
+  readonly workers?: Workers;
+  /** Re-issue a certificate whose CURRENT key store version is missing (default true). */
+  readonly reissueMissingKeys?: boolean;
 }
 
 /** Looks issuers up by the name configuration gives them. */

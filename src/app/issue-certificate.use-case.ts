@@ -18,7 +18,7 @@ export type IssueOutcome =
   | { readonly status: 'failed'; readonly requestId: string; readonly code: string; readonly message: string; readonly retryable: boolean }
   | { readonly status: 'skipped'; readonly requestId: string; readonly why: string };
 
-type Deps = Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock'>;
+type Deps = Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock' | 'workers'>;
 
 /**
  * Runs issuance for one approved request, as a resumable workflow: the key is persisted before
@@ -56,16 +56,18 @@ export function issueCertificate(deps: Deps) {
       await saveOver(deps.state, item, r);
       return { status: 'skipped', requestId, why: 'another request holds this certificate' };
     }
-    const ready = isReady(r, now);
+    const holder = r.progress.leaseHolder;
+    const ready = isReady(r, now, holder !== undefined && deps.workers?.isGone(holder) === true);
     if (ready !== true) return { status: 'skipped', requestId, why: ready };
 
     // Take the lease with a compare-and-set: of two workers that read the request, one wins and
     // the other stops here (STATE.CONFLICT), so one attempt per revision is in flight at a time.
     const leaseUntil = new Date(now.getTime() + ISSUING_LEASE_MS);
+    const leaseHolder = deps.workers?.self;
     const next =
       r.state === 'issuing'
-        ? { ...r, progress: { ...r.progress, leaseUntil }, updatedAt: now }
-        : transition(r, 'issuing', now, { progress: { ...r.progress, attempt: r.progress.attempt + 1, lastError: undefined, leaseUntil } });
+        ? { ...r, progress: { ...r.progress, leaseUntil, leaseHolder }, updatedAt: now }
+        : transition(r, 'issuing', now, { progress: { ...r.progress, attempt: r.progress.attempt + 1, lastError: undefined, leaseUntil, leaseHolder } });
     const leased = await deps.state.write({ key: item, condition: { kind: 'version', version: item.version }, data: next, dueAt: leaseUntil });
     if (!leased.ok) return { status: 'skipped', requestId, why: 'another worker took it first' };
     item = leased.item;
@@ -88,15 +90,22 @@ async function holderIsClosedAndOlder(deps: Deps, holderId: string | undefined, 
   return !holder || (isClosed(holder.data) && holder.data.createdAt.getTime() <= r.createdAt.getTime());
 }
 
-function isReady(r: CertificateRequest, now: Date): true | string {
+/** `holderGone`: the lease's holder is certainly dead (a process of this host that no longer exists), so its lease ends now. */
+function isReady(r: CertificateRequest, now: Date, holderGone: boolean): true | string {
   if (r.state === 'approved') return true;
   const lease = r.progress.leaseUntil;
-  if (r.state === 'issuing' && lease && lease.getTime() > now.getTime()) return `held by another worker until ${lease.toISOString()}`;
+  if (r.state === 'issuing' && lease && lease.getTime() > now.getTime() && !holderGone) return `held by ${describeHolder(r)} until ${lease.toISOString()}`;
   if (r.state === 'issuing' || (r.state === 'failed' && r.progress.lastError?.retryable)) {
     if (!r.progress.resumeAfter || r.progress.resumeAfter.getTime() <= now.getTime()) return true;
     return `waiting until ${r.progress.resumeAfter.toISOString()}`;
   }
   return `request is ${r.state}`;
+}
+
+/** The holder of a request's lease, as an operator reads it. */
+export function describeHolder(r: Pick<CertificateRequest, 'progress'>): string {
+  const holder = r.progress.leaseHolder;
+  return holder ? `process ${holder.pid.toString()} on ${holder.host}` : 'another worker';
 }
 
 async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: StoredItem<CertificateRecord>): Promise<IssueOutcome> {
@@ -118,7 +127,7 @@ async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: 
   if (step.status === 'failed') return recordFailure(deps, item, step.error);
   if (step.status === 'pending') {
     // Waiting on the issuer holds no lease: whoever runs after resumeAfter picks it up.
-    const progress = { ...r.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter, leaseUntil: undefined };
+    const progress = { ...r.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter, leaseUntil: undefined, leaseHolder: undefined };
     await saveOver(deps.state, item, { ...r, progress, updatedAt: deps.clock.now() }, { dueAt: step.resumeAfter });
     return { status: 'pending', requestId: r.id, resumeAfter: step.resumeAfter };
   }
@@ -210,6 +219,7 @@ async function recordFailure(deps: Deps, item: StoredItem<CertificateRequest>, e
     ...r.progress,
     issuerHandle: undefined,
     leaseUntil: undefined,
+    leaseHolder: undefined,
     resumeAfter: retryAt,
     lastError: { code: error.code, message: error.message, retryable: error.retryable },
   };

@@ -1,6 +1,7 @@
 import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
 import { lifecycleEvent, type LifecycleEvent } from '../domain/events/catalogue.js';
 import type { CertificateRequest } from '../domain/request.js';
+import { capNames } from '../domain/events/event-size.js';
 import type { CertificateRecord, RevisionRecord } from './records.js';
 
 /**
@@ -9,7 +10,8 @@ import type { CertificateRecord, RevisionRecord } from './records.js';
  */
 
 const iso = (d: Date) => d.toISOString();
-const names = (n: SubjectNames) => ({ dns: [...n.dns], ip: [...n.ip], uri: [...n.uri] });
+/** `names` and, when some had to be left out to keep the event small, `namesOmitted`. */
+const names = (n: SubjectNames) => capNames(n);
 
 export function issuanceRequested(r: CertificateRequest): LifecycleEvent {
   return lifecycleEvent(
@@ -21,7 +23,7 @@ export function issuanceRequested(r: CertificateRequest): LifecycleEvent {
       revision: r.revision,
       reason: r.reason,
       requester: r.requester,
-      names: names(r.spec.names),
+      ...names(r.spec.names),
       issuer: { ...r.spec.issuer },
       contentHash: r.contentHash,
     },
@@ -37,7 +39,7 @@ export function approvalRequested(r: CertificateRequest, reason: string, reasons
       requestId: r.id,
       certificateId: r.certificateId,
       requester: r.requester,
-      names: names(r.spec.names),
+      ...names(r.spec.names),
       requiredApprovals: r.requiredApprovals,
       deadline: iso(r.approvalDeadline ?? r.updatedAt),
       reason,
@@ -100,7 +102,7 @@ function factsBody(certificateId: string, f: CertificateFacts) {
     fingerprintSha256: f.fingerprintSha256,
     notBefore: iso(f.notBefore),
     notAfter: iso(f.notAfter),
-    names: names(f.names),
+    ...names(f.names),
   };
 }
 

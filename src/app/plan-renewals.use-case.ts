@@ -16,7 +16,19 @@ export interface ManagedCertificateInput {
 
 export type PlanOutcome =
   | { readonly certificateId: string; readonly action: 'requested'; readonly request: CertificateRequest; readonly created: boolean }
-  | { readonly certificateId: string; readonly action: 'skipped'; readonly why: string; readonly requestId?: string };
+  | {
+      readonly certificateId: string;
+      readonly action: 'skipped';
+      readonly why: string;
+      readonly requestId?: string;
+      /** Set when the request holding the certificate failed for good: the certificate gets nothing until someone acts. */
+      readonly failure?: { readonly code: string; readonly message: string };
+    };
+
+export interface PlanOptions {
+  /** Certificates to give a new revision now although not due: their CURRENT key store version is gone. */
+  readonly reissue?: ReadonlySet<string>;
+}
 
 /**
  * Compares desired state (configuration) with the inventory and opens one request per
@@ -25,9 +37,9 @@ export type PlanOutcome =
  */
 export function planRenewals(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
   const submit = submitRequest(deps);
-  return async (managed: readonly ManagedCertificateInput[]): Promise<PlanOutcome[]> => {
+  return async (managed: readonly ManagedCertificateInput[], options: PlanOptions = {}): Promise<PlanOutcome[]> => {
     return mapConcurrent(managed, WORK_CONCURRENCY, (input) =>
-      planOne(deps, submit, input).catch((error: unknown): PlanOutcome => {
+      planOne(deps, submit, input, options.reissue?.has(input.spec.id) === true).catch((error: unknown): PlanOutcome => {
         // A concurrent planner got there first; what it wrote is what this one would have.
         if (isCertflowError(error) && error.code === ErrorCodes.STATE_CONFLICT) {
           return { certificateId: input.spec.id, action: 'skipped', why: 'planned by another worker at the same time' };
@@ -42,6 +54,7 @@ async function planOne(
   deps: Pick<AppDeps, 'state' | 'clock'>,
   submit: ReturnType<typeof submitRequest>,
   { spec, requester }: ManagedCertificateInput,
+  keysMissing: boolean,
 ): Promise<PlanOutcome> {
   const now = deps.clock.now();
   let meta = await deps.state.get<CertificateRecord>(keys.certificate(spec.id));
@@ -50,9 +63,11 @@ async function planOne(
   }
   const hash = contentHash(spec);
   const inFlight = await blockingRequest(deps, meta, hash);
-  if (inFlight) return { certificateId: spec.id, action: 'skipped', why: inFlight.why, requestId: inFlight.id };
-
-  const reason = renewalReason(meta.data, spec, hash, now);
+  if (inFlight) {
+    return { certificateId: spec.id, action: 'skipped', why: inFlight.why, requestId: inFlight.id, ...(inFlight.failure ? { failure: inFlight.failure } : {}) };
+  }
+  // A certificate whose CURRENT key store version is gone gets a new revision now, whatever its renewal time.
+  const reason = keysMissing && meta.data.revision > 0 ? 'renewal' : renewalReason(meta.data, spec, hash, now);
   if (typeof reason !== 'string') return { certificateId: spec.id, action: 'skipped', why: reason.why };
 
   const previous = meta.data.revision > 0 ? meta.data.spec : undefined;
@@ -80,7 +95,7 @@ async function blockingRequest(
   deps: Pick<AppDeps, 'state'>,
   meta: StoredItem<CertificateRecord>,
   hash: string,
-): Promise<{ id: string; why: string } | undefined> {
+): Promise<{ id: string; why: string; failure?: { code: string; message: string } } | undefined> {
   const id = meta.data.pendingRequestId;
   if (!id) return undefined;
   const pending = await deps.state.get<CertificateRequest>(keys.request(id));
@@ -90,7 +105,9 @@ async function blockingRequest(
   if (!isClosed(r)) return { id, why: `request ${id} is ${r.state}` };
   if (r.state !== 'issued' && r.contentHash === hash) {
     const detail = gaveUp ? `failed (${r.progress.lastError?.code ?? 'unknown'})` : `was ${r.state}`;
-    return { id, why: `request ${id} ${detail}; change the configuration or run 'certflow request' to ask again` };
+    const why = `request ${id} ${detail}; change the configuration or run 'certflow request' to ask again`;
+    const lastError = r.progress.lastError;
+    return { id, why, ...(gaveUp && lastError ? { failure: { code: lastError.code, message: lastError.message } } : {}) };
   }
   return undefined;
 }

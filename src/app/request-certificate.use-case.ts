@@ -10,6 +10,8 @@ import { submitRequest } from './submit-request.use-case.js';
 export interface RequestCertificateCommand {
   readonly certificate: ManagedCertificateInput;
   readonly requester: string;
+  /** Why, in the requester's words (kept with the request). */
+  readonly note?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface RequestCertificateCommand {
  */
 export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
   const submit = submitRequest(deps);
-  return async ({ certificate, requester }: RequestCertificateCommand): Promise<CertificateRequest> => {
+  return async ({ certificate, requester, note }: RequestCertificateCommand): Promise<CertificateRequest> => {
     const { spec } = certificate;
     const now = deps.clock.now();
     const { item: meta } = await createOnce(deps.state, keys.certificate(spec.id), newManagedRecord(spec, now));
@@ -33,7 +35,7 @@ export function requestCertificate(deps: Pick<AppDeps, 'state' | 'clock' | 'poli
         });
       }
     }
-    const { request } = await submit({ spec, revision: meta.data.revision + 1, reason: 'manual', requester, attemptTag: now.toISOString() });
+    const { request } = await submit({ spec, revision: meta.data.revision + 1, reason: 'manual', requester, attemptTag: now.toISOString(), ...(note ? { note } : {}) });
     const claimed = await deps.state.write({ key: meta, condition: { kind: 'version', version: meta.version }, data: { ...meta.data, pendingRequestId: request.id } });
     // A worker may have claimed (or even issued) it in between: that is the outcome asked for.
     const current = claimed.ok ? claimed.item.data : claimed.current?.data;

@@ -17,6 +17,8 @@ export interface SubmitRequestCommand {
   readonly attemptTag?: string;
   /** The certificate as last issued, for rules on unchanged renewals and new issuers. */
   readonly previous?: PolicyContext['previous'];
+  /** Why a person asked (e.g. `certflow renew --reason`), kept with the request for the approvers and the audit. */
+  readonly note?: string;
 }
 
 export interface SubmitRequestResult {
@@ -62,6 +64,7 @@ export function submitRequest(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>)
       revision: cmd.revision,
       reason: cmd.reason,
       requester: cmd.requester,
+      ...(cmd.note ? { note: cmd.note } : {}),
       spec: cmd.spec,
       contentHash: hash,
       state: 'requested',

@@ -1,45 +1,56 @@
 import { resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
-import type { CertificateRequest } from '../domain/request.js';
-import type { Clock } from '../ports/clock.port.js';
-import { systemClock } from '../ports/clock.port.js';
-import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../composition/local-runtime.js';
-import { keys, type CertificateRecord } from '../app/records.js';
 import type { CliIo } from './io.js';
+import type { CommandSpec } from './spec.js';
+import type { RuntimeOptions } from './runtime.js';
 
-export const GLOBAL_OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  now: { type: 'string' },
-} as const;
+export type OptionValue = string | boolean | (string | boolean)[] | undefined;
 
-/** Opens the runtime named by --config (or CERTFLOW_CONFIG, or ./certflow.yaml) and always closes it. */
-export async function withRuntime<T>(io: CliIo, configOption: string | undefined, now: Date | undefined, work: (rt: LocalRuntime) => Promise<T>): Promise<T> {
-  const path = resolve(io.cwd, configOption ?? io.env['CERTFLOW_CONFIG'] ?? 'certflow.yaml');
-  const config = loadLocalConfig(path);
-  const clock: Clock = now ? { now: () => now } : systemClock;
-  const runtime = await openLocalRuntime(config, clock);
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
+/** What a command receives: its parsed arguments and where to write. */
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly spec: CommandSpec;
+  /** `certflow events validate` for a subcommand. */
+  readonly path: string;
+  readonly values: Readonly<Record<string, OptionValue>>;
+  readonly positionals: readonly string[];
 }
 
-export async function getCertificate(rt: LocalRuntime, id: string): Promise<CertificateRecord> {
-  const item = await rt.deps.state.get<CertificateRecord>(keys.certificate(id));
-  if (!item) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate '${id}' in the inventory (see 'certflow ls')`, { context: { certificateId: id } });
-  return item.data;
+export type CommandHandler = (ctx: CommandContext) => Promise<number>;
+
+export function stringOption(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
-/** A request named by its id, or by a certificate whose one pending request is meant. */
-export async function resolveRequest(rt: LocalRuntime, ref: string): Promise<CertificateRequest> {
-  const direct = await rt.deps.state.get<CertificateRequest>(keys.request(ref));
-  if (direct) return direct.data;
-  const cert = await rt.deps.state.get<CertificateRecord>(keys.certificate(ref));
-  const pendingId = cert?.data.pendingRequestId;
-  if (pendingId) {
-    const pending = await rt.deps.state.get<CertificateRequest>(keys.request(pendingId));
-    if (pending) return pending.data;
-  }
-  throw new CertflowError(ErrorCodes.REQUEST_UNKNOWN, `no request '${ref}' (give a request id, or a certificate with a pending request)`, { context: { ref } });
+export function flag(ctx: CommandContext, name: string): boolean {
+  return ctx.values[name] === true;
+}
+
+/** The config file named by --config, $CERTFLOW_CONFIG, or ./certflow.yaml. */
+export function configPath(ctx: CommandContext): string {
+  return resolve(ctx.io.cwd, stringOption(ctx, 'config') ?? ctx.io.env['CERTFLOW_CONFIG'] ?? 'certflow.yaml');
+}
+
+/**
+ * Where the command's runtime comes from, from its RUNTIME options (spec.ts). A second runtime
+ * (a deployed stack: --stage, --region) is one more option there and one more field here.
+ */
+export function runtimeOptions(ctx: CommandContext, extra: Omit<RuntimeOptions, 'configPath'> = {}): RuntimeOptions {
+  return { configPath: configPath(ctx), ...extra };
+}
+
+/** Who is acting: --as, then $CERTFLOW_USER. */
+export function identity(ctx: CommandContext, what: string): string {
+  const who = stringOption(ctx, 'as') ?? ctx.io.env['CERTFLOW_USER'];
+  if (!who || who.trim() === '') throw new CertflowError(ErrorCodes.INPUT_INVALID, `${what} needs an identity: pass --as <name> (or set CERTFLOW_USER)`);
+  return who.trim();
+}
+
+/** The one positional a command takes, or a usage error. */
+export function onePositional(ctx: CommandContext, what: string): string {
+  const [first, ...rest] = ctx.positionals;
+  if (first === undefined) throw new CertflowError(ErrorCodes.INPUT_INVALID, `${ctx.path} needs ${what} (see '${ctx.path} --help')`);
+  if (rest.length > 0) throw new CertflowError(ErrorCodes.INPUT_INVALID, `${ctx.path} takes one ${what}, got ${ctx.positionals.length.toString()} (see '${ctx.path} --help')`);
+  return first;
 }

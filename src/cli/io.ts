@@ -1,13 +1,20 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
+import type { Clock } from '../ports/clock.port.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Colour on stdout (a terminal, no NO_COLOR); off when absent. */
+  readonly color?: boolean;
+  /** stderr is a terminal: a progress line may be drawn (and redrawn) there. */
+  readonly progress?: boolean;
+  /**
+   * In-process test seam: the clock write commands run on. Not reachable from the command line;
+   * the binary never sets it, so a real run always takes the system clock.
+   */
+  readonly clock?: Clock;
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -34,40 +41,43 @@ const BAD_INPUT = new Set<string>([
   ErrorCodes.EXPORT_NOT_ISSUED,
   ErrorCodes.EVENT_INVALID,
   ErrorCodes.EVENT_PATTERN_INVALID,
+  ErrorCodes.STATE_NOT_FOUND,
 ]);
 
-/** Prints an error safely (code, message, details; never a cause or stack) and maps it to an exit code. */
+/** A usage error (exit 2), pointing at the command's help. */
+export function usageError(message: string, command?: string): CertflowError {
+  return new CertflowError(ErrorCodes.INPUT_INVALID, `${message} (see 'certflow ${command ? `${command} ` : ''}--help')`);
+}
+
+/** Prints an error once, as `certflow: CODE: message` (details indented; never a cause or stack), and maps it to an exit code. */
 export function reportError(io: CliIo, error: unknown): number {
   if (isCertflowError(error)) {
     io.stderr(`certflow: ${error.code}: ${error.message}\n`);
     for (const detail of error.details) io.stderr(`  - ${detail}\n`);
     return BAD_INPUT.has(error.code) ? EXIT.usage : EXIT.failure;
   }
-  io.stderr(`certflow: unexpected failure (${error instanceof Error ? error.name : 'unknown'}); nothing further was changed\n`);
+  io.stderr(`certflow: INTERNAL: unexpected failure (${error instanceof Error ? error.name : 'unknown'}); nothing further was changed\n`);
   return EXIT.failure;
 }
 
-/** parseArgs that turns its own errors into a usage error. */
-export function parseCommand<const O extends ParseArgsOptionsConfig>(args: string[], config: { options: O }) {
-  try {
-    return parseArgs({ args, options: config.options, strict: true, allowPositionals: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : 'invalid arguments';
-    throw new CertflowError(ErrorCodes.INPUT_INVALID, message);
-  }
-}
-
-/** `--now` lets operators rehearse the future (renewals, expiry) without touching the system clock. */
-export function parseNow(value: string | undefined): Date | undefined {
-  if (value === undefined) return undefined;
-  const at = new Date(value);
-  if (Number.isNaN(at.getTime())) throw new CertflowError(ErrorCodes.INPUT_INVALID, `--now must be an ISO date, got '${value}'`);
-  return at;
-}
-
-/** Renders rows as an aligned text table. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Renders rows as an aligned text table; `paint` colours a cell after alignment. */
+export function table(headers: readonly string[], rows: readonly (readonly string[])[], paint?: (column: number, cell: string, padded: string) => string): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  const line = (cells: readonly string[], painted: boolean) =>
+    cells
+      .map((c, i) => {
+        const padded = i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0);
+        return painted && paint ? paint(i, c, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(headers, false), ...rows.map((r) => line(r, true))].join('\n') + '\n';
+}
+
+const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33', cyan: '36' } as const;
+
+/** ANSI colour when `io.color`, plain text otherwise. */
+export function colors(io: Pick<CliIo, 'color'>) {
+  const wrap = (code: string) => (text: string) => (io.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  return { bold: wrap(SGR.bold), dim: wrap(SGR.dim), red: wrap(SGR.red), green: wrap(SGR.green), yellow: wrap(SGR.yellow), cyan: wrap(SGR.cyan) };
 }

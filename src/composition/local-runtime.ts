@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AppDeps } from '../app/deps.js';
 import type { CertflowConfig } from '../config/load-config.js';
@@ -9,6 +8,8 @@ import type { Notification, Notifier } from '../ports/notifier.port.js';
 import { registries as defaultRegistries, type AdapterRegistries } from '../adapters/registries.js';
 import { unavailableAwsClients } from '../adapters/registry/no-aws.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
+import { prepareDataDir } from '../adapters/local/data-dir.js';
+import { LocalProcessWorkers } from '../adapters/local/local-process.workers.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
 import { notifyOnEvent } from '../app/notify.use-case.js';
 import { buildAdapters, type BuiltAdapters } from './build-adapters.js';
@@ -35,7 +36,7 @@ export function loadLocalConfig(path: string, registries: AdapterRegistries = de
 }
 
 export async function openLocalRuntime(config: CertflowConfig, clock: Clock, options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const dataDir = prepareDataDir(config.dataDir);
   const state = SqliteStateStore.open(join(config.dataDir, 'state.db'), { now: () => clock.now() });
   const configDir = dirname(config.configPath);
   let adapters: BuiltAdapters;
@@ -53,6 +54,9 @@ export async function openLocalRuntime(config: CertflowConfig, clock: Clock, opt
     throw error;
   }
   const notifications: Notification[] = [];
+  if (dataDir.tightenedFrom !== undefined) {
+    notifications.push({ severity: 'warning', title: 'data directory tightened', text: `${config.dataDir} had mode ${dataDir.tightenedFrom.toString(8)}; it holds private keys, so it is now 700` });
+  }
   const notifier = fanOut([{ notify: (n: Notification) => Promise.resolve(void notifications.push(n)) }, ...adapters.notifiers]);
   const bus = new LocalEventBus({
     clock,
@@ -72,6 +76,8 @@ export async function openLocalRuntime(config: CertflowConfig, clock: Clock, opt
     clock,
     policy: config.policy,
     alertThresholdsDays: config.alertThresholdsDays,
+    workers: new LocalProcessWorkers(),
+    reissueMissingKeys: config.reissueMissingKeys,
   };
   return {
     config,

@@ -74,6 +74,10 @@ export const ConfigSchema = Type.Object(
         keyAlgorithm: Type.Optional(KeyAlgorithm),
         validityDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
         alertThresholdsDays: Type.Array(Type.Integer({ minimum: 0, maximum: 365 }), { default: [30, 14, 7, 1], maxItems: 10 }),
+        /** URI SAN schemes a certificate may ask for (default spiffe, https, urn). */
+        uriSchemes: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9+.-]{0,31}$' }), { minItems: 1, maxItems: 20 })),
+        /** Re-issue a certificate whose CURRENT key store version is missing (lost or replaced key store). Default true. */
+        reissueMissingKeys: Type.Boolean({ default: true }),
       },
       { additionalProperties: false, default: {} },
     ),

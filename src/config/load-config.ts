@@ -1,14 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { createAjv } from '../domain/schema/ajv.js';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { checkPolicy, resolvePolicy } from './policy-config.js';
 import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
 import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
+import { commonNameProblem, DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem } from './name-checks.js';
 
 export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
 export type IssuerSettings = AdapterSettings;
@@ -39,7 +40,14 @@ export interface CertflowConfig {
   readonly notifiers: readonly AdapterSettings[];
   readonly destinations: readonly AdapterSettings[];
   readonly certificates: readonly ManagedCertificate[];
+  /** Re-issue a certificate whose CURRENT key store version is gone (see check-stores.use-case.ts). */
+  readonly reissueMissingKeys: boolean;
 }
+
+/** A config file is a few KB; anything larger is a mistake (or `/dev/zero`) and is refused before it fills memory. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** YAML aliases expanded at most this many times: a "billion laughs" document is refused, not expanded. */
+const MAX_ALIAS_COUNT = 100;
 
 const ajv = createAjv({ useDefaults: true, strict: false });
 const validateFile = ajv.compile<CertflowConfigFile>(ConfigSchema);
@@ -50,64 +58,151 @@ function describeAjvError(e: ErrorObject): string {
   return `${path}: ${e.message ?? 'is invalid'}`;
 }
 
-/** Reads and validates a config file; every problem is reported, with its path, in one error. */
+/**
+ * Reads and validates a config file; every problem is reported, with its path, in one error.
+ * Relative paths resolve against the file's real path, so a symlinked config shares its target's data.
+ */
 export function loadConfigFile(path: string, context: ConfigContext): CertflowConfig {
   let text: string;
+  let realPath: string;
   try {
-    text = readFileSync(path, 'utf8');
+    realPath = realpathSync(path);
+    text = readBounded(realPath);
   } catch (cause) {
-    throw new CertflowError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path}`, { cause, context: { path } });
+    if (cause instanceof CertflowError) throw cause;
+    throw new CertflowError(ErrorCodes.CONFIG_UNREADABLE, `cannot read config file ${path} (${errnoOf(cause)})`, { cause, context: { path } });
   }
-  return parseConfig(text, resolve(path), context);
+  return parseConfig(text, realPath, context);
 }
 
-/** Parses YAML or JSON config text; `configPath` anchors relative paths. */
+/** Reads at most MAX_CONFIG_BYTES (+1 to notice more): a device or a pipe that never ends cannot exhaust memory. */
+function readBounded(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > MAX_CONFIG_BYTES) {
+      throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${path} is larger than ${(MAX_CONFIG_BYTES / 1024).toString()} KiB; it cannot be a certflow config`, {
+        context: { path },
+      });
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function errnoOf(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : 'unknown error';
+}
+
+/** Parses YAML or JSON config text; `configPath` anchors relative paths. All problems, of shape and of meaning, come in one list. */
 export function parseConfig(text: string, configPath: string, context: ConfigContext): CertflowConfig {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const invalid = (message: string, details: readonly string[]) =>
+    new CertflowError(ErrorCodes.CONFIG_INVALID, message, { details, context: { path: configPath } });
+  if (text.length > MAX_CONFIG_BYTES) throw invalid(`${configPath} is larger than ${(MAX_CONFIG_BYTES / 1024).toString()} KiB`, []);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
-    const details = doc.errors.map((e) => `line ${(e.linePos?.[0].line ?? 0).toString()}: ${e.code}`);
-    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} is not valid YAML or JSON`, { details, context: { path: configPath } });
-  }
-  const raw: unknown = doc.toJS();
-  if (!validateFile(raw)) {
-    const details = (validateFile.errors ?? []).map(describeAjvError);
-    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} has ${details.length.toString()} problem(s)`, {
-      details,
-      context: { path: configPath },
+    const details = doc.errors.map((e) => {
+      const { line, col } = lineCounter.linePos(e.pos[0]);
+      return `line ${line.toString()}, column ${col.toString()}: ${e.code} (${firstLine(e.message)})`;
     });
+    throw invalid(`${configPath} is not valid YAML or JSON`, details);
   }
-  const adapters = checkAdapters(raw, context.kinds, context.runtime ?? 'local');
-  const problems = [...adapters.problems, ...crossCheck(raw)];
-  if (problems.length > 0) {
-    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} has ${problems.length.toString()} problem(s)`, {
-      details: problems,
-      context: { path: configPath },
-    });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (cause) {
+    // The yaml library signals too many aliases with a ReferenceError; nothing else is expected here.
+    const why = cause instanceof ReferenceError ? `YAML aliases expand more than ${MAX_ALIAS_COUNT.toString()} times` : 'the YAML cannot be read';
+    throw new CertflowError(ErrorCodes.CONFIG_INVALID, `${configPath} is not a usable config: ${why}`, { cause, context: { path: configPath } });
   }
-  return deepFreeze(resolveConfig(raw, configPath, adapters.settings));
+  const shapeOk = validateFile(raw);
+  const problems = shapeOk ? [] : (validateFile.errors ?? []).map(describeAjvError);
+  // The cast is what the schema check proved; when it failed, the adapter checks still run as far
+  // as the file's shape lets them, so kinds and options come in the same list as the shape.
+  const adapters = adapterChecks(raw as CertflowConfigFile, context, shapeOk);
+  problems.push(...adapters.problems, ...crossCheck(raw));
+  if (!shapeOk || problems.length > 0 || !adapters.settings) {
+    throw invalid(`${configPath} has ${problems.length.toString()} problem(s)`, [...new Set(problems)]);
+  }
+  return deepFreeze(resolveConfig(raw as CertflowConfigFile, configPath, adapters.settings));
 }
 
-/** Rules a schema cannot say: references, uniqueness, per-kind issuer options. */
-function crossCheck(file: CertflowConfigFile): string[] {
+function adapterChecks(file: CertflowConfigFile, context: ConfigContext, shapeOk: boolean): { problems: string[]; settings?: ReturnType<typeof checkAdapters>['settings'] } {
+  try {
+    return checkAdapters(file, context.kinds, context.runtime ?? 'local');
+  } catch (error) {
+    // Only a malformed file (already reported by the schema) can make the walk over adapters fail.
+    if (shapeOk) throw error;
+    return { problems: [] };
+  }
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? '';
+  // The parser's own message repeats the position; keep it short and free of file contents.
+  return line.replace(/ at line \d+, column \d+:?.*$/, '').slice(0, 120);
+}
+
+/** Reads a property of a value that may not be an object (the file may be any shape when this runs). */
+const field = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
+const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * Rules a schema cannot say: references, uniqueness, names that can never be issued. Runs on the
+ * file whatever its shape (it skips what is malformed, which the schema reports), so one run of
+ * the loader lists every problem.
+ */
+function crossCheck(file: unknown): string[] {
   const problems: string[] = [];
   const issuerNames = new Set<string>();
-  for (const issuer of file.issuers) issuerNames.add(issuer.name);
+  for (const issuer of list(field(file, 'issuers'))) {
+    const name = text(field(issuer, 'name'));
+    if (name !== undefined) issuerNames.add(name);
+  }
+  const defaults = field(file, 'defaults');
+  const defaultValidity = field(defaults, 'validityDays');
+  const schemes = Array.isArray(field(defaults, 'uriSchemes')) ? list(field(defaults, 'uriSchemes')).filter((x) => typeof x === 'string') : DEFAULT_URI_SCHEMES;
   const ids = new Set<string>();
-  file.certificates.forEach((c, i) => {
+  list(field(file, 'certificates')).forEach((c, i) => {
     const at = `/certificates/${i.toString()}`;
-    if (ids.has(c.id)) problems.push(`${at}/id: duplicate certificate id '${c.id}'`);
-    ids.add(c.id);
-    if (!issuerNames.has(c.issuer)) problems.push(`${at}/issuer: no issuer named '${c.issuer}'`);
-    if (c.dnsNames.length + c.ipAddresses.length + c.uris.length === 0) {
+    const id = text(field(c, 'id'));
+    if (id !== undefined && ids.has(id)) problems.push(`${at}/id: duplicate certificate id '${id}'`);
+    if (id !== undefined) ids.add(id);
+    const issuer = text(field(c, 'issuer'));
+    if (issuer !== undefined && !issuerNames.has(issuer)) problems.push(`${at}/issuer: no issuer named '${issuer}'`);
+    const dnsNames = list(field(c, 'dnsNames'));
+    const uris = list(field(c, 'uris'));
+    if (dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length === 0) {
       problems.push(`${at}: a certificate needs at least one of dnsNames, ipAddresses, uris`);
     }
-    if (!c.commonName && c.dnsNames.length === 0) problems.push(`${at}/commonName: required when there are no dnsNames`);
-    const validity = c.validityDays ?? file.defaults.validityDays;
-    if (c.renewBeforeDays !== undefined && c.renewBeforeDays >= validity) {
+    dnsNames.forEach((n, j) => {
+      const why = typeof n === 'string' ? dnsNameProblem(n) : undefined;
+      if (why) problems.push(`${at}/dnsNames/${j.toString()}: ${why}`);
+    });
+    uris.forEach((u, j) => {
+      const why = typeof u === 'string' ? uriProblem(u, schemes as readonly string[]) : undefined;
+      if (why) problems.push(`${at}/uris/${j.toString()}: ${why}`);
+    });
+    const commonName = text(field(c, 'commonName'));
+    const cnWhy = commonName === undefined ? undefined : commonNameProblem(commonName) ?? dnsNameProblem(commonName);
+    if (cnWhy) problems.push(`${at}/commonName: ${cnWhy}`);
+    const validity = field(c, 'validityDays') ?? defaultValidity;
+    const renewBefore = field(c, 'renewBeforeDays');
+    if (typeof renewBefore === 'number' && typeof validity === 'number' && renewBefore >= validity) {
       problems.push(`${at}/renewBeforeDays: must be less than the validity (${validity.toString()} days)`);
     }
   });
-  problems.push(...checkPolicy(file.policy, issuerNames));
+  problems.push(...checkPolicy(field(file, 'policy'), issuerNames));
   return problems;
 }
 
@@ -119,7 +214,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
     const keyAlgorithm: KeyAlgorithm = c.keyAlgorithm ?? file.defaults.keyAlgorithm ?? 'EC_P256';
     const spec: CertificateSpec = {
       id: c.id,
-      commonName: (c.commonName ?? c.dnsNames[0] ?? '').toLowerCase(),
+      commonName: (c.commonName ?? defaultCommonName(c.dnsNames)).toLowerCase(),
       names: normalizeNames({ dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris }),
       keyAlgorithm,
       issuer,
@@ -142,6 +237,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
     notifiers: adapters.notifiers,
     destinations: adapters.destinations,
     certificates,
+    reissueMissingKeys: file.defaults.reissueMissingKeys,
   };
 }
 

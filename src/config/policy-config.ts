@@ -85,9 +85,19 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
   approvalTtlHours: 72,
 };
 
-/** Rules of the policy section a schema cannot say; each problem with its path. */
-export function checkPolicy(policy: PolicyConfigFile | undefined, issuerNames: ReadonlySet<string>): string[] {
-  if (!policy) return [];
+const field = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined);
+const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+const strings = (value: unknown): readonly (readonly [string, number])[] =>
+  list(value).flatMap((v, i) => (typeof v === 'string' ? [[v, i] as const] : []));
+const entries = (value: unknown): readonly (readonly [string, unknown])[] =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : [];
+
+/**
+ * Rules of the policy section a schema cannot say, each problem with its path. Runs on the file
+ * whatever its shape (what is malformed the schema reports), so one run lists every problem.
+ */
+export function checkPolicy(policy: unknown, issuerNames: ReadonlySet<string>): string[] {
+  if (policy === undefined) return [];
   const problems: string[] = [];
   const pattern = (at: string, value: string, kind: NameKind = 'dns') => {
     const problem = patternProblem(value, kind);
@@ -100,41 +110,46 @@ export function checkPolicy(policy: PolicyConfigFile | undefined, issuerNames: R
     const check = checkIdentity(value);
     if (!check.ok) problems.push(`${at}: identity refused: ${check.detail}`);
   };
-  policy.forbiddenNames.forEach((p, i) => pattern(`/policy/forbiddenNames/${i.toString()}`, p));
-  policy.autoApprove.forEach((rule, i) => {
-    rule.names.forEach((p, j) => pattern(`/policy/autoApprove/${i.toString()}/names/${j.toString()}`, p));
-    rule.issuers?.forEach((name, j) => issuer(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}`, name));
+  const n = (i: number) => i.toString();
+  for (const [p, i] of strings(field(policy, 'forbiddenNames'))) pattern(`/policy/forbiddenNames/${n(i)}`, p);
+  list(field(policy, 'autoApprove')).forEach((rule, i) => {
+    for (const [p, j] of strings(field(rule, 'names'))) pattern(`/policy/autoApprove/${n(i)}/names/${n(j)}`, p);
+    for (const [name, j] of strings(field(rule, 'issuers'))) issuer(`/policy/autoApprove/${n(i)}/issuers/${n(j)}`, name);
   });
-  policy.approvers.forEach((a, i) => identity(`/policy/approvers/${i.toString()}`, a));
-  const groups = new Set(Object.keys(policy.approverGroups ?? {}));
-  for (const [group, members] of Object.entries(policy.approverGroups ?? {})) members.forEach((m, i) => identity(`/policy/approverGroups/${group}/${i.toString()}`, m));
+  for (const [a, i] of strings(field(policy, 'approvers'))) identity(`/policy/approvers/${n(i)}`, a);
+  const groups = new Set<string>();
+  for (const [group, members] of entries(field(policy, 'approverGroups'))) {
+    groups.add(group);
+    for (const [m, i] of strings(members)) identity(`/policy/approverGroups/${group}/${n(i)}`, m);
+  }
   const scopeNames = new Set<string>();
-  policy.scopes?.forEach((scope, i) => {
-    const at = `/policy/scopes/${i.toString()}`;
-    if (scopeNames.has(scope.name)) problems.push(`${at}/name: duplicate scope '${scope.name}'`);
-    scopeNames.add(scope.name);
-    if (!scope.teams && !scope.names) problems.push(`${at}: a scope needs teams or names to say which requests it covers`);
-    scope.teams?.forEach((t, j) => identity(`${at}/teams/${j.toString()}`, t));
-    scope.names?.forEach((p, j) => pattern(`${at}/names/${j.toString()}`, p, p.includes('://') ? 'uri' : 'dns'));
-    scope.allowedDnsNames?.forEach((p, j) => pattern(`${at}/allowedDnsNames/${j.toString()}`, p));
-    scope.allowedIps?.forEach((p, j) => pattern(`${at}/allowedIps/${j.toString()}`, p));
-    scope.allowedUris?.forEach((p, j) => {
-      pattern(`${at}/allowedUris/${j.toString()}`, p, 'uri');
-      if (!/^[a-z][a-z0-9+.-]*:\/\/[^/*]+/.test(p)) problems.push(`${at}/allowedUris/${j.toString()}: '${p}' needs a scheme and a fixed authority (e.g. spiffe://trust-domain/...)`);
-    });
-    scope.ownZones?.forEach((z, j) => {
-      if (z.includes('*')) problems.push(`${at}/ownZones/${j.toString()}: a zone is a plain DNS name, without wildcards`);
-      else pattern(`${at}/ownZones/${j.toString()}`, z);
-    });
-    scope.issuers?.forEach((name, j) => issuer(`${at}/issuers/${j.toString()}`, name));
-    scope.approverGroups?.forEach((g, j) => {
-      if (!groups.has(g)) problems.push(`${at}/approverGroups/${j.toString()}: no approver group named '${g}' under /policy/approverGroups`);
-    });
-    if (scope.minValidityDays !== undefined && scope.maxValidityDays !== undefined && scope.minValidityDays > scope.maxValidityDays) {
-      problems.push(`${at}/minValidityDays: ${scope.minValidityDays.toString()} is above maxValidityDays ${scope.maxValidityDays.toString()}`);
+  list(field(policy, 'scopes')).forEach((scope, i) => {
+    const at = `/policy/scopes/${n(i)}`;
+    const name = field(scope, 'name');
+    if (typeof name === 'string' && scopeNames.has(name)) problems.push(`${at}/name: duplicate scope '${name}'`);
+    if (typeof name === 'string') scopeNames.add(name);
+    if (field(scope, 'teams') === undefined && field(scope, 'names') === undefined) problems.push(`${at}: a scope needs teams or names to say which requests it covers`);
+    for (const [t, j] of strings(field(scope, 'teams'))) identity(`${at}/teams/${n(j)}`, t);
+    for (const [p, j] of strings(field(scope, 'names'))) pattern(`${at}/names/${n(j)}`, p, p.includes('://') ? 'uri' : 'dns');
+    for (const [p, j] of strings(field(scope, 'allowedDnsNames'))) pattern(`${at}/allowedDnsNames/${n(j)}`, p);
+    for (const [p, j] of strings(field(scope, 'allowedIps'))) pattern(`${at}/allowedIps/${n(j)}`, p);
+    for (const [p, j] of strings(field(scope, 'allowedUris'))) {
+      pattern(`${at}/allowedUris/${n(j)}`, p, 'uri');
+      if (!/^[a-z][a-z0-9+.-]*:\/\/[^/*]+/.test(p)) problems.push(`${at}/allowedUris/${n(j)}: '${p}' needs a scheme and a fixed authority (e.g. spiffe://trust-domain/...)`);
     }
+    for (const [z, j] of strings(field(scope, 'ownZones'))) {
+      if (z.includes('*')) problems.push(`${at}/ownZones/${n(j)}: a zone is a plain DNS name, without wildcards`);
+      else pattern(`${at}/ownZones/${n(j)}`, z);
+    }
+    for (const [name, j] of strings(field(scope, 'issuers'))) issuer(`${at}/issuers/${n(j)}`, name);
+    for (const [g, j] of strings(field(scope, 'approverGroups'))) {
+      if (!groups.has(g)) problems.push(`${at}/approverGroups/${n(j)}: no approver group named '${g}' under /policy/approverGroups`);
+    }
+    const min = field(scope, 'minValidityDays');
+    const max = field(scope, 'maxValidityDays');
+    if (typeof min === 'number' && typeof max === 'number' && min > max) problems.push(`${at}/minValidityDays: ${min.toString()} is above maxValidityDays ${max.toString()}`);
   });
-  for (const name of Object.keys(policy.issuerMaxValidityDays ?? {})) issuer(`/policy/issuerMaxValidityDays/${name}`, name);
+  for (const [name] of entries(field(policy, 'issuerMaxValidityDays'))) issuer(`/policy/issuerMaxValidityDays/${name}`, name);
   return problems;
 }
 

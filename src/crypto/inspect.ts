@@ -25,13 +25,35 @@ const oneLine = (name: string | undefined): string => (name ?? '').split('\n').j
 /** Facts of a certificate (the first one, when given a chain). No key material. */
 export function readCertificateFacts(certificate: string | Buffer | X509Certificate): CertificateFacts {
   const x509 = parseCertificate(certificate);
+  try {
+    return factsOf(x509);
+  } catch (error) {
+    // node decodes some fields (the public key, names) only when asked: a certificate that parses
+    // can still hold one that does not. That is a malformed certificate, not an unexpected failure.
+    if (isCertflowError(error)) throw error;
+    throw new CertflowError(ErrorCodes.PEM_MALFORMED, 'CERTIFICATE block holds a field that cannot be decoded', { cause: error });
+  }
+}
+
+function factsOf(x509: X509Certificate): CertificateFacts {
+  const notBefore = new Date(x509.validFrom);
+  const notAfter = new Date(x509.validTo);
+  // An unreadable validity would become an Invalid Date that every later step (renewal, events) trips on.
+  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
+    throw new CertflowError(ErrorCodes.PEM_MALFORMED, 'CERTIFICATE block has a validity date that cannot be read');
+  }
+  const serialNumber = x509.serialNumber.toUpperCase();
+  // RFC 5280 allows at most 20 octets, positive; events carry up to 32. Beyond that it is no serial a CA would issue.
+  if (!/^[0-9A-F]{1,64}$/.test(serialNumber)) {
+    throw new CertflowError(ErrorCodes.PEM_MALFORMED, 'CERTIFICATE block has a serial number that is not a positive integer of at most 32 octets');
+  }
   return {
-    serialNumber: x509.serialNumber.toUpperCase(),
+    serialNumber,
     subject: oneLine(x509.subject),
     issuerName: oneLine(x509.issuer),
     names: parseSubjectAltName(x509.subjectAltName),
-    notBefore: new Date(x509.validFrom),
-    notAfter: new Date(x509.validTo),
+    notBefore,
+    notAfter,
     fingerprintSha256: x509.fingerprint256,
     keyAlgorithm: keyAlgorithmOf(x509.publicKey),
   };

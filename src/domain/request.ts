@@ -74,6 +74,8 @@ export interface IssuanceProgress {
   readonly resumeAfter?: Date;
   /** Until when the worker running this attempt holds it; another worker waits for it to lapse. */
   readonly leaseUntil?: Date;
+  /** Who holds the lease (host and process): a worker on the same host takes over at once from one that is gone. */
+  readonly leaseHolder?: { readonly host: string; readonly pid: number };
   readonly lastError?: { readonly code: string; readonly message: string; readonly retryable: boolean };
   readonly serialNumber?: string;
 }
@@ -85,6 +87,8 @@ export interface CertificateRequest {
   readonly revision: number;
   readonly reason: RequestReason;
   readonly requester: string;
+  /** Why a person asked for it, in their words (manual requests). */
+  readonly note?: string;
   readonly spec: CertificateSpec;
   /** Hash of the spec: an approval covers exactly this content. */
   readonly contentHash: string;

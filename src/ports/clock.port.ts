@@ -1,4 +1,4 @@
-/** Time is a port so tests and the CLI's `--now` can move it. */
+/** Time is a port so tests can move it and `certflow plan --at` can look ahead; writes outside tests always take the system clock. */
 export interface Clock {
   now(): Date;
 }

@@ -36,4 +36,6 @@ export interface CertificateIssuer {
   resume(order: IssuanceOrder, handle: Readonly<Record<string, unknown>>): Promise<IssuerStep>;
   /** PEM of the trust anchors of the certificates this issuer signs, for verification and export. */
   trustAnchorsPem(): Promise<string>;
+  /** Optional: conditions an operator must hear of before they break issuance (e.g. a CA root near its end). */
+  warnings?(): Promise<readonly string[]>;
 }

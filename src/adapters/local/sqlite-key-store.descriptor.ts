@@ -17,7 +17,8 @@ export const sqliteKeyStore = {
   runtimes: ['local'],
   optionsSchema,
   async create(deps, { options }) {
-    const { SqliteKeyStore } = await import('./sqlite.key-store.js');
-    return SqliteKeyStore.open(options.path ? deps.resolvePath(options.path) : join(deps.dataDir, 'keys.db'));
+    const [{ SqliteKeyStore }, { LazyKeyStore }] = await Promise.all([import('./sqlite.key-store.js'), import('./lazy.key-store.js')]);
+    // Opened on first use: commands that read only the state never open (or create) keys.db.
+    return new LazyKeyStore(() => SqliteKeyStore.open(options.path ? deps.resolvePath(options.path) : join(deps.dataDir, 'keys.db')));
   },
 } as const satisfies AdapterDescriptor<KeyStore, typeof optionsSchema>;

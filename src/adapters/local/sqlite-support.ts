@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CertflowError, type ErrorCode } from '../../domain/errors/index.js';
@@ -96,6 +96,44 @@ export function openSqliteDatabase(path: string, schema: string, code: ErrorCode
     const errno = (error as { code?: unknown }).code;
     if (typeof errno === 'string' && !errno.startsWith('SQLITE')) {
       throw new CertflowError(code, `Cannot open ${path} (${errno})`, { context: { path }, cause: error });
+    }
+    throw sqliteError(error, code, path);
+  }
+}
+
+/**
+ * An in-memory copy of the SQLite file at `path`, for readers that must change nothing on disk
+ * (`certflow plan`, `ls`): writes to the copy stay in memory. Opening the file itself, even
+ * read-only, would leave -wal/-shm files behind; so a file with no WAL (no writer has it open)
+ * is read as bytes, and one with a WAL is read through a read-only connection, which adds no file.
+ */
+export function openSqliteSnapshot(path: string, schema: string, code: ErrorCode): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    let bytes: Buffer;
+    if (existsSync(`${path}-wal`)) {
+      const source = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        bytes = source.serialize();
+      } finally {
+        source.close();
+      }
+    } else {
+      bytes = readFileSync(path);
+    }
+    // Bytes 18-19 say "WAL"; an in-memory database cannot use WAL, so the copy says "rollback journal".
+    if (bytes.length >= 20) {
+      bytes[18] = 1;
+      bytes[19] = 1;
+    }
+    db = new Database(bytes);
+    db.exec(schema);
+    return db;
+  } catch (error) {
+    db?.close();
+    const errno = (error as { code?: unknown }).code;
+    if (typeof errno === 'string' && !errno.startsWith('SQLITE')) {
+      throw new CertflowError(code, `Cannot read ${path} (${errno})`, { context: { path }, cause: error });
     }
     throw sqliteError(error, code, path);
   }

@@ -10,7 +10,7 @@ import {
   type KeyVersionInfo,
   type VersionSelector,
 } from '../../ports/key-store.port.js';
-import { openSqliteDatabase, sqliteError, type SqliteStoreOptions } from './sqlite-support.js';
+import { openSqliteDatabase, openSqliteSnapshot, sqliteError, type SqliteStoreOptions } from './sqlite-support.js';
 
 const KEY_SCHEMA = `
   CREATE TABLE IF NOT EXISTS versions (
@@ -126,6 +126,17 @@ export class SqliteKeyStore implements KeyStore {
       for (const label of ordered) this.applyLabel(secret, label, versionId);
       return true;
     });
+  }
+
+  /** An in-memory copy of the database at `path` (which must exist): what is written to it is never saved. */
+  static openSnapshot(path: string, options: SqliteStoreOptions = {}): SqliteKeyStore {
+    const db = openSqliteSnapshot(path, KEY_SCHEMA, ErrorCodes.KEYSTORE_UNAVAILABLE);
+    try {
+      return new SqliteKeyStore(db, path, options);
+    } catch (error) {
+      db.close();
+      throw sqliteError(error, ErrorCodes.KEYSTORE_UNAVAILABLE, path);
+    }
   }
 
   /** Opens (creating if needed) the key database at `path`, e.g. `<data dir>/keys.db`. */

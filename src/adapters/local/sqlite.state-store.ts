@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ErrorCodes } from '../../domain/errors/index.js';
-import { dateJson, openSqliteDatabase, sqliteError, type SqliteStoreOptions } from './sqlite-support.js';
+import { dateJson, openSqliteDatabase, openSqliteSnapshot, sqliteError, type SqliteStoreOptions } from './sqlite-support.js';
 import { GroupCommit } from './group-commit.js';
 import type {
   ItemKey,
@@ -144,6 +144,17 @@ export class SqliteStateStore implements StateStore, Outbox {
         },
       };
     });
+  }
+
+  /** An in-memory copy of the database at `path` (which must exist): what is written to it is never saved. */
+  static openSnapshot(path: string, options: SqliteStoreOptions = {}): SqliteStateStore {
+    const db = openSqliteSnapshot(path, STATE_SCHEMA, ErrorCodes.STATE_UNAVAILABLE);
+    try {
+      return new SqliteStateStore(db, path, options);
+    } catch (error) {
+      db.close();
+      throw sqliteError(error, ErrorCodes.STATE_UNAVAILABLE, path);
+    }
   }
 
   /** Opens (creating if needed) the state database at `path`; `:memory:` for a throwaway store. */

@@ -1,75 +1,130 @@
-import { CERT_PREFIX, REQUEST_PREFIX, keys, type CertificateRecord } from '../../app/records.js';
+import { findRequest, listCertificates, listRequests, showCertificate, type CertificateView, type CertificateDetail } from '../../app/read-inventory.use-case.js';
 import type { CertificateRequest } from '../../domain/request.js';
-import { daysRemaining } from '../../domain/renewal-policy.js';
-import type { LocalRuntime } from '../../composition/local-runtime.js';
-import { EXIT, parseCommand, parseNow, table, type CliIo } from '../io.js';
-import { GLOBAL_OPTIONS, getCertificate, resolveRequest, withRuntime } from '../context.js';
+import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
+import { EXIT, colors, table, type CliIo } from '../io.js';
+import { runtimeOptions, flag, onePositional, stringOption, type CommandContext } from '../context.js';
+import { withRuntime } from '../runtime.js';
+import { certificateDetailJson, certificateListJson, requestDetailJson, requestListJson } from '../output.js';
+import { STATUS_CHOICES } from '../spec.js';
 
-async function allRecords<T>(rt: LocalRuntime, prefix: string, key: (id: string) => { pk: string; sk: string }): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await rt.deps.state.listPartitions(prefix, { limit: 500, ...(after ? { after } : {}) });
-    for (const pk of page) {
-      const item = await rt.deps.state.get<T>(key(pk.slice(prefix.length)));
-      if (item) out.push(item.data);
-    }
-    if (page.length < 500) return out;
-    after = page[page.length - 1];
-  }
+const day = (d: Date | undefined) => d?.toISOString().slice(0, 10) ?? '-';
+
+function statusPaint(io: CliIo) {
+  const c = colors(io);
+  return (status: string) => (status === 'expired' ? c.red : status === 'renewal-due' || status === 'expiring' ? c.yellow : status === 'ready' ? c.green : c.dim)(status);
 }
 
-/** `certflow ls`: the inventory. */
-export async function lsCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommand(args, { options: { ...GLOBAL_OPTIONS, json: { type: 'boolean' } } });
-  const now = parseNow(values.now) ?? new Date();
-  const records = await withRuntime(io, values.config, now, (rt) => allRecords<CertificateRecord>(rt, CERT_PREFIX, keys.certificate));
-  if (values.json) {
-    io.stdout(JSON.stringify(records, null, 2) + '\n');
+function firstName(v: CertificateView): string {
+  const names = v.current?.names ?? v.record.spec?.names;
+  return names ? (names.dns[0] ?? names.ip[0] ?? names.uri[0] ?? '') : '';
+}
+
+/** `certflow ls`: the inventory, with days remaining, status and next renewal. */
+export async function lsCommand(ctx: CommandContext): Promise<number> {
+  const status = stringOption(ctx, 'status');
+  if (status !== undefined && !(STATUS_CHOICES as readonly string[]).includes(status)) {
+    throw new CertflowError(ErrorCodes.INPUT_INVALID, `unknown status '${status}' (one of: ${STATUS_CHOICES.join(', ')})`);
+  }
+  const { views, at } = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', async (rt) => ({ views: await listCertificates(rt.deps)(), at: rt.deps.clock.now() }));
+  const shown = status === undefined ? views : views.filter((v) => v.status === status);
+  if (flag(ctx, 'json')) {
+    ctx.io.stdout(JSON.stringify(certificateListJson(shown, at), null, 2) + '\n');
     return EXIT.ok;
   }
-  const rows = records.map((r) => [
-    r.id,
-    r.origin,
-    r.current ? r.current.names.dns[0] ?? r.current.names.ip[0] ?? r.current.names.uri[0] ?? '' : r.spec?.commonName ?? '',
-    r.revision > 0 ? `r${r.revision.toString()}` : '-',
-    r.current?.notAfter.toISOString().slice(0, 10) ?? '-',
-    r.current ? daysRemaining(r.current.notAfter, now).toString() : '-',
-    r.pendingRequestId ?? '',
+  const paint = statusPaint(ctx.io);
+  const rows = shown.map((v) => [
+    v.record.id,
+    v.record.origin,
+    firstName(v),
+    v.record.revision > 0 ? `r${v.record.revision.toString()}` : '-',
+    day(v.current?.notAfter),
+    v.daysRemaining?.toString() ?? '-',
+    v.status,
+    day(v.renewalDueAt),
+    v.pendingRequest ? `${v.pendingRequest.id} (${v.pendingRequest.state})` : '',
   ]);
-  io.stdout(table(['CERTIFICATE', 'ORIGIN', 'NAME', 'REV', 'NOT AFTER', 'DAYS', 'PENDING REQUEST'], rows));
+  ctx.io.stdout(table(['CERTIFICATE', 'ORIGIN', 'NAME', 'REV', 'NOT AFTER', 'DAYS', 'STATUS', 'RENEWAL', 'PENDING REQUEST'], rows, (col, cell, padded) => (col === 6 ? paint(cell) + padded.slice(cell.length) : padded)));
   return EXIT.ok;
 }
 
-/** `certflow requests`: requests, optionally of one state. */
-export async function requestsCommand(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommand(args, { options: { ...GLOBAL_OPTIONS, json: { type: 'boolean' }, state: { type: 'string' } } });
-  const all = await withRuntime(io, values.config, parseNow(values.now), (rt) => allRecords<CertificateRequest>(rt, REQUEST_PREFIX, keys.request));
-  const requests = values.state ? all.filter((r) => r.state === values.state) : all;
-  if (values.json) {
-    io.stdout(JSON.stringify(requests, null, 2) + '\n');
+/** `certflow requests [--state S]`. */
+export async function requestsCommand(ctx: CommandContext): Promise<number> {
+  const state = stringOption(ctx, 'state');
+  const requests = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', (rt) => listRequests(rt.deps)(state === undefined ? {} : { state }));
+  if (flag(ctx, 'json')) {
+    ctx.io.stdout(JSON.stringify(requestListJson(requests), null, 2) + '\n');
     return EXIT.ok;
   }
   const rows = requests.map((r) => [r.id, r.certificateId, `r${r.revision.toString()}`, r.reason, r.state, r.requester, r.decision?.reason ?? '']);
-  io.stdout(table(['REQUEST', 'CERTIFICATE', 'REV', 'REASON', 'STATE', 'REQUESTER', 'DECISION'], rows));
+  ctx.io.stdout(table(['REQUEST', 'CERTIFICATE', 'REV', 'REASON', 'STATE', 'REQUESTER', 'DECISION'], rows));
   return EXIT.ok;
 }
 
-/** `certflow show <certificate|request>`. */
-export async function showCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommand(args, { options: { ...GLOBAL_OPTIONS } });
-  const ref = positionals[0];
-  if (!ref) {
-    io.stderr('usage: certflow show <certificate|request>\n');
-    return EXIT.usage;
-  }
-  const shown = await withRuntime(io, values.config, parseNow(values.now), async (rt) => {
-    if (ref.startsWith('req_')) return { request: await resolveRequest(rt, ref) };
-    const certificate = await getCertificate(rt, ref);
-    const revisions = (await rt.deps.state.query(`${CERT_PREFIX}${ref}`, { skPrefix: 'REV#' })).map((i) => i.data);
-    const versions = certificate.secretName ? await rt.deps.keys.listVersions(certificate.secretName) : [];
-    return { certificate, revisions, keyStoreVersions: versions };
-  });
-  io.stdout(JSON.stringify(shown, null, 2) + '\n');
+/** `certflow show <certificate|request>`: a human view, or `--json`. */
+export async function showCommand(ctx: CommandContext): Promise<number> {
+  const ref = onePositional(ctx, 'a certificate or request');
+  const json = flag(ctx, 'json');
+  const mode = ref.startsWith('req_') ? 'read' : 'read-keys';
+  const shown = await withRuntime(ctx.io, runtimeOptions(ctx), mode, async (rt) =>
+    ref.startsWith('req_')
+      ? { kind: 'request' as const, request: await findRequest(rt.deps)(ref) }
+      : { kind: 'certificate' as const, detail: await showCertificate(rt.deps)(ref, { withKeys: true }), at: rt.deps.clock.now() },
+  );
+  if (shown.kind === 'request') ctx.io.stdout(json ? JSON.stringify(requestDetailJson(shown.request), null, 2) + '\n' : describeRequest(shown.request));
+  else ctx.io.stdout(json ? JSON.stringify(certificateDetailJson(shown.detail, shown.at), null, 2) + '\n' : describeCertificate(shown.detail, ctx.io));
   return EXIT.ok;
+}
+
+function fields(pairs: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+}
+
+function describeCertificate(d: CertificateDetail, io: CliIo): string {
+  const v = d.view;
+  const r = v.record;
+  const c = v.current;
+  const names = c?.names ?? r.spec?.names;
+  const lines = fields([
+    ['certificate', `${r.id} (${r.origin}${r.owner ? `, owner ${r.owner}` : ''})`],
+    ['locator', r.locator],
+    ['status', `${statusPaint(io)(v.status)}${v.daysRemaining === undefined ? '' : `, ${v.daysRemaining.toString()} day(s) remaining`}`],
+    ['names', names ? [...names.dns, ...names.ip, ...names.uri].join(', ') : '-'],
+    ['issuer', r.spec ? `${r.spec.issuer.name} (${r.spec.issuer.kind})` : (c?.issuerName ?? '-')],
+    ['revision', r.revision > 0 ? `r${r.revision.toString()}` : '-'],
+    ['serial', c?.serialNumber ?? '-'],
+    ['valid', c ? `${c.notBefore.toISOString()} to ${c.notAfter.toISOString()}` : '-'],
+    ['key', c?.keyAlgorithm ?? r.spec?.keyAlgorithm ?? '-'],
+    ['sha256', c?.fingerprintSha256 ?? '-'],
+    ['renewal', v.renewalDueAt?.toISOString() ?? '-'],
+    ['pending', v.pendingRequest ? `${v.pendingRequest.id} (${v.pendingRequest.state})` : '-'],
+  ]);
+  if (d.revisions.length > 0) {
+    lines.push('', 'revisions:');
+    lines.push(...table(['REV', 'SERIAL', 'NOT AFTER', 'ISSUED', 'REQUEST', 'KEY STORE VERSION'], d.revisions.map((x) => [`r${x.revision.toString()}`, x.facts.serialNumber, day(x.facts.notAfter), x.issuedAt.toISOString(), x.requestId, x.secretVersionId])).trimEnd().split('\n').map((l) => `  ${l}`));
+  }
+  if (d.keyVersions && d.keyVersions.length > 0) {
+    lines.push('', 'key store versions:');
+    lines.push(...table(['VERSION', 'LABELS', 'CREATED', 'CERTIFICATE'], d.keyVersions.map((k) => [k.versionId, k.labels.join(',') || '-', k.createdAt.toISOString(), k.hasCertificate ? 'yes' : 'no'])).trimEnd().split('\n').map((l) => `  ${l}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function describeRequest(r: CertificateRequest): string {
+  const lines = fields([
+    ['request', `${r.id} (${r.certificateId} r${r.revision.toString()}, ${r.reason})`],
+    ['state', r.state],
+    ['requester', r.requester],
+    ...(r.note ? ([['note', r.note]] as const) : []),
+    ['names', [...r.spec.names.dns, ...r.spec.names.ip, ...r.spec.names.uri].join(', ')],
+    ['issuer', `${r.spec.issuer.name} (${r.spec.issuer.kind}), ${r.spec.validityDays.toString()} days, ${r.spec.keyAlgorithm}`],
+    ['approvals', `${r.votes.filter((v) => v.verdict === 'approve').length.toString()} of ${r.requiredApprovals.toString()}${r.approvalDeadline ? `, deadline ${r.approvalDeadline.toISOString()}` : ''}`],
+    ['decision', r.decision ? `${r.decision.outcome} by ${r.decision.by} at ${r.decision.at.toISOString()}: ${r.decision.reason}` : '-'],
+    ['attempts', r.progress.attempt.toString()],
+    ['last error', r.progress.lastError ? `${r.progress.lastError.code}: ${r.progress.lastError.message}${r.progress.lastError.retryable ? ' (retryable)' : ''}` : '-'],
+    ['created', r.createdAt.toISOString()],
+    ['updated', r.updatedAt.toISOString()],
+  ]);
+  for (const v of r.votes) lines.push(`  vote: ${v.approver} ${v.verdict} at ${v.at.toISOString()}${v.comment ? ` (${v.comment})` : ''}`);
+  return lines.join('\n') + '\n';
 }

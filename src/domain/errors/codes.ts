@@ -33,14 +33,26 @@ export const ErrorCodes = {
   // State and concurrency.
   STATE_CONFLICT: 'STATE.CONFLICT',
   STATE_UNAVAILABLE: 'STATE.UNAVAILABLE',
+  /** A reader was pointed at a data directory that holds no state (a typo in `dataDir`, or nothing has run yet). */
+  STATE_NOT_FOUND: 'STATE.NOT_FOUND',
   KEYSTORE_CONFLICT: 'KEYSTORE.CONFLICT',
   KEYSTORE_VERSION_UNKNOWN: 'KEYSTORE.VERSION_UNKNOWN',
   KEYSTORE_UNAVAILABLE: 'KEYSTORE.UNAVAILABLE',
+  /** The state says a certificate is issued but the key store has no CURRENT version for it (lost or replaced key store). */
+  KEYSTORE_CURRENT_MISSING: 'KEYSTORE.CURRENT_MISSING',
+  /** An `issuing` request is leased to a worker that is still alive (or on another host): it waits for the lease. */
+  REQUEST_LEASE_HELD: 'REQUEST.LEASE_HELD',
+  /** A request failed for good; its certificate gets no new revision until the configuration changes or someone asks again. */
+  REQUEST_FAILED: 'REQUEST.FAILED',
   // Issuance.
   ISSUER_UNKNOWN: 'ISSUER.UNKNOWN',
   ISSUER_REJECTED: 'ISSUER.REJECTED',
   ISSUER_UNAVAILABLE: 'ISSUER.UNAVAILABLE',
   ISSUER_RATE_LIMITED: 'ISSUER.RATE_LIMITED',
+  /** The CA that issued current certificates is gone; certflow never replaces it silently. */
+  ISSUER_CA_MISSING: 'ISSUER.CA_MISSING',
+  /** The CA's own certificates cannot cover the validity asked for (intermediate or root too close to its end). */
+  ISSUER_CA_EXPIRING: 'ISSUER.CA_EXPIRING',
   ISSUANCE_VERIFICATION_FAILED: 'ISSUANCE.VERIFICATION_FAILED',
   // Events.
   EVENT_INVALID: 'EVENT.INVALID',

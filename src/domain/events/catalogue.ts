@@ -7,7 +7,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
  */
 
 /** `major.minor`; a major bump is required for any incompatible change. */
-export const SCHEMA_VERSION = '1.0';
+export const SCHEMA_VERSION = '1.1';
 /** The major of {@link SCHEMA_VERSION}: consumers branch on it, the compatibility guard snapshots per major. */
 export const SCHEMA_MAJOR = Number(SCHEMA_VERSION.split('.')[0]);
 
@@ -20,6 +20,15 @@ const Names = Type.Object(
     uri: Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 100 }),
   },
   { additionalProperties: false, description: 'Subject alternative names by type' },
+);
+const NamesOmitted = Type.Optional(
+  Type.Object(
+    { dns: Type.Integer({ minimum: 0 }), ip: Type.Integer({ minimum: 0 }), uri: Type.Integer({ minimum: 0 }) },
+    {
+      additionalProperties: false,
+      description: 'Since 1.1. Present when names were left out to keep the event under 256 KB: how many of each type; read the certificate for all of them',
+    },
+  ),
 );
 const Fingerprint = Type.String({ pattern: '^[0-9A-F]{2}(:[0-9A-F]{2}){31}$', description: 'SHA-256 of the DER certificate' });
 const Serial = Type.String({ pattern: '^[0-9A-F]{1,64}$', description: 'Serial number, upper-case hex' });
@@ -43,6 +52,7 @@ const certificateFacts = {
   notBefore: Timestamp('Start of validity'),
   notAfter: Timestamp('End of validity'),
   names: Names,
+  namesOmitted: NamesOmitted,
 };
 
 const issued = {
@@ -86,6 +96,7 @@ export const EventCatalogue = {
     reason: Type.Union([Type.Literal('new'), Type.Literal('renewal'), Type.Literal('manual')]),
     requester: Id('Who asked'),
     names: Names,
+    namesOmitted: NamesOmitted,
     issuer: Issuer,
     contentHash: Id('Hash of the requested content; an approval covers exactly this'),
   }),
@@ -94,6 +105,7 @@ export const EventCatalogue = {
     certificateId: Id('Certificate id'),
     requester: Id('Who asked; may not approve'),
     names: Names,
+    namesOmitted: NamesOmitted,
     requiredApprovals: Type.Integer({ minimum: 1 }),
     deadline: Timestamp('Requests not decided by then expire'),
     reason: Type.String({ maxLength: 1024 }),

@@ -1,3 +1,6 @@
+import { compileCidr } from './pattern-cidr.js';
+import { compileWildcard, type WildcardMatcher } from './pattern-wildcard.js';
+
 /**
  * Leaf matchers of EventBridge event patterns: one entry of a field's value array, e.g. `"a"`,
  * `{ "prefix": "us-" }` or `{ "anything-but": ["x", "y"] }`. Compiled once into a predicate on
@@ -14,7 +17,6 @@ export type LeafMatcher =
 
 /** Operators the local bus refuses rather than approximate: a silent mismatch would be worse. */
 const UNSUPPORTED: Record<string, string> = {
-  cidr: 'cidr matching is not supported by certflow (no certflow rule needs it)',
   contains: '"contains" is not an EventBridge operator',
 };
 
@@ -74,8 +76,13 @@ export function compileLeaf(element: unknown, at: string, problems: string[]): L
         : fail('"equals-ignore-case" takes a string');
     case 'wildcard': {
       if (typeof arg !== 'string') return fail('"wildcard" takes a string');
-      const regex = wildcardRegex(arg, `${at}/wildcard`, problems);
-      return regex && { kind: 'value', describe: `wildcard ${JSON.stringify(arg)}`, test: (v) => typeof v === 'string' && regex.test(v) };
+      const matcher = wildcard(arg, `${at}/wildcard`, problems);
+      return matcher && { kind: 'value', describe: `wildcard ${JSON.stringify(arg)}`, test: (v) => typeof v === 'string' && matcher.test(v) };
+    }
+    case 'cidr': {
+      const block = compileCidr(arg);
+      if ('problem' in block) return fail(block.problem);
+      return { kind: 'value', describe: `cidr ${JSON.stringify(arg)}`, test: (v) => typeof v === 'string' && block.test(v) };
     }
     case 'numeric':
       return compileNumeric(arg, `${at}/numeric`, problems);
@@ -130,9 +137,9 @@ function compileAnythingBut(arg: unknown, at: string, problems: string[]): { des
     case 'equals-ignore-case':
       return { describe, test: (v) => typeof v === 'string' && list.some((s) => lower(s) === lower(v)) };
     case 'wildcard': {
-      const regexes = list.map((w) => wildcardRegex(w, at, problems));
-      if (regexes.some((r) => r === undefined)) return undefined;
-      return { describe, test: (v) => typeof v === 'string' && regexes.some((r) => (r as RegExp).test(v)) };
+      const matchers = list.map((w) => wildcard(w, at, problems));
+      if (matchers.some((r) => r === undefined)) return undefined;
+      return { describe, test: (v) => typeof v === 'string' && matchers.some((r) => (r as WildcardMatcher).test(v)) };
     }
     default:
       return fail(`unsupported operator "${op}" inside anything-but`);
@@ -175,35 +182,12 @@ function compileNumeric(arg: unknown, at: string, problems: string[]): LeafMatch
 const above = (v: number, op: string, n: number) => (op === '>' ? v > n : v >= n);
 const below = (v: number, op: string, n: number) => (op === '<' ? v < n : v <= n);
 
-/**
- * `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. Two
- * consecutive wildcards and any other escape are refused, as EventBridge does.
- */
-export function wildcardRegex(wildcard: string, at: string, problems: string[]): RegExp | undefined {
-  let source = '';
-  let previousWasStar = false;
-  for (let i = 0; i < wildcard.length; i += 1) {
-    const c = wildcard[i] as string;
-    if (c === '\\') {
-      const next = wildcard[i + 1];
-      if (next !== '*' && next !== '\\') {
-        problems.push(`${at}: a backslash may only escape * or \\ in ${JSON.stringify(wildcard)}`);
-        return undefined;
-      }
-      source += `\\${next}`;
-      i += 1;
-      previousWasStar = false;
-    } else if (c === '*') {
-      if (previousWasStar) {
-        problems.push(`${at}: consecutive wildcards are not allowed in ${JSON.stringify(wildcard)}`);
-        return undefined;
-      }
-      source += '.*';
-      previousWasStar = true;
-    } else {
-      source += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      previousWasStar = false;
-    }
+/** A wildcard matcher, or a problem recorded at `at` (see pattern-wildcard.ts: linear time, no RegExp). */
+function wildcard(text: string, at: string, problems: string[]): WildcardMatcher | undefined {
+  const compiled = compileWildcard(text);
+  if ('problem' in compiled) {
+    problems.push(`${at}: ${compiled.problem}`);
+    return undefined;
   }
-  return new RegExp(`^${source}$`, 'su');
+  return compiled;
 }

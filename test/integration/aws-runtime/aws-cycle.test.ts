@@ -322,4 +322,22 @@ describe('the AWS runtime, in process', () => {
     ]);
     expect(out.metric('TerminalFailures', { code: 'EVENT.INVALID' })).toBe(4);
   }, 60_000);
+
+  it('fails the cold start with every configuration problem listed, before touching any event', async () => {
+    // Prepare: a configuration that names a local-only issuer and an unknown key store
+    const stage = await newStage();
+    ssm.reset();
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ ...CONFIG, keyStore: { kind: 'vault' }, issuers: [{ name: 'internal', kind: 'local-ca' }] }) } });
+    vi.resetModules();
+    vi.stubEnv('CERTFLOW_STATE_TABLE', stage.tableName);
+    // Act
+    const failure = (await import('../../../functions/work-requests.js').catch((e: unknown) => e)) as { code?: string; details?: string[] };
+    // Assess
+    expect(failure.code).toBe('CONFIG.INVALID');
+    expect(failure.details).toEqual([
+      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, lab-sqlite)",
+      "/issuers/0/kind: issuer kind 'local-ca' cannot run in the aws runtime (only: local)",
+    ]);
+    expect(sqs.calls()).toHaveLength(0);
+  }, 60_000);
 });

@@ -2,8 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { certflow } from '../../support/cli.js';
 import { LocalFixture } from '../../support/local-fixture.js';
 
-const NOW = '2026-11-01T00:00:00Z';
-
 // The issue's reproduction: anyone but the requester may approve, two approvals are needed.
 const OPEN_POLICY = (forbidden: string) => `
 dataDir: data
@@ -29,7 +27,7 @@ describe('certflow approve under identity variants', () => {
 
   it('finishes a run whose forbiddenNames pattern has many ** labels against a long name', async () => {
     // Act
-    const run = await cli('run', '--now', NOW);
+    const run = await cli('run');
     // Assess
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/pay: requested req_\S+ \[new r1\] waits for 2 approval\(s\)/);
@@ -37,10 +35,10 @@ describe('certflow approve under identity variants', () => {
 
   it('refuses --as Carol then --as CAROL on carol\'s request, and every look-alike of carol', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     // Act
     const results = [];
-    for (const who of ['Carol', 'CAROL', 'Ｃａｒｏｌ', '\u0441arol', 'car\u200Bol']) results.push(await cli('approve', 'pay', '--as', who, '--now', NOW));
+    for (const who of ['Carol', 'CAROL', 'Ｃａｒｏｌ', '\u0441arol', 'car\u200Bol']) results.push(await cli('approve', 'pay', '--as', who));
     // Assess
     expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2, 2]);
     expect(results[0]?.stderr).toMatch(/APPROVAL\.SELF_APPROVAL: carol requested req_\S+ and cannot decide on their own request/);
@@ -52,11 +50,11 @@ describe('certflow approve under identity variants', () => {
 
   it('needs two distinct people: Bob then BOB is one approval', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     // Act
-    const bob = await cli('approve', 'pay', '--as', 'Bob', '--now', NOW);
-    const bobAgain = await cli('approve', 'pay', '--as', 'BOB', '--now', NOW);
-    const dave = await cli('approve', 'pay', '--as', 'dave', '--now', NOW);
+    const bob = await cli('approve', 'pay', '--as', 'Bob');
+    const bobAgain = await cli('approve', 'pay', '--as', 'BOB');
+    const dave = await cli('approve', 'pay', '--as', 'dave');
     // Assess
     expect(bob.stdout).toMatch(/vote recorded: 1 of 2 approvals/);
     expect(bobAgain.stderr).toMatch(/APPROVAL\.ALREADY_VOTED: bob has already voted/);

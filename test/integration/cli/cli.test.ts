@@ -4,22 +4,21 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findKeyMaterial } from '../../support/leak-scan.js';
 import { certflow } from '../../support/cli.js';
-import { LocalFixture } from '../../support/local-fixture.js';
-
-const NOW = '2026-11-01T00:00:00Z';
+import { LocalFixture, THREE_CERTIFICATES } from '../../support/local-fixture.js';
 
 describe('certflow CLI', () => {
   let fx: LocalFixture;
   let cli: (...args: string[]) => ReturnType<typeof certflow>;
   beforeEach(() => {
     fx = new LocalFixture();
-    cli = (...args) => certflow([...args, '--config', fx.configPath], { cwd: fx.dir });
+    // The fixture's clock is the in-process time seam: no command takes the time from its arguments.
+    cli = (...args) => certflow([...args, '--config', fx.configPath], { cwd: fx.dir, clock: fx.clock });
   });
   afterEach(() => fx.dispose());
 
   it('runs a cycle and reports what it issued and what waits', async () => {
     // Act
-    const run = await cli('run', '--now', NOW);
+    const run = await cli('run');
     // Assess
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^issue {5}api r1 issued, serial [0-9A-F]+$/m);
@@ -30,9 +29,9 @@ describe('certflow CLI', () => {
 
   it('says there is nothing to issue on a second run', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     // Act
-    const again = await cli('run', '--now', NOW);
+    const again = await cli('run');
     // Assess
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/^nothing to issue: 3 managed certificate\(s\) checked, none due$/m);
@@ -41,11 +40,11 @@ describe('certflow CLI', () => {
 
   it('refuses self-approval with exit 2, accepts another approver, and refuses a change of decision', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     // Act
-    const self = await cli('approve', 'payments', '--as', 'carol', '--now', NOW);
-    const other = await cli('approve', 'payments', '--as', 'alice', '--now', NOW);
-    const change = await cli('deny', 'payments', '--as', 'bob', '--now', NOW);
+    const self = await cli('approve', 'payments', '--as', 'carol');
+    const other = await cli('approve', 'payments', '--as', 'alice');
+    const change = await cli('deny', 'payments', '--as', 'bob');
     // Assess
     expect(self).toMatchObject({ code: 2, stdout: '' });
     expect(self.stderr).toMatch(/^certflow: APPROVAL\.SELF_APPROVAL: carol requested req_\S+ and cannot decide on their own request$/m);
@@ -57,7 +56,7 @@ describe('certflow CLI', () => {
 
   it('exports files that openssl verifies, with a 0600 key matching the certificate', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     const out = join(fx.dir, 'export');
     // Act
     const exported = await cli('export', 'api', '--out', out);
@@ -73,7 +72,7 @@ describe('certflow CLI', () => {
 
   it('refuses to overwrite an export without --force and leaves the files as they were', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     const out = join(fx.dir, 'export');
     await cli('export', 'api', '--out', out);
     writeFileSync(join(out, 'cert.pem'), 'mine');
@@ -89,27 +88,30 @@ describe('certflow CLI', () => {
 
   it('lists the inventory as a table and as JSON without key material', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     // Act
-    const table = await cli('ls', '--now', NOW);
-    const json = await cli('ls', '--json', '--now', NOW);
+    const table = await cli('ls');
+    const json = await cli('ls', '--json');
     // Assess
-    expect(table.stdout.split('\n')[0]).toMatch(/^CERTIFICATE +ORIGIN +NAME +REV +NOT AFTER +DAYS +PENDING REQUEST$/);
-    expect(table.stdout).toMatch(/^api +managed +api-v2\.internal\.example\.com +r1 +2027-01-(29|30) +(89|90)$/m);
-    const records = JSON.parse(json.stdout) as { id: string }[];
-    expect(records.map((r) => r.id).sort()).toEqual(['api', 'grpc', 'payments']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^CERTIFICATE +ORIGIN +NAME +REV +NOT AFTER +DAYS +STATUS +RENEWAL +PENDING REQUEST$/);
+    expect(table.stdout).toMatch(/^api +managed +api-v2\.internal\.example\.com +r1 +2027-01-(29|30) +(89|90) +ready +2026-12-(30|31)$/m);
+    const list = JSON.parse(json.stdout) as { apiVersion: string; items: { id: string; daysRemaining: number | null }[] };
+    expect(list.apiVersion).toBe('certflow/v1');
+    expect(list.items.map((r) => r.id).sort()).toEqual(['api', 'grpc', 'payments']);
+    expect(list.items.find((r) => r.id === 'api')?.daysRemaining).toBeGreaterThanOrEqual(89);
+    expect(json.stdout).not.toMatch(/leaseUntil|contentHash|secretName/);
     expect(findKeyMaterial(json.stdout)).toEqual([]);
   });
 
   it('lists pending requests, shows one, and issues a manual request on the next run', async () => {
     // Prepare
-    await cli('run', '--now', NOW);
+    await cli('run');
     // Act
-    const pending = await cli('requests', '--state', 'pending_approval', '--now', NOW);
-    const asked = await cli('request', 'api', '--as', 'dave', '--now', NOW);
-    const twice = await cli('request', 'api', '--as', 'dave', '--now', NOW);
-    const run = await cli('run', '--now', NOW);
-    const shown = await cli('show', 'api', '--now', NOW);
+    const pending = await cli('requests', '--state', 'pending_approval');
+    const asked = await cli('request', 'api', '--as', 'dave');
+    const twice = await cli('request', 'api', '--as', 'dave');
+    const run = await cli('run');
+    const shown = await cli('show', 'api', '--json');
     // Assess
     expect(pending.stdout.trim().split('\n').slice(1)).toEqual([expect.stringMatching(/^req_\S+ +payments +r1 +new +pending_approval +carol/)]);
     expect(asked.stdout).toMatch(/^req_\S+ \(api r2\): approved \(auto-approved by rule internal\)$/m);
@@ -117,6 +119,10 @@ describe('certflow CLI', () => {
     expect(twice.stderr).toMatch(/REQUEST\.IN_FLIGHT: certificate api already has request req_\S+ in flight \(approved\)/);
     expect(run.stdout).toMatch(/^issue {5}api r2 issued/m);
     const detail = JSON.parse(shown.stdout) as { certificate: { revision: number }; revisions: unknown[]; keyStoreVersions: { versionId: string; labels: string[] }[] };
+    const human = await cli('show', 'api');
+    expect(human.stdout).toMatch(/^certificate +api \(managed, owner team-api\)$/m);
+    expect(human.stdout).toMatch(/^status +ready, \d+ day\(s\) remaining$/m);
+    expect(findKeyMaterial(human.stdout)).toEqual([]);
     expect(detail.certificate.revision).toBe(2);
     expect(detail.revisions).toHaveLength(2);
     expect(detail.keyStoreVersions.filter((v) => v.labels.length > 0).map((v) => `${v.versionId.replace(/-[\w-]{10}$/, '')}:${v.labels.join('+')}`).sort()).toEqual(['r1:PREVIOUS', 'r2:CURRENT']);
@@ -129,15 +135,35 @@ describe('certflow CLI', () => {
     [['approve', 'nope', '--as', 'alice'], /REQUEST\.UNKNOWN: no request 'nope'/],
     [['approve', 'payments'], /INPUT\.INVALID: approve needs an identity: pass --as <name>/],
     [['request', 'nope', '--as', 'x'], /CERTIFICATE\.UNKNOWN: 'nope' is not a managed certificate/],
-    [['run', '--bogus'], /INPUT\.INVALID: Unknown option '--bogus'/],
-    [['run', '--now', 'yesterday'], /INPUT\.INVALID: --now must be an ISO date, got 'yesterday'/],
+    [['run', '--bogus'], /^certflow: INPUT\.INVALID: Unknown option '--bogus'.* \(see 'certflow run --help'\)$/m],
+    [['run', '--now', '2015-06-01T00:00:00Z'], /^certflow: INPUT\.INVALID: Unknown option '--now'/m],
+    [['approve', 'payments', '--as', 'alice', '--now', '2020-01-01'], /^certflow: INPUT\.INVALID: Unknown option '--now'/m],
+    [['plan', '--at', 'yesterday'], /INPUT\.INVALID: --at must be an ISO date such as 2027-03-01/],
+    [['requests', '--state', 'bogus'], /^certflow: INPUT\.INVALID: unknown request state 'bogus' \(one of: requested, pending_approval,/m],
+    [['ls', '--status', 'bogus'], /^certflow: INPUT\.INVALID: unknown status 'bogus'/m],
+    [['run', 'api'], /^certflow: INPUT\.INVALID: unexpected argument 'api' \(see 'certflow run --help'\)$/m],
   ])('exits 2 with a clear error for %j', async (args, message) => {
+    // Prepare
+    await cli('run');
     // Act
     const result = await cli(...args);
     // Assess
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(result.stderr.split('\n').filter((l) => l.startsWith('certflow:'))).toHaveLength(1);
   });
+
+  it.each([['ls'], ['requests'], ['show', 'api'], ['plan'], ['check'], ['metrics'], ['export', 'api', '--out', 'x'], ['approve', 'api', '--as', 'alice']])(
+    'refuses %j on a missing data directory with its path, exit 2, and creates nothing',
+    async (...args) => {
+      // Act
+      const result = await cli(...args);
+      // Assess
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(`certflow: STATE.NOT_FOUND: no data directory at ${join(fx.dir, 'data')} (dataDir of ${fx.configPath}); 'certflow run' creates it\n`);
+      expect(existsSync(join(fx.dir, 'data'))).toBe(false);
+    },
+  );
 
   it('exits 2 on an unknown command and on no command', async () => {
     // Act
@@ -145,9 +171,25 @@ describe('certflow CLI', () => {
     const none = await certflow([], { cwd: fx.dir });
     // Assess
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^certflow: unknown command 'frobnicate'/);
+    expect(unknown.stderr).toBe("certflow: INPUT.INVALID: unknown command 'frobnicate' (see 'certflow --help')\n");
     expect(none.code).toBe(2);
-    expect(none.stderr).toMatch(/^usage: certflow <command>/);
+    expect(none.stderr).toMatch(/^usage: certflow <command>/m);
+  });
+
+  it('draws a progress line on a terminal for many certificates, and colours only when asked', async () => {
+    // Prepare
+    const many = Array.from({ length: 60 }, (_, i) => `  - { id: svc-${i.toString()}, dnsNames: [svc-${i.toString()}.internal.example.com], issuer: local, owner: team }`).join('\n');
+    fx.writeConfig(`${THREE_CERTIFICATES}${many}\n`);
+    // Act
+    const tty = await certflow(['run', '--config', fx.configPath], { cwd: fx.dir, clock: fx.clock, progress: true });
+    const coloured = await certflow(['ls', '--config', fx.configPath], { cwd: fx.dir, clock: fx.clock, color: true });
+    const plain = await cli('ls');
+    // Assess
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('\r\u001b[2Kcertflow run: issue (63 managed');
+    expect(tty.stdout).toMatch(/^summary {3}issued 62, /m);
+    expect(coloured.stdout).toContain('\u001b[32mready\u001b[0m');
+    expect(plain.stdout).not.toContain('\u001b[');
   });
 
   it('refuses a malformed config with every problem and creates nothing', async () => {
@@ -157,7 +199,7 @@ describe('certflow CLI', () => {
     const result = await cli('run');
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^certflow: CONFIG\.INVALID: .*certflow\.yaml has 1 problem\(s\)$/m);
+    expect(result.stderr).toMatch(/^certflow: CONFIG\.INVALID: .*certflow\.yaml has 3 problem\(s\)$/m);
     expect(result.stderr).toMatch(/^ {2}- \/certificates\/0\/id: must match pattern/m);
     expect(existsSync(join(fx.dir, 'data'))).toBe(false);
   });

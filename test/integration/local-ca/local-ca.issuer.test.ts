@@ -61,7 +61,9 @@ describe('LocalCaIssuer CA files', () => {
 
   it('reuses the same CA in later instances', async () => {
     // Prepare
-    const first = await anIssuer({ organization: 'first' }).trustAnchorsPem();
+    const firstIssuer = anIssuer({ organization: 'first' });
+    certificateOf(await firstIssuer.submit(anOrder({ orderId: 'first-order' }).order));
+    const first = await firstIssuer.trustAnchorsPem();
     const intermediate = readFileSync(caFile('intermediate.pem'), 'utf8');
 
     // Act
@@ -102,11 +104,23 @@ describe('LocalCaIssuer CA files', () => {
     expect(readdirSync(join(dir.path, 'ca'))).toEqual(['local']);
   });
 
+  it('never creates a CA to answer for its trust anchor: ISSUER.CA_MISSING names the directory (defect 2)', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    // Act
+    const error = await issuer.trustAnchorsPem().then(() => undefined, (e: unknown) => e as { code: string; message: string });
+    // Assess
+    expect(error?.code).toBe(ErrorCodes.ISSUER_CA_MISSING);
+    expect(error?.message).toContain(join(dir.path, 'ca', 'local'));
+    expect(readdirSync(dir.path)).toEqual([]);
+  });
+
   it('makes CA keys of the configured algorithm', async () => {
     // Prepare
     const issuer = anIssuer({ keyAlgorithm: 'EC_P384', organization: 'Example Org' });
 
     // Act
+    certificateOf(await issuer.submit(anOrder().order));
     const root = new X509Certificate(await issuer.trustAnchorsPem());
 
     // Assess
@@ -222,17 +236,58 @@ describe('LocalCaIssuer.submit', () => {
     for (const step of [garbage, forged]) expect(JSON.stringify(step)).not.toMatch(/BEGIN|MII/);
   });
 
-  it('never issues a leaf that outlives the intermediate', async () => {
+  it('rotates the intermediate before it can no longer cover a full validity, and never shortens a certificate (defect 5)', async () => {
     // Prepare
     const issuer = anIssuer();
-    const intermediateEnd = new Date(new X509Certificate(certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order)).chainPem).validTo);
+    const first = certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order));
+    const intermediateEnd = new Date(new X509Certificate(first.chainPem).validTo);
     now = new Date(intermediateEnd.getTime() - 10 * DAY);
 
     // Act
-    const issued = certificateOf(await issuer.submit(anOrder({ orderId: 'b' }).order));
+    const issued = certificateOf(await issuer.submit(anOrder({ orderId: 'b', spec: { validityDays: 90 } }).order));
+    const reopened = certificateOf(await anIssuer().submit(anOrder({ orderId: 'c', spec: { validityDays: 90 } }).order));
 
     // Assess
-    expect(readCertificateFacts(issued.certificatePem).notAfter).toEqual(intermediateEnd);
+    expect(readCertificateFacts(issued.certificatePem).notAfter).toEqual(new Date(now.getTime() + 90 * DAY));
+    expect(issued.chainPem).not.toBe(first.chainPem);
+    const root = new X509Certificate(await issuer.trustAnchorsPem());
+    const newIntermediate = new X509Certificate(issued.chainPem);
+    expect(newIntermediate.verify(root.publicKey)).toBe(true);
+    expect(new X509Certificate(issued.certificatePem).verify(newIntermediate.publicKey)).toBe(true);
+    expect(reopened.chainPem).toBe(issued.chainPem);
+    expect(mode(caFile('intermediate.bundle.pem'))).toBe(0o600);
+  });
+
+  it('refuses, with ISSUER.CA_EXPIRING, a validity the root cannot cover instead of a misleading error', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    const first = certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order));
+    const rootEnd = new Date(new X509Certificate(await issuer.trustAnchorsPem()).validTo);
+    now = new Date(rootEnd.getTime() - 30 * DAY);
+
+    // Act
+    const step = await issuer.submit(anOrder({ orderId: 'b', spec: { validityDays: 90 } }).order);
+
+    // Assess
+    expect(first.certificatePem).toMatch(/BEGIN CERTIFICATE/);
+    expect(step).toMatchObject({ status: 'failed', error: { code: ErrorCodes.ISSUER_CA_EXPIRING, retryable: false } });
+    expect(step.status === 'failed' && step.error.message).toMatch(/^the root of local CA 'local' expires .*, before a 90-day certificate would; create a new CA/);
+  });
+
+  it('warns a year before its root expires, and not before', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    certificateOf(await issuer.submit(anOrder({ orderId: 'a' }).order));
+    const rootEnd = new Date(new X509Certificate(await issuer.trustAnchorsPem()).validTo);
+
+    // Act
+    const early = await issuer.warnings();
+    now = new Date(rootEnd.getTime() - 300 * DAY);
+    const late = await issuer.warnings();
+
+    // Assess
+    expect(early).toEqual([]);
+    expect(late).toEqual([expect.stringMatching(/^the root of local CA 'local' expires .*; plan a new CA/)]);
   });
 
   it('reports an unusable data directory as retryable ISSUER.UNAVAILABLE', async () => {
@@ -263,8 +318,11 @@ describe('LocalCaIssuer.resume', () => {
   });
 
   it('fails for an order it never issued', async () => {
+    // Prepare
+    const issuer = anIssuer();
+    certificateOf(await issuer.submit(anOrder().order));
     // Act
-    const step = await anIssuer().resume(anOrder().order, {});
+    const step = await issuer.resume(anOrder().order, {});
 
     // Assess
     expect(step).toMatchObject({ status: 'failed', error: { code: ErrorCodes.ISSUER_REJECTED } });

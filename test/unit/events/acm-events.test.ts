@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../scripts/lib/schema-files.js';
-import { toAcmObservation } from '../../../src/adapters/aws/acm-events.js';
+import { toAcmObservation } from '../../../src/domain/events/acm-events.js';
 import { isCertflowError } from '../../../src/domain/errors/index.js';
 
 const acm = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'events/examples/acm', name), 'utf8')) as Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateAcmEvent } from '../../../src/adapters/aws/acm-events.js';
+import { validateAcmEvent } from '../../../src/domain/events/acm-events.js';
 import { DETAIL_TYPES } from '../../../src/domain/events/catalogue.js';
 import { compilePattern, matches } from '../../../src/domain/events/pattern.js';
 import { formatIssues, validateEnvelope } from '../../../src/domain/events/validate.js';
@@ -20,6 +20,8 @@ const RULES: Record<string, readonly string[]> = {
     'certificate-expired.json',
     'approval-requested.json',
     'issuance-denied.json',
+    // Approvals reach notify so a channel that asked (Slack) updates its message; policy approvals tell nobody.
+    'issuance-approved.json',
     'approval-expired.json',
     'certificate-issued.json',
     'certificate-renewed.json',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../scripts/lib/schema-files.js';
-import { eventsCommand } from '../../../src/cli/commands/events.command.js';
+import { certflow } from '../../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certflow-events-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,10 +16,7 @@ function file(name: string, content: string): string {
 }
 
 async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await eventsCommand(argv, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  return certflow(['events', ...argv], { cwd: dir });
 }
 
 describe('certflow events test-pattern', () => {
@@ -43,12 +40,12 @@ describe('certflow events test-pattern', () => {
 
   it('exits 2 with the reason for an invalid pattern', async () => {
     // Prepare
-    const pattern = file('bad-pattern.json', JSON.stringify({ detail: { ip: [{ cidr: '10.0.0.0/8' }] } }));
+    const pattern = file('bad-pattern.json', JSON.stringify({ detail: { ip: [{ cidr: '10.0.0.0/99' }] } }));
     // Act
     const result = await run('test-pattern', '--pattern', pattern, '--event', repo('events/examples/certificate-rotated.json'));
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('EVENT.PATTERN_INVALID: event pattern is invalid: /detail/ip/0: cidr matching is not supported');
+    expect(result.stderr).toContain('EVENT.PATTERN_INVALID: event pattern is invalid: /detail/ip/0: "cidr" needs an IPv4 or IPv6 block with a prefix length');
   });
 
   it.each([
@@ -112,6 +109,6 @@ describe('certflow events validate', () => {
     const result = await run('publish');
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown events subcommand "publish"');
+    expect(result.stderr).toBe("certflow: INPUT.INVALID: unknown command 'publish' (see 'certflow events --help')\n");
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../scripts/lib/schema-files.js';
-import { validateAcmEvent } from '../../../src/adapters/aws/acm-events.js';
+import { validateAcmEvent } from '../../../src/domain/events/acm-events.js';
 import { validateDetail, type BatchItemFailures } from '../../../src/adapters/lambda/validate-detail.middleware.js';
 import type { CertflowError } from '../../../src/domain/errors/index.js';
 

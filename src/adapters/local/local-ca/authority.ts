@@ -14,6 +14,8 @@ export interface Authority {
   readonly signer: CertificateSigner;
   /** Leaves never outlive the intermediate that signs them. */
   readonly intermediateNotAfter: Date;
+  /** Nothing the root signs may outlive it: an intermediate is never minted past this. */
+  readonly rootNotAfter: Date;
 }
 
 export interface AuthoritySettings {
@@ -27,6 +29,11 @@ export const AUTHORITY_FILES = {
   rootKey: 'root.key.pem',
   intermediateCertificate: 'intermediate.pem',
   intermediateKey: 'intermediate.key.pem',
+  /**
+   * A rotated intermediate: certificate and key in one file, replaced by one rename so a reader
+   * never pairs a certificate with the other key. Takes precedence over the two files above.
+   */
+  intermediateBundle: 'intermediate.bundle.pem',
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -53,13 +60,22 @@ function mint(settings: AuthoritySettings, now: Date): AuthorityPems {
     issuer: 'self', subjectPrivateKey: root.privateKey, serialNumber: randomSerialNumber(),
     notBefore, notAfter: new Date(now.getTime() + ROOT_DAYS * DAY_MS), names: noNames, isCA: true,
   });
+  const rootNotAfter = new Date(now.getTime() + ROOT_DAYS * DAY_MS);
+  const intermediate = mintIntermediate(settings, { ...rootName, privateKey: root.privateKey, publicKey: root.publicKey }, now, rootNotAfter);
+  return { rootPem, rootKeyPem: root.privateKeyPem, ...intermediate };
+}
+
+/** An intermediate under the root, valid 5 years but never past the root. */
+function mintIntermediate(settings: AuthoritySettings, root: CertificateSigner, now: Date, rootNotAfter: Date): { intermediatePem: string; intermediateKeyPem: string } {
+  const label = settings.name.slice(0, 40);
   const intermediate = generateKeyPair(settings.keyAlgorithm);
+  const notAfter = Math.min(now.getTime() + INTERMEDIATE_DAYS * DAY_MS, rootNotAfter.getTime());
   const intermediatePem = buildCertificate({
     subjectPublicKey: intermediate.publicKey, subjectCommonName: `${label} Intermediate CA`, subjectOrganization: settings.organization,
-    issuer: { ...rootName, privateKey: root.privateKey, publicKey: root.publicKey }, serialNumber: randomSerialNumber(),
-    notBefore, notAfter: new Date(now.getTime() + INTERMEDIATE_DAYS * DAY_MS), names: noNames, isCA: true, pathLength: 0,
+    issuer: root, serialNumber: randomSerialNumber(),
+    notBefore: new Date(now.getTime() - CLOCK_SKEW_MS), notAfter: new Date(notAfter), names: noNames, isCA: true, pathLength: 0,
   });
-  return { rootPem, rootKeyPem: root.privateKeyPem, intermediatePem, intermediateKeyPem: intermediate.privateKeyPem };
+  return { intermediatePem, intermediateKeyPem: intermediate.privateKeyPem };
 }
 
 function writePrivateFile(path: string, content: string): void {
@@ -119,13 +135,13 @@ function incomplete(directory: string, problem: string, cause?: unknown): Certfl
 
 function load(directory: string): Authority {
   const read = (file: string) => readFileSync(join(directory, file), 'utf8');
-  let pems: AuthorityPems;
+  let pems: Omit<AuthorityPems, 'rootKeyPem'>;
   try {
+    const bundle = existsSync(join(directory, AUTHORITY_FILES.intermediateBundle)) ? read(AUTHORITY_FILES.intermediateBundle) : undefined;
     pems = {
       rootPem: read(AUTHORITY_FILES.rootCertificate),
-      rootKeyPem: read(AUTHORITY_FILES.rootKey),
-      intermediatePem: read(AUTHORITY_FILES.intermediateCertificate),
-      intermediateKeyPem: read(AUTHORITY_FILES.intermediateKey),
+      intermediatePem: bundle === undefined ? read(AUTHORITY_FILES.intermediateCertificate) : pemBlock(bundle, 'CERTIFICATE'),
+      intermediateKeyPem: bundle === undefined ? read(AUTHORITY_FILES.intermediateKey) : pemBlock(bundle, 'PRIVATE KEY'),
     };
   } catch (error) {
     throw incomplete(directory, `cannot read the CA files (${(error as { code?: string }).code ?? 'unknown'})`, error);
@@ -143,6 +159,7 @@ function load(directory: string): Authority {
       intermediatePem: pems.intermediatePem,
       signer: { commonName: subject.commonName ?? '', organization: subject.organization, privateKey, publicKey: createPublicKey(privateKey) },
       intermediateNotAfter: new Date(intermediate.validTo),
+      rootNotAfter: new Date(root.validTo),
     };
   } catch (error) {
     if (error instanceof CertflowError) throw error;
@@ -150,12 +167,58 @@ function load(directory: string): Authority {
   }
 }
 
+function pemBlock(text: string, label: string): string {
+  const match = new RegExp(`-----BEGIN ${label}-----[\\s\\S]*?-----END ${label}-----\\n?`).exec(text);
+  return match ? match[0] : '';
+}
+
 /**
- * The CA in `directory` (`<dataDir>/ca/<name>`), created on first use: a root (10 years) and an
- * intermediate (5 years), directory 0700, files 0600. Later runs and other processes reuse it;
- * settings apply only at creation.
+ * Replaces the intermediate with a new one under the same root (certificate and key in one
+ * file, written 0600, fsynced, renamed into place), and returns the CA as now loaded. Two
+ * processes rotating at once each sign with their own new intermediate; every certificate
+ * carries its intermediate in its chain, so both verify against the one root.
  */
-export function openAuthority(directory: string, settings: AuthoritySettings, now: Date): Authority {
-  if (!existsSync(join(directory, AUTHORITY_FILES.rootCertificate))) create(directory, settings, now);
+export function rotateIntermediate(directory: string, settings: AuthoritySettings, now: Date): Authority {
+  let rootPems: { rootPem: string; rootKeyPem: string };
+  try {
+    rootPems = {
+      rootPem: readFileSync(join(directory, AUTHORITY_FILES.rootCertificate), 'utf8'),
+      rootKeyPem: readFileSync(join(directory, AUTHORITY_FILES.rootKey), 'utf8'),
+    };
+  } catch (error) {
+    throw incomplete(directory, `cannot read the root to rotate the intermediate (${(error as { code?: string }).code ?? 'unknown'})`, error);
+  }
+  const root = new X509Certificate(rootPems.rootPem);
+  const rootKey = createPrivateKey(rootPems.rootKeyPem);
+  const rootSubject = certificateSubjectAttributes(pemToDer(rootPems.rootPem, 'CERTIFICATE'));
+  const signer: CertificateSigner = { commonName: rootSubject.commonName ?? '', organization: rootSubject.organization, privateKey: rootKey, publicKey: createPublicKey(rootKey) };
+  const { intermediatePem, intermediateKeyPem } = mintIntermediate(settings, signer, now, new Date(root.validTo));
+  const staging = join(directory, `.${AUTHORITY_FILES.intermediateBundle}.${process.pid.toString()}.${Date.now().toString(36)}.tmp`);
+  try {
+    writePrivateFile(staging, `${intermediatePem.trimEnd()}\n${intermediateKeyPem.trimEnd()}\n`);
+    renameSync(staging, join(directory, AUTHORITY_FILES.intermediateBundle));
+    fsyncDirectory(directory);
+  } finally {
+    rmSync(staging, { force: true });
+  }
+  return load(directory);
+}
+
+/**
+ * The CA in `directory` (`<dataDir>/ca/<name>`). With `create`, made when missing: a root (10
+ * years) and an intermediate (5 years), directory 0700, files 0600. Later runs and other
+ * processes reuse it; settings apply only at creation. Without `create` a missing CA is
+ * ISSUER.CA_MISSING naming the directory: only a first issuance may make one, since a new CA
+ * silently replacing a lost one would hand out a root that verifies none of the current certificates.
+ */
+export function openAuthority(directory: string, settings: AuthoritySettings, now: Date, options: { create: boolean }): Authority {
+  if (!existsSync(join(directory, AUTHORITY_FILES.rootCertificate))) {
+    if (!options.create) {
+      throw new CertflowError(ErrorCodes.ISSUER_CA_MISSING, `the local CA '${settings.name}' is missing: ${directory} has no ${AUTHORITY_FILES.rootCertificate}; restore the directory from a backup`, {
+        context: { path: directory, issuer: settings.name },
+      });
+    }
+    create(directory, settings, now);
+  }
   return load(directory);
 }

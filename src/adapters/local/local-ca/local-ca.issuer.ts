@@ -8,7 +8,7 @@ import type { CertificateIssuer, IssuanceOrder, IssuerStep } from '../../../port
 import {
   buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, randomSerialNumber, serialNumberHex, type ParsedCsr,
 } from '../../../crypto/index.js';
-import { openAuthority, type Authority } from './authority.js';
+import { openAuthority, rotateIntermediate, type Authority, type AuthoritySettings } from './authority.js';
 import { IssuanceLedger, type LedgerEntry } from './ledger.js';
 import { rejected, toIssuerError } from './local-ca.errors.js';
 import { optionsSchema, type LocalCaOptions } from './local-ca.options.js';
@@ -21,6 +21,8 @@ export interface LocalCaDeps {
 }
 
 const DAY_MS = 86_400_000;
+/** The root's end is announced this long before it: replacing a root means redistributing trust. */
+const ROOT_WARNING_MS = 365 * DAY_MS;
 const CLOCK_SKEW_MS = 60_000;
 const MAX_CN_LENGTH = 64;
 /** Config names are lower-case, digits and dashes; this only insists on a path-safe directory name. */
@@ -70,7 +72,7 @@ export class LocalCaIssuer implements CertificateIssuer {
 
   async submit(order: IssuanceOrder): Promise<IssuerStep> {
     try {
-      const { ledger } = this.open();
+      const { ledger } = this.open(true);
       const previous = ledger.find(order.orderId);
       return previous ? this.replay(previous, order) : await this.issue(order);
     } catch (error) {
@@ -81,7 +83,7 @@ export class LocalCaIssuer implements CertificateIssuer {
   /** The local CA answers at once, so there is never a pending order: resume only replays. */
   async resume(order: IssuanceOrder, _handle: Readonly<Record<string, unknown>>): Promise<IssuerStep> {
     try {
-      const previous = this.open().ledger.find(order.orderId);
+      const previous = this.open(false).ledger.find(order.orderId);
       if (!previous) return failed(rejected('the local CA has no issuance for this order', orderContext(order)));
       return this.replay(previous, order);
     } catch (error) {
@@ -89,8 +91,9 @@ export class LocalCaIssuer implements CertificateIssuer {
     }
   }
 
+  /** The root; never creates a CA (ISSUER.CA_MISSING when there is none): only a first issuance does. */
   async trustAnchorsPem(): Promise<string> {
-    return this.open().authority.rootPem;
+    return this.open(false).authority.rootPem;
   }
 
   /** Closes the ledger; the issuer reopens it on next use. */
@@ -99,13 +102,24 @@ export class LocalCaIssuer implements CertificateIssuer {
     this.state = undefined;
   }
 
-  private open(): { authority: Authority; ledger: IssuanceLedger } {
+  /**
+   * What an operator must hear of before it breaks: the root ends within a year (every
+   * certificate of this CA then needs a new trust anchor). Never creates a CA.
+   */
+  async warnings(): Promise<readonly string[]> {
+    const { authority } = this.open(false);
+    const left = authority.rootNotAfter.getTime() - this.deps.clock.now().getTime();
+    if (left > ROOT_WARNING_MS) return [];
+    return [`the root of local CA '${this.name}' expires ${authority.rootNotAfter.toISOString()}; plan a new CA and distribute its root before then (${this.directory})`];
+  }
+
+  private settings(): AuthoritySettings {
+    return { name: this.name, keyAlgorithm: this.options.keyAlgorithm ?? 'EC_P256', organization: this.options.organization ?? 'certflow' };
+  }
+
+  private open(create: boolean): { authority: Authority; ledger: IssuanceLedger } {
     if (this.state) return this.state;
-    const authority = openAuthority(
-      this.directory,
-      { name: this.name, keyAlgorithm: this.options.keyAlgorithm ?? 'EC_P256', organization: this.options.organization ?? 'certflow' },
-      this.deps.clock.now(),
-    );
+    const authority = openAuthority(this.directory, this.settings(), this.deps.clock.now(), { create });
     this.state = { authority, ledger: new IssuanceLedger(join(this.directory, 'ledger.db')) };
     return this.state;
   }
@@ -144,9 +158,25 @@ export class LocalCaIssuer implements CertificateIssuer {
     }
     const rejection = this.checkOrder(order, csr);
     if (rejection) return failed(rejection);
-    const { authority, ledger } = this.open();
+    const opened = this.open(true);
+    const { ledger } = opened;
+    let { authority } = opened;
     const now = this.deps.clock.now().getTime();
-    const notAfter = Math.min(now + order.spec.validityDays * DAY_MS, authority.intermediateNotAfter.getTime());
+    // The full validity or nothing: a certificate silently shorter than asked would renew off schedule.
+    const notAfter = now + order.spec.validityDays * DAY_MS;
+    if (notAfter > authority.rootNotAfter.getTime()) {
+      return failed(
+        new CertflowError(ErrorCodes.ISSUER_CA_EXPIRING, `the root of local CA '${this.name}' expires ${authority.rootNotAfter.toISOString()}, before a ${order.spec.validityDays.toString()}-day certificate would; create a new CA (${this.directory})`, {
+          retryable: false,
+          context: orderContext(order),
+        }),
+      );
+    }
+    if (notAfter > authority.intermediateNotAfter.getTime()) {
+      // Rotated before it can no longer cover a full validity; the new intermediate goes out in the chain.
+      authority = rotateIntermediate(this.directory, this.settings(), this.deps.clock.now());
+      this.state = { authority, ledger };
+    }
     const serialNumber = randomSerialNumber();
     const certificatePem = buildCertificate({
       subjectPublicKey: csr.publicKey,

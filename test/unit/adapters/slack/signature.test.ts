@@ -147,7 +147,7 @@ describe('Slack interactivity under forged requests', () => {
 
 describe('Slack signatures over generated payloads (property)', () => {
   const text = fc.oneof(
-    fc.fullUnicodeString({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 40 }),
     fc.constantFrom('café.example.com', 'naïve Ünïcødé', '🔐🚀 cert', 'a+b c', '%20 literal', '100% sure', '&=?#', 'spiffe://td/ns/a b'),
   );
   const payload = fc.record({ names: fc.array(text, { maxLength: 5 }), comment: text, user: fc.stringMatching(/^U[A-Z0-9]{4,10}$/), base64: fc.boolean(), ts: fc.integer({ min: NOW_S - 299, max: NOW_S + 299 }) });

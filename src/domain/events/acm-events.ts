@@ -1,8 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv, lazyValidator } from '../../domain/schema/ajv.js';
-import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
-import { formatIssues, issuesFromAjv, type ValidationIssue, type ValidationResult } from '../../domain/events/validate.js';
+import { createAjv, lazyValidator } from '../schema/ajv.js';
+import { CertflowError, ErrorCodes } from '../errors/index.js';
+import { formatIssues, issuesFromAjv, type ValidationIssue, type ValidationResult } from './validate.js';
 
 /**
  * ACM's own EventBridge events (source `aws.acm`), accepted as input and mapped to a domain

@@ -1,0 +1,69 @@
+import { parse as parseHostname } from 'tldts';
+
+/**
+ * Checks of the names a certificate asks for that a JSON Schema pattern cannot make: each
+ * returns the reason a name can never be issued, or undefined when it can. Plain functions, so
+ * the config loader can list every problem at once and a precompiled schema stays as it is.
+ */
+
+/** RFC 5280 ub-common-name: a CN longer than this is refused by every CA (and by certflow's CSR encoder). */
+export const MAX_COMMON_NAME_LENGTH = 64;
+
+/** URI SAN schemes accepted when the configuration names none. */
+export const DEFAULT_URI_SCHEMES: readonly string[] = ['spiffe', 'https', 'urn'];
+
+/** Names reserved for the local machine (RFC 6761): no CA can vouch that a client reached "localhost". */
+const LOCAL_ONLY = /(^|\.)localhost$/;
+
+/** Why `name` (a DNS name that passed the schema's syntax check) cannot be issued, or undefined. */
+export function dnsNameProblem(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const wildcard = lower.startsWith('*.');
+  const base = wildcard ? lower.slice(2) : lower;
+  if (LOCAL_ONLY.test(base)) return `'${name}' is reserved for the local machine (RFC 6761)`;
+  if (wildcard) {
+    // The Public Suffix List (ICANN and private sections): `*.com` or `*.github.io` would cover names of unrelated owners.
+    const parsed = parseHostname(base, { allowPrivateDomains: true });
+    if (parsed.domain === null || parsed.publicSuffix === base) return `'${name}' is a wildcard on the public suffix '${base}'`;
+  }
+  const labels = base.split('.');
+  if (labels.length < 2) return `'${name}' is a single label, not a fully qualified host name`;
+  // An all-numeric top label is an IP address written as a name (or no name at all): SANs of type IP carry those.
+  if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) return `'${name}' ends in a numeric label; put IP addresses in ipAddresses`;
+  return undefined;
+}
+
+/** Why a URI SAN cannot be issued under the allowed schemes, or undefined. */
+export function uriProblem(uri: string, allowedSchemes: readonly string[]): string | undefined {
+  const match = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/s.exec(uri);
+  if (!match) return `'${shorten(uri)}' has no URI scheme`;
+  const scheme = (match[1] ?? '').toLowerCase();
+  if (!allowedSchemes.includes(scheme)) {
+    return `the URI scheme '${scheme}' is not allowed (allowed: ${allowedSchemes.join(', ')}; set defaults.uriSchemes to change)`;
+  }
+  const rest = match[2] ?? '';
+  // RFC 5280 4.2.1.6: a URI SAN with an authority names a host, and must not be a relative reference.
+  if ((scheme === 'https' || scheme === 'spiffe') && !/^\/\/[^/?#\s]+/.test(rest)) return `'${shorten(uri)}' has no host after '${scheme}://'`;
+  if (/\s/.test(uri)) return `'${shorten(uri)}' contains white space`;
+  return undefined;
+}
+
+/** Why an explicitly configured common name cannot be used, or undefined. */
+export function commonNameProblem(commonName: string): string | undefined {
+  if (commonName.length > MAX_COMMON_NAME_LENGTH) {
+    return `is ${commonName.length.toString()} characters, over the ${MAX_COMMON_NAME_LENGTH.toString()} a common name may have; omit it (the SANs carry the names)`;
+  }
+  return undefined;
+}
+
+/**
+ * The common name a certificate gets when the configuration names none: the first DNS name short
+ * enough to be one, or none at all (an empty CN is omitted from the CSR; clients read the SANs).
+ */
+export function defaultCommonName(dnsNames: readonly string[]): string {
+  return dnsNames.find((n) => n.length <= MAX_COMMON_NAME_LENGTH) ?? '';
+}
+
+function shorten(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,38 @@
+import type { SubjectNames } from '../certificate.js';
+
+/**
+ * Keeps events far below EventBridge's 256 KB entry limit whatever certificate they describe
+ * (a discovered certificate may carry thousands of SANs): lists of names are capped, and what
+ * was left out is counted in `namesOmitted` (added in schema 1.1) so a consumer knows to look
+ * the certificate up rather than trust the list as complete.
+ */
+
+/** The schema's `maxItems` of each name list. */
+export const MAX_NAMES_PER_TYPE = 100;
+/** Characters of names one event may carry in all: 100 long URIs would otherwise approach the limit. */
+export const MAX_NAME_CHARACTERS = 32 * 1024;
+/** The schema's `maxLength` of one name, by type: a longer name is left out (and counted), never cut. */
+const MAX_LENGTH = { dns: 253, ip: 45, uri: 2048 } as const;
+
+export interface CappedNames {
+  readonly names: { dns: string[]; ip: string[]; uri: string[] };
+  /** Present only when something was left out: how many names of each type. */
+  readonly namesOmitted?: { dns: number; ip: number; uri: number };
+}
+
+export function capNames(all: SubjectNames): CappedNames {
+  let budget = MAX_NAME_CHARACTERS;
+  const omitted = { dns: 0, ip: 0, uri: 0 };
+  const names = { dns: [] as string[], ip: [] as string[], uri: [] as string[] };
+  for (const type of ['dns', 'ip', 'uri'] as const) {
+    for (const name of all[type]) {
+      if (names[type].length < MAX_NAMES_PER_TYPE && name.length <= MAX_LENGTH[type] && name.length <= budget) {
+        names[type].push(name);
+        budget -= name.length;
+      } else {
+        omitted[type] += 1;
+      }
+    }
+  }
+  return omitted.dns + omitted.ip + omitted.uri > 0 ? { names, namesOmitted: omitted } : { names };
+}
