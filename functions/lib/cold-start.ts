@@ -2,7 +2,7 @@ import { awsClientFactory, awsSettings, buildEventBus, buildStateStore, buildWor
 import { buildAwsAppDeps, loadAwsConfig, type AwsAppDeps } from '../../src/composition/aws-configured-runtime.js';
 import type { CertflowConfig } from '../../src/config/load-config.js';
 import { systemClock } from '../../src/ports/clock.port.js';
-import { registries } from './registries.js';
+import { registries } from '../../src/adapters/registries.js';
 
 /** What the planner, the worker and request intake build at cold start: the whole configured runtime. */
 export interface ConfiguredRuntime {

@@ -1,7 +1,7 @@
 import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
 import { lifecycleEvent, type LifecycleEvent } from '../domain/events/catalogue.js';
 import type { CertificateRequest } from '../domain/request.js';
-import { capNames } from '../domain/events/event-size.js';
+import { capLocator, capNames } from '../domain/events/event-size.js';
 import type { CertificateRecord, RevisionRecord } from './records.js';
 
 /**
@@ -144,7 +144,7 @@ export function stored(r: CertificateRequest, rev: RevisionRecord, previous?: Ce
 export function discovered(c: CertificateRecord, facts: CertificateFacts, at: Date): LifecycleEvent {
   return lifecycleEvent(
     'Certificate Discovered',
-    { occurredAt: iso(at), ...factsBody(c.id, facts), origin: c.origin, locator: c.locator, ...(c.owner ? { owner: c.owner } : {}) },
+    { occurredAt: iso(at), ...factsBody(c.id, facts), origin: c.origin, locator: capLocator(c.locator), ...(c.owner ? { owner: c.owner } : {}) },
     `${c.id}:${facts.serialNumber}:discovered`,
   );
 }
@@ -160,7 +160,7 @@ export function expiring(c: CertificateRecord, facts: CertificateFacts, threshol
       daysRemaining,
       thresholdDays,
       origin: c.origin,
-      locator: c.locator,
+      locator: capLocator(c.locator),
       ...(c.owner ? { owner: c.owner } : {}),
     },
     `${c.id}:${facts.serialNumber}:expiring:${thresholdDays.toString()}`,
@@ -176,7 +176,7 @@ export function expired(c: CertificateRecord, facts: CertificateFacts, at: Date)
       serialNumber: facts.serialNumber,
       notAfter: iso(facts.notAfter),
       origin: c.origin,
-      locator: c.locator,
+      locator: capLocator(c.locator),
       ...(c.owner ? { owner: c.owner } : {}),
     },
     `${c.id}:${facts.serialNumber}:expired`,

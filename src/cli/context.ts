@@ -36,8 +36,11 @@ export function configPath(ctx: CommandContext): string {
  * Where the command's runtime comes from, from its RUNTIME options (spec.ts). A second runtime
  * (a deployed stack: --stage, --region) is one more option there and one more field here.
  */
-export function runtimeOptions(ctx: CommandContext, extra: Omit<RuntimeOptions, 'configPath'> = {}): RuntimeOptions {
-  return { configPath: configPath(ctx), ...extra };
+export function runtimeOptions(ctx: CommandContext, extra: Omit<RuntimeOptions, 'configPath' | 'stage' | 'region'> = {}): RuntimeOptions {
+  const stage = stringOption(ctx, 'stage');
+  const region = stringOption(ctx, 'region');
+  if (region !== undefined && stage === undefined) throw new CertflowError(ErrorCodes.INPUT_INVALID, '--region goes with --stage (the local default has no region)');
+  return { configPath: configPath(ctx), ...(stage === undefined ? {} : { stage }), ...(region === undefined ? {} : { region }), ...extra };
 }
 
 /** Who is acting: --as, then $CERTFLOW_USER. */

@@ -6,6 +6,7 @@ import type { Notification } from '../ports/notifier.port.js';
 import { loadLocalConfig, openLocalRuntime } from '../composition/local-runtime.js';
 import { assertStateExists, openLocalSnapshot } from '../composition/local-snapshot.js';
 import type { CliIo } from './io.js';
+import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 
 /**
  * How a command reaches certflow's state. `write` is the real runtime on the system clock;
@@ -21,6 +22,9 @@ export interface RuntimeOptions {
   readonly at?: Date;
   /** A writer that must not create the data directory (e.g. `export`): missing state is STATE.NOT_FOUND. */
   readonly mustExist?: boolean;
+  /** A deployed stack instead of the local default (`--stage`), in `region` (default: the SDK's). */
+  readonly stage?: string;
+  readonly region?: string;
 }
 
 export interface CliRuntime {
@@ -35,6 +39,12 @@ export interface CliRuntime {
 
 /** The one seam every command opens its runtime through. */
 export async function openRuntime(io: CliIo, options: RuntimeOptions, mode: RuntimeMode): Promise<CliRuntime> {
+  if (options.stage !== undefined) {
+    if (mode === 'dry-run') throw new CertflowError(ErrorCodes.INPUT_INVALID, 'a dry run works on the local default only');
+    // Loaded only with --stage, so local commands never load the AWS SDK.
+    const { openStageRuntime } = await import('../composition/aws-stage-runtime.js');
+    return openStageRuntime({ stage: options.stage, ...(options.region ? { region: options.region } : {}), configured: mode !== 'read' }, io.clock ?? systemClock);
+  }
   const config = loadLocalConfig(options.configPath);
   if (mode === 'write') {
     if (options.mustExist) assertStateExists(config);

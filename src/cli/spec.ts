@@ -38,6 +38,10 @@ export const HELP: OptionSpec = { name: 'help', short: 'h', type: 'boolean', hel
 const CONFIG: OptionSpec = { name: 'config', short: 'c', type: 'string', value: 'FILE', file: true, help: 'configuration file (default: $CERTFLOW_CONFIG, then ./certflow.yaml)' };
 /** How a command reaches certflow's state; see runtimeOptions() in context.ts and openRuntime() in runtime.ts. */
 const RUNTIME: readonly OptionSpec[] = [CONFIG];
+const STAGE: OptionSpec = { name: 'stage', type: 'string', value: 'STAGE', help: 'work on a deployed stack (certflow-STAGE-state) with your AWS credentials instead of the local default' };
+const REGION: OptionSpec = { name: 'region', type: 'string', value: 'REGION', help: 'the stack\'s AWS region with --stage (default: $AWS_REGION, your profile\'s region)' };
+/** Commands that also run against a deployed stage. */
+const STAGE_RUNTIME: readonly OptionSpec[] = [CONFIG, STAGE, REGION];
 const JSON_OUT: OptionSpec = { name: 'json', type: 'boolean', help: 'print the documented JSON shape (see schemas/cli/) instead of text' };
 const AS: OptionSpec = { name: 'as', type: 'string', value: 'WHO', help: 'who you are (default: $CERTFLOW_USER)' };
 
@@ -65,14 +69,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'ls',
     summary: 'the inventory: every certificate, its days remaining, status and next renewal',
-    options: [...RUNTIME, { name: 'status', type: 'string', value: 'STATUS', choices: STATUS_CHOICES, help: `only certificates in this status (${STATUS_CHOICES.join(', ')})` }, JSON_OUT],
-    examples: ['certflow ls', 'certflow ls --status renewal-due --json'],
+    options: [...STAGE_RUNTIME, { name: 'status', type: 'string', value: 'STATUS', choices: STATUS_CHOICES, help: `only certificates in this status (${STATUS_CHOICES.join(', ')})` }, JSON_OUT],
+    examples: ['certflow ls', 'certflow ls --status renewal-due --json', 'certflow ls --stage prod --region eu-west-1'],
     load: () => import('./commands/inventory.command.js').then((m) => m.lsCommand),
   },
   {
     name: 'requests',
     summary: 'issuance requests, optionally of one state',
-    options: [...RUNTIME, { name: 'state', type: 'string', value: 'STATE', choices: REQUEST_STATE_CHOICES, help: `only requests in this state (${REQUEST_STATE_CHOICES.join(', ')})` }, JSON_OUT],
+    options: [...STAGE_RUNTIME, { name: 'state', type: 'string', value: 'STATE', choices: REQUEST_STATE_CHOICES, help: `only requests in this state (${REQUEST_STATE_CHOICES.join(', ')})` }, JSON_OUT],
     examples: ['certflow requests --state pending_approval'],
     load: () => import('./commands/inventory.command.js').then((m) => m.requestsCommand),
   },
@@ -80,7 +84,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'show',
     summary: 'one certificate (revisions, key store versions) or one request',
     args: '<certificate|request>',
-    options: [...RUNTIME, JSON_OUT],
+    options: [...STAGE_RUNTIME, JSON_OUT],
     examples: ['certflow show api', 'certflow show req_01J... --json'],
     load: () => import('./commands/inventory.command.js').then((m) => m.showCommand),
   },
@@ -88,7 +92,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'request',
     summary: 'ask for a new revision of a managed certificate (policy applies; the next run issues it)',
     args: '<certificate>',
-    options: [...RUNTIME, AS],
+    options: [...STAGE_RUNTIME, AS],
     examples: ['certflow request api --as carol'],
     load: () => import('./commands/decision.command.js').then((m) => m.requestCommand),
   },
@@ -109,7 +113,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'approve',
     summary: 'approve a pending request',
     args: '<request|certificate>',
-    options: [...RUNTIME, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
+    options: [...STAGE_RUNTIME, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
     examples: ['certflow approve payments --as alice --comment "ticket 42"'],
     load: () => import('./commands/decision.command.js').then((m) => m.approveCommand),
   },
@@ -117,7 +121,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'deny',
     summary: 'deny a pending request',
     args: '<request|certificate>',
-    options: [...RUNTIME, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
+    options: [...STAGE_RUNTIME, AS, { name: 'comment', type: 'string', value: 'TEXT', help: 'kept with the vote' }],
     examples: ['certflow deny payments --as bob --comment "not ours"'],
     load: () => import('./commands/decision.command.js').then((m) => m.denyCommand),
   },

@@ -19,7 +19,7 @@ import { buildAdapters, type BuiltAdapters } from './build-adapters.js';
 /** Reads and validates the configuration at `location`: the same schema as the local file, refusing local-only kinds. */
 export async function loadAwsConfig(location: string, clients: AwsClientFactory, registries: AdapterRegistries = defaultRegistries): Promise<CertflowConfig> {
   const text = await readConfigText(location, clients);
-  return parseConfig(text, `/var/task/${location.replace(/[^a-zA-Z0-9._-]/g, '_')}`, { kinds: registries, runtime: 'aws' });
+  return parseConfig(text, location, { kinds: registries, runtime: 'aws' });
 }
 
 /** What the planner, the worker and request intake share. */

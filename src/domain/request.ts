@@ -75,7 +75,7 @@ export interface IssuanceProgress {
   /** Until when the worker running this attempt holds it; another worker waits for it to lapse. */
   readonly leaseUntil?: Date;
   /** Who holds the lease (host and process): a worker on the same host takes over at once from one that is gone. */
-  readonly leaseHolder?: { readonly host: string; readonly pid: number };
+  readonly leaseHolder?: { readonly host: string; readonly pid: number; readonly pidNamespace?: string };
   readonly lastError?: { readonly code: string; readonly message: string; readonly retryable: boolean };
   readonly serialNumber?: string;
 }

@@ -2,6 +2,8 @@
 export interface LeaseHolder {
   readonly host: string;
   readonly pid: number;
+  /** The PID namespace the pid belongs to, where the platform tells (Linux): containers sharing a host name do not share pids. */
+  readonly pidNamespace?: string;
 }
 
 /**

@@ -20,7 +20,7 @@ export const RUNS = {
   patternsArbitrary: 2000,
   patternsGrammar: 2000,
   events: 2000,
-  eventBuilders: 500,
+  eventBuilders: 1000,
   configText: 1500,
   configYaml: 1500,
   configMutations: 2000,

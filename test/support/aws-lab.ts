@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { LocalCaIssuer } from '../../src/adapters/local/local-ca/index.js';
 import { SqliteKeyStore } from '../../src/adapters/local/sqlite.key-store.js';
-import { registries, withKinds, type AdapterRegistries } from '../../src/adapters/registries.js';
+import type { AdapterRegistries } from '../../src/adapters/registries.js';
 import type { AdapterDescriptor } from '../../src/adapters/registry/descriptor.js';
 import { systemClock } from '../../src/ports/clock.port.js';
 import type { CertificateIssuer, IssuanceOrder, IssuerStep } from '../../src/ports/issuer.port.js';
@@ -81,8 +81,8 @@ export const labKeyStore = {
   create: () => Promise.resolve(SqliteKeyStore.open(lab().keysPath)),
 } as const satisfies AdapterDescriptor<KeyStore, typeof none>;
 
-/** The shipped registries plus the lab's kinds. */
-export const labRegistries: AdapterRegistries = withKinds(registries, {
+/** The lab's kinds, to add to the shipped registries (`withKinds`); this module imports no registry, so a test can mock that module with them. */
+export const labKinds: { readonly [F in keyof AdapterRegistries]?: AdapterRegistries[F] } = {
   issuers: { [pendingTwiceIssuer.kind]: pendingTwiceIssuer },
   keyStores: { [labKeyStore.kind]: labKeyStore },
-});
+};

@@ -85,7 +85,7 @@ export function describeCycle(report: CycleReport): string {
       ? `alert     ${a.certificateId} (${a.locator}) has EXPIRED`
       : `alert     ${a.certificateId} (${a.locator}) expires in ${a.daysRemaining.toString()} days (threshold ${(a.thresholdDays ?? 0).toString()})`);
   }
-  for (const a of report.attention) lines.push(`${a.severity === 'critical' ? 'CRITICAL' : 'waiting '}  ${a.code}: ${a.message}`);
+  for (const a of report.attention) lines.push(`${a.severity === 'critical' ? 'CRITICAL' : 'warning '}  ${a.code}: ${a.message}`);
   const issued = report.work.filter((w) => w.status === 'issued').length;
   const waiting = report.plan.filter((p) => p.action === 'requested' && p.request.state === 'pending_approval').length;
   const skipped = report.plan.filter((p) => p.action === 'skipped');

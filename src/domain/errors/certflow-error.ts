@@ -15,7 +15,11 @@ export function redact(text: string): string {
  * The one error type certflow raises. `message` is safe to log, post to Slack or put in an
  * event; `retryable` tells the caller whether the same input may succeed later.
  */
+const BRAND = Symbol.for('certflow.CertflowError');
+
 export class CertflowError extends Error {
+  /** See isCertflowError. */
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly retryable: boolean;
   readonly context: ErrorContext;
@@ -48,5 +52,7 @@ export class CertflowError extends Error {
 }
 
 export function isCertflowError(error: unknown): error is CertflowError {
-  return error instanceof CertflowError;
+  // The brand, not only instanceof: two copies of this module (two bundles, a module graph loaded
+  // twice) must still recognise each other's errors, or a known error reads as a crash.
+  return error instanceof CertflowError || (typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true);
 }

@@ -51,6 +51,8 @@ export const ErrorCodes = {
   ISSUER_RATE_LIMITED: 'ISSUER.RATE_LIMITED',
   /** The CA that issued current certificates is gone; certflow never replaces it silently. */
   ISSUER_CA_MISSING: 'ISSUER.CA_MISSING',
+  /** The issuer's CA no longer verifies the certificates it issued (replaced, or the key store holds another's). */
+  ISSUER_CA_MISMATCH: 'ISSUER.CA_MISMATCH',
   /** The CA's own certificates cannot cover the validity asked for (intermediate or root too close to its end). */
   ISSUER_CA_EXPIRING: 'ISSUER.CA_EXPIRING',
   ISSUANCE_VERIFICATION_FAILED: 'ISSUANCE.VERIFICATION_FAILED',

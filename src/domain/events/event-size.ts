@@ -36,3 +36,15 @@ export function capNames(all: SubjectNames): CappedNames {
   }
   return omitted.dns + omitted.ip + omitted.uri > 0 ? { names, namesOmitted: omitted } : { names };
 }
+
+/** The schema's `maxLength` of a locator (and of every id). */
+export const MAX_LOCATOR_LENGTH = 256;
+
+/**
+ * A locator that fits the schema: a longer one (a deep file path) keeps its end, the part that
+ * tells files apart, behind an ellipsis. The certificate id, not the locator, identifies it.
+ */
+export function capLocator(locator: string): string {
+  const chars = Array.from(locator);
+  return chars.length <= MAX_LOCATOR_LENGTH ? locator : `…${chars.slice(-(MAX_LOCATOR_LENGTH - 1)).join('')}`;
+}

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cycleFailed, runCycle, type CycleReport } from '../../../src/app/run-cycle.use-case.js';
@@ -9,6 +8,8 @@ import { keys, type CertificateRecord } from '../../../src/app/records.js';
 import { loadLocalConfig, openLocalRuntime, type LocalRuntime } from '../../../src/composition/local-runtime.js';
 import { transition, type CertificateRequest } from '../../../src/domain/request.js';
 import { ErrorCodes, type CertflowError } from '../../../src/domain/errors/index.js';
+import { LocalProcessWorkers } from '../../../src/adapters/local/local-process.workers.js';
+import type { LeaseHolder } from '../../../src/ports/workers.port.js';
 import { certflow } from '../../support/cli.js';
 import { DAY, LocalFixture } from '../../support/local-fixture.js';
 
@@ -60,8 +61,8 @@ describe('hardening of the local default', () => {
       // Act
       const { report, rt } = await cycle(fx);
       // Assess
-      expect(codes(report)).toEqual(['critical KEYSTORE.CURRENT_MISSING c5']);
       expect(issuedIds(report)).toEqual(['c5 r2']);
+      expect(codes(report)).toEqual(['critical KEYSTORE.CURRENT_MISSING c5']);
       expect(cycleFailed(report)).toBe(true);
       expect(rt.notifications.some((n) => n.severity === 'critical' && n.title === 'KEYSTORE.CURRENT_MISSING')).toBe(true);
       const current = await rt.deps.keys.getVersion('certflow/c5', { label: 'CURRENT' });
@@ -87,10 +88,10 @@ describe('hardening of the local default', () => {
       await issuedOnce(fx);
       writeFileSync(join(fx.dir, 'data', 'keys.db'), 'this is not a database, just some bytes '.repeat(200));
       // Act
-      const run = cycle(fx);
+      const run = await cycle(fx).then(() => 'no failure', (error: unknown) => error);
       const ls = await certflow(['ls', '--config', fx.configPath], { cwd: fx.dir });
       // Assess
-      await expect(run).rejects.toMatchObject({ code: ErrorCodes.KEYSTORE_UNAVAILABLE });
+      expect(run).toMatchObject({ code: ErrorCodes.KEYSTORE_UNAVAILABLE });
       expect(ls.code).toBe(0);
       expect(ls.stdout).toMatch(/^c5 +managed +c5\.example\.com +r1 /m);
     });
@@ -158,6 +159,38 @@ describe('hardening of the local default', () => {
     });
   });
 
+  describe('defect 2: the CA check raises no false alarm', () => {
+    it('moves a certificate to a newly configured issuer without a critical alert', async () => {
+      // Prepare
+      const fx = fixture(ONE());
+      await issuedOnce(fx);
+      fx.writeConfig(ONE().replace('name: local, kind: local-ca', 'name: next, kind: local-ca').replace('issuer: local', 'issuer: next'));
+      // Act
+      const { report } = await cycle(fx);
+      // Assess
+      expect(report.attention).toEqual([]);
+      expect(issuedIds(report)).toEqual(['c5 r2']);
+    });
+  });
+
+  describe('defect 2: a CA replaced behind certflow\'s back', () => {
+    it('is a critical error naming the certificate it no longer verifies', async () => {
+      // Prepare
+      const fx = fixture(ONE());
+      const other = fixture(ONE());
+      await issuedOnce(fx);
+      await issuedOnce(other);
+      rmSync(join(fx.dir, 'data', 'ca'), { recursive: true });
+      cpSync(join(other.dir, 'data', 'ca'), join(fx.dir, 'data', 'ca'), { recursive: true });
+      // Act
+      const { report } = await cycle(fx);
+      // Assess
+      expect(codes(report)).toEqual(['critical ISSUER.CA_MISMATCH c5']);
+      expect(report.attention[0]?.message).toMatch(/^issuer local: the current certificate of c5 does not verify with the issuer's CA \(/);
+      expect(cycleFailed(report)).toBe(true);
+    });
+  });
+
   describe('defect 4: what can never be issued is said, and said again', () => {
     it('issues a certificate whose only name is too long to be a common name', async () => {
       // Prepare
@@ -199,7 +232,7 @@ describe('hardening of the local default', () => {
   });
 
   describe('defect 9: a lease names its holder', () => {
-    async function leasedTo(fx: LocalFixture, holder: { host: string; pid: number }): Promise<string> {
+    async function leasedTo(fx: LocalFixture, holder: LeaseHolder): Promise<string> {
       const rt = await fx.open();
       const [planned] = await planRenewals(rt.deps)(rt.config.certificates);
       if (planned?.action !== 'requested') throw new Error('expected a request');
@@ -217,7 +250,7 @@ describe('hardening of the local default', () => {
       // Prepare
       const fx = fixture(ONE());
       const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-      await leasedTo(fx, { host: hostname(), pid: gone });
+      await leasedTo(fx, { ...new LocalProcessWorkers().self, pid: gone });
       // Act
       const { report } = await cycle(fx);
       // Assess

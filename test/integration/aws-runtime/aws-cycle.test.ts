@@ -13,12 +13,18 @@ import { Inventory, Requests } from '../../../src/app/stores.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { compilePattern, matches } from '../../../src/domain/events/pattern.js';
 import { startDynalite } from '../../support/dynalite.js';
+import { certflow } from '../../support/cli.js';
 import { lab } from '../../support/aws-lab.js';
+import type * as RegistriesModule from '../../../src/adapters/registries.js';
 import { captureLambdaOutput } from '../../support/lambda-output.js';
 
-// The handlers build from functions/lib/registries.ts: here, the shipped kinds plus the lab's
-// test-only issuer (pending twice, then a real local CA) and key store (SQLite with injected faults).
-vi.mock('../../../functions/lib/registries.js', async () => ({ registries: (await import('../../support/aws-lab.js')).labRegistries }));
+// Handlers and the CLI build from the shipped registries: here, those plus the lab's test-only
+// issuer (pending twice, then a real local CA) and key store (SQLite standing in for Secrets Manager).
+vi.mock('../../../src/adapters/registries.js', async (importOriginal) => {
+  const shipped = await importOriginal<typeof RegistriesModule>();
+  const { labKinds } = await import('../../support/aws-lab.js');
+  return { ...shipped, registries: shipped.withKinds(shipped.registries, labKinds) };
+});
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -50,10 +56,21 @@ class Stage {
   readonly faults = new Set<string>();
   handlers!: Record<'plan' | 'work' | 'publish' | 'expire' | 'intake', Handler>;
 
-  constructor(readonly tableName: string) {}
+  constructor(
+    readonly tableName: string,
+    readonly config: object = CONFIG,
+  ) {}
+
+  /** The stage name whose table this is (certflow-<stage>-state), as the CLI's --stage takes it. */
+  get name(): string {
+    return this.tableName.replace(/^certflow-/, '').replace(/-state$/, '');
+  }
 
   serve(): void {
-    ssm.on(GetParameterCommand, { Name: CONFIG_PARAMETER }).resolves({ Parameter: { Name: CONFIG_PARAMETER, Type: 'SecureString', Value: JSON.stringify(CONFIG) } });
+    // The functions read CONFIG_PARAMETER; the CLI with --stage reads /certflow/<stage>/config.
+    for (const Name of [CONFIG_PARAMETER, `/certflow/${this.name}/config`]) {
+      ssm.on(GetParameterCommand, { Name }).resolves({ Parameter: { Name, Type: 'SecureString', Value: JSON.stringify(this.config) } });
+    }
     sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: SendMessageBatchRequestEntry[] }) => {
       if (this.faults.delete('sqs-send')) throw Object.assign(new Error('injected'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } });
       for (const e of input.Entries) this.queue.push({ messageId: randomUUID(), body: e.MessageBody ?? '', availableAt: Date.now() + (e.DelaySeconds ?? 0) * 1000 });
@@ -181,9 +198,9 @@ beforeEach(() => {
 afterEach(() => out.restore());
 
 /** A fresh table, CA and key store for one scenario. */
-async function newStage(): Promise<Stage> {
+async function newStage(config: object = CONFIG): Promise<Stage> {
   tables++;
-  const stage = new Stage(`certflow-e2e-${tables.toString()}-state`);
+  const stage = new Stage(`certflow-e2e-${tables.toString()}-state`, config);
   await db.createStateTable(stage.tableName);
   Object.assign(lab(), { caDir: join(dir, `ca-${tables.toString()}`), keysPath: join(dir, `keys-${tables.toString()}.db`), steps: new Map(), signed: new Map() });
   stage.serve();
@@ -340,4 +357,39 @@ describe('the AWS runtime, in process', () => {
     ]);
     expect(sqs.calls()).toHaveLength(0);
   }, 60_000);
+
+  it('lets the CLI list and decide on a deployed stage with --stage, as the functions see it', async () => {
+    // Prepare: api is approved by policy and issued; payments waits for a person
+    const config = {
+      ...CONFIG,
+      certificates: [...CONFIG.certificates, { id: 'payments', dnsNames: ['www.payments.example.com'], issuer: 'internal', owner: 'team-payments', requester: 'carol' }],
+    };
+    const stage = await newStage(config);
+    await stage.scheduled('plan');
+    await stage.settle();
+    const cli = (...args: string[]) => certflow([...args, '--stage', stage.name, '--region', REGION], { cwd: dir });
+    // Act
+    const ls = await cli('ls', '--json');
+    const pending = await cli('requests', '--state', 'pending_approval', '--json');
+    const self = await cli('approve', 'payments', '--as', 'carol');
+    const approved = await cli('approve', 'payments', '--as', 'alice');
+    await stage.scheduled('publish');
+    await stage.settle();
+    const after = await cli('ls', '--json');
+    const local = await certflow(['ls', '--region', REGION], { cwd: dir });
+    // Assess
+    expect(ls.code).toBe(0);
+    const listed = JSON.parse(ls.stdout) as { items: { id: string; revision: number; serialNumber?: string }[] };
+    const api = listed.items.find((c) => c.id === 'api');
+    expect(api).toMatchObject({ id: 'api', revision: 1 });
+    expect(listed.items.map((c) => c.id).sort()).toEqual(['api', 'payments']);
+    const waiting = JSON.parse(pending.stdout) as { items: { certificateId: string; state: string }[] };
+    expect(waiting.items.map((r) => [r.certificateId, r.state])).toEqual([['payments', 'pending_approval']]);
+    expect([self.code, self.stderr]).toEqual([2, expect.stringMatching(/APPROVAL\.SELF_APPROVAL/)]);
+    expect(approved.code).toBe(0);
+    // The approval went through the outbox and the rule to a worker: payments is issued too.
+    const final = JSON.parse(after.stdout) as { items: { id: string; revision: number }[] };
+    expect(final.items.map((c) => [c.id, c.revision]).sort()).toEqual([['api', 1], ['payments', 1]]);
+    expect([local.code, local.stderr]).toEqual([2, expect.stringMatching(/--region goes with --stage/)]);
+  }, 90_000);
 });
