@@ -6,7 +6,7 @@ import type { Notifier } from '../src/ports/notifier.port.js';
 import { systemClock } from '../src/ports/clock.port.js';
 import { recordInState } from './lib/dead-letters.js';
 import { lambdaHandler } from './lib/lambda.js';
-import { registries } from './lib/registries.js';
+import { registries } from '../src/adapters/registries.js';
 
 // Cold start: the configuration and the configured notifiers only (no issuer, source or queue).
 // The Slack notifier reads its bot token from SSM on its first message, never from the environment.

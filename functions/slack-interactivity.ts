@@ -3,7 +3,7 @@ import { loadAwsConfig } from '../src/composition/aws-configured-runtime.js';
 import { slackEndpoint } from '../src/composition/slack-endpoint.js';
 import { systemClock } from '../src/ports/clock.port.js';
 import { countByCode, lambdaHandler, logger } from './lib/lambda.js';
-import { registries } from './lib/registries.js';
+import { registries } from '../src/adapters/registries.js';
 
 // Cold start: the configuration (Slack workspace, app, users, groups), the table, and the two
 // Slack secrets read from SSM SecureString by the names the configuration gives; never from the environment.

@@ -12,10 +12,15 @@ import { signSlackRequest } from '../../../src/adapters/slack/signature.js';
 import type { CertificateRequest } from '../../../src/domain/request.js';
 import { startDynalite } from '../../support/dynalite.js';
 import { lab } from '../../support/aws-lab.js';
+import type * as RegistriesModule from '../../../src/adapters/registries.js';
 import { captureLambdaOutput } from '../../support/lambda-output.js';
 import { findKeyMaterial } from '../../support/leak-scan.js';
 
-vi.mock('../../../functions/lib/registries.js', async () => ({ registries: (await import('../../support/aws-lab.js')).labRegistries }));
+vi.mock('../../../src/adapters/registries.js', async (importOriginal) => {
+  const shipped = await importOriginal<typeof RegistriesModule>();
+  const { labKinds } = await import('../../support/aws-lab.js');
+  return { ...shipped, registries: shipped.withKinds(shipped.registries, labKinds) };
+});
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
