@@ -63,22 +63,24 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer | undefine
   });
 }
 
-/**
- * `certflow slack serve --listen 127.0.0.1:PORT`: the interactivity endpoint on the local state,
- * for end-to-end tests with signed payloads. Loopback only; the follow-up messages go after the
- * answer, as Slack expects. Stops on SIGINT/SIGTERM.
- */
-export async function slackServeCommand(ctx: CommandContext): Promise<number> {
-  const listen = stringOption(ctx, 'listen') ?? '127.0.0.1:3000';
+/** A running local endpoint: its URL, and how to stop it. */
+export interface SlackServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the interactivity endpoint on loopback over the local runtime (the command, and tests). */
+export async function startSlackServer(ctx: CommandContext, listen: string, log: (line: string) => void = () => undefined): Promise<SlackServer> {
   const m = /^(127\.0\.0\.1|localhost|\[::1\]):([0-9]{1,5})$/.exec(listen);
   if (!m) throw new CertflowError(ErrorCodes.INPUT_INVALID, '--listen takes 127.0.0.1:PORT (loopback only)');
   const runtime = await openRuntime(ctx.io, runtimeOptions(ctx), 'write');
-  const handle = await slackEndpoint({
-    config: runtime.config,
-    state: runtime.deps.state,
-    clock: runtime.deps.clock,
-    secrets: localSecrets(runtime.config.configPath),
-  });
+  let handle: Awaited<ReturnType<typeof slackEndpoint>>;
+  try {
+    handle = await slackEndpoint({ config: runtime.config, state: runtime.deps.state, clock: runtime.deps.clock, secrets: localSecrets(runtime.config.configPath) });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
   const server = createServer((req, res) => {
     void (async () => {
       if (req.method !== 'POST' || req.url !== '/slack/interactivity') {
@@ -88,7 +90,8 @@ export async function slackServeCommand(ctx: CommandContext): Promise<number> {
       const body = await collect(req, 64 * 1024);
       const result = await handle({ headers: req.headers, body: body ?? Buffer.alloc(64 * 1024 + 1) });
       res.writeHead(result.status, { 'content-type': 'text/plain' }).end(result.body);
-      ctx.io.stderr(`slack ${result.outcome}${result.code ? ` ${result.code}` : ''}\n`);
+      log(`slack ${result.outcome}${result.code ? ` ${result.code}` : ''}\n`);
+      // After the answer, as Slack expects: notes to the clicker, the decided message.
       await result.after?.();
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
@@ -97,12 +100,27 @@ export async function slackServeCommand(ctx: CommandContext): Promise<number> {
   const host = m[1] === '[::1]' ? '::1' : m[1]!;
   await new Promise<void>((ready) => server.listen(Number(m[2]), host, ready));
   const address = server.address();
-  ctx.io.stdout(`listening on http://${listen.replace(/:[0-9]+$/, '')}:${typeof address === 'object' && address ? address.port.toString() : m[2]!}/slack/interactivity\n`);
+  const port = typeof address === 'object' && address ? address.port : Number(m[2]);
+  return {
+    url: `http://${m[1]!}:${port.toString()}/slack/interactivity`,
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await runtime.close();
+    },
+  };
+}
+
+/**
+ * `certflow slack serve --listen 127.0.0.1:PORT`: the interactivity endpoint on the local state,
+ * for end-to-end tests with signed payloads. Loopback only. Stops on SIGINT/SIGTERM.
+ */
+export async function slackServeCommand(ctx: CommandContext): Promise<number> {
+  const server = await startSlackServer(ctx, stringOption(ctx, 'listen') ?? '127.0.0.1:3000', (line) => ctx.io.stderr(line));
+  ctx.io.stdout(`listening on ${server.url}\n`);
   await new Promise<void>((stop) => {
-    const done = () => server.close(() => stop());
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
+    process.once('SIGINT', () => stop());
+    process.once('SIGTERM', () => stop());
   });
-  await runtime.close();
+  await server.close();
   return EXIT.ok;
 }
