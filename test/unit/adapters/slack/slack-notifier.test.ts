@@ -57,7 +57,7 @@ describe('slack notifier', () => {
     expect(blocks).toContain(JSON.stringify(JSON.stringify({ r: request.id, h: request.contentHash })).slice(1, -1));
   });
 
-  it('replaces the posted message when the decision comes, and sends alerts to the channel of their severity', async () => {
+  it('replaces the posted message when the decision or the expiry comes, and sends alerts to the channel of their severity', async () => {
     // Prepare
     const l = new SlackLab(aPolicy({ autoApprove: [], approvers: [] }));
     labs.push(l);
@@ -67,11 +67,13 @@ describe('slack notifier', () => {
     await notifier.notify(notificationFor(event)!);
     // Act
     await notifier.notify(notificationFor({ 'detail-type': 'Issuance Denied', detail: { requestId: request.id, certificateId: 'pay', decidedBy: 'approvers', approvers: ['bob'], reason: 'not ours' } })!);
+    await notifier.notify(notificationFor({ 'detail-type': 'Approval Expired', detail: { requestId: request.id, certificateId: 'pay', deadline: '2026-11-04T00:00:00Z' } })!);
     await notifier.notify(notificationFor({ 'detail-type': 'Certificate Expired', detail: { certificateId: 'web', locator: 'web', notAfter: '2026-11-01T00:00:00Z' } })!);
     await notifier.notify(notificationFor({ 'detail-type': 'Certificate Expiring', detail: { certificateId: 'web', locator: 'web', daysRemaining: 14, notAfter: 'x', thresholdDays: 14 } })!);
     // Assess
     expect(slack.calls.map((c) => [c.method, c.body['channel']])).toEqual([
       ['chat.postMessage', 'CAPPROVE'],
+      ['chat.update', 'CAPPROVE'],
       ['chat.update', 'CAPPROVE'],
       ['chat.postMessage', 'CPAGER'],
       ['chat.postMessage', 'CWARN'],
@@ -79,6 +81,7 @@ describe('slack notifier', () => {
     expect(slack.calls[1]?.body['ts']).toBe('1700000000.000001');
     expect(JSON.stringify(slack.calls[1]?.body['blocks'])).toContain('Denied by bob');
     expect(JSON.stringify(slack.calls[1]?.body['blocks'])).not.toContain('certflow.approve');
+    expect(JSON.stringify(slack.calls[2]?.body['blocks'])).toContain('Expired: nobody decided before the deadline');
   });
 
   it("honours Slack's 429 Retry-After, and gives up with a retryable error beyond its bound", async () => {
