@@ -1,5 +1,5 @@
 import { toAcmObservation, validateAcmEvent } from '../src/domain/events/acm-events.js';
-import { validateDetail } from '../src/adapters/lambda/validate-detail.middleware.js';
+import { validateEvent } from '../src/adapters/lambda/validate-detail.middleware.js';
 import { recordAcmSignal, type AcmSignalOutcome } from '../src/app/record-acm-signal.use-case.js';
 import { awsClientFactory, awsSettings, buildStateStore } from '../src/composition/aws-runtime.js';
 import { systemClock } from '../src/ports/clock.port.js';
@@ -20,5 +20,5 @@ export const handler = lambdaHandler<AcmSignalOutcome>({
   recordTerminal: recordInState(state, () => systemClock.now()),
   summarize: (r) => ({ certificateId: r.certificateId, result: r.outcome }),
 })
-  .use(validateDetail({ validate: validateAcmEvent }))
+  .use(validateEvent({ validate: validateAcmEvent }))
   .handler((event: unknown) => record(toAcmObservation(event)));

@@ -19,4 +19,22 @@ const localOnly = {
   },
 };
 
+/**
+ * Not on by default: the SDK clients take their credentials from the environment
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: what Lambda sets for the
+ * function's role) instead of the default provider chain, whose SSO, INI, process, web identity,
+ * container and instance providers (and the STS/SSO clients they carry) a function never uses.
+ * bench/cold-import.bench.ts measures it beside the stock floor; add it to the list below to use it.
+ */
+const ENV_ONLY = "import { fromEnv } from '@aws-sdk/credential-provider-env'; export const defaultProvider = () => fromEnv();";
+const envCredentials = {
+  name: 'certflow-env-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, (args) => ({ path: args.resolveDir, namespace: 'certflow-env-credentials' }));
+    // Resolved from the importing package, so the SDK's own copy of credential-provider-env is bundled.
+    build.onLoad({ filter: /.*/, namespace: 'certflow-env-credentials' }, (args) => ({ contents: ENV_ONLY, resolveDir: args.path, loader: 'js' }));
+  },
+};
+
 module.exports = [localOnly];
+module.exports.envCredentials = envCredentials;

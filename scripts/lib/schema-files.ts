@@ -33,3 +33,10 @@ export function staleSchemaFiles(): string[] {
     : [];
   return [...stale, ...leftovers];
 }
+
+/** Files of `expected` that differ from disk or are missing, and files in `dir` it does not list. */
+export function staleGeneratedFiles(expected: ReadonlyMap<string, string>, dir: string): string[] {
+  const stale = [...expected].filter(([path, content]) => !existsSync(path) || readFileSync(path, 'utf8') !== content).map(([p]) => p);
+  const leftovers = existsSync(dir) ? readdirSync(dir).map((f) => join(dir, f)).filter((p) => !expected.has(p)) : [];
+  return [...stale, ...leftovers];
+}

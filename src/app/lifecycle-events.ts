@@ -1,5 +1,5 @@
 import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
-import { lifecycleEvent, type LifecycleEvent } from '../domain/events/catalogue.js';
+import { lifecycleEvent, type LifecycleEvent } from '../domain/events/detail-types.js';
 import type { CertificateRequest } from '../domain/request.js';
 import { capLocator, capNames } from '../domain/events/event-size.js';
 import type { CertificateRecord, RevisionRecord } from './records.js';

@@ -1,13 +1,13 @@
 import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { createAjv } from '../domain/schema/ajv.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { checkPolicy, resolvePolicy } from './policy-config.js';
-import { ConfigSchema, type CertflowConfigFile } from './config.schema.js';
+import type { CertflowConfigFile } from './config.schema.js';
+import { validateConfigFile } from '../generated/validators/config.js';
 import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 import { commonNameProblem, DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem } from './name-checks.js';
 
@@ -49,8 +49,8 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 /** YAML aliases expanded at most this many times: a "billion laughs" document is refused, not expanded. */
 const MAX_ALIAS_COUNT = 100;
 
-const ajv = createAjv({ useDefaults: true, strict: false });
-const validateFile = ajv.compile<CertflowConfigFile>(ConfigSchema);
+// Precompiled from ConfigSchema by `npm run validators` (ajv, defaults applied, strict off).
+const validateFile = validateConfigFile;
 
 function describeAjvError(e: ErrorObject): string {
   const path = e.instancePath || '/';

@@ -32,7 +32,15 @@ const invalidByRequest = new WeakMap<object, string[]>();
  * it reaches the queue's DLQ while the rest of the batch is processed: bad input never sinks a batch.
  */
 export function validateDetail(options: ValidateDetailOptions = {}): MiddlewareObj {
-  const validate = options.validate ?? validateEnvelope;
+  return validateEvent({ ...options, validate: options.validate ?? validateEnvelope });
+}
+
+/**
+ * {@link validateDetail} with the validator named: a function that takes other events (ACM's)
+ * uses this one, so its bundle leaves out the certflow catalogue's validators.
+ */
+export function validateEvent(options: ValidateDetailOptions & Pick<Required<ValidateDetailOptions>, 'validate'>): MiddlewareObj {
+  const validate = options.validate;
   const allowed = options.detailTypes === undefined ? undefined : new Set(options.detailTypes);
   const report = options.onInvalidRecord ?? ((messageId, error) => console.error(JSON.stringify({ level: 'warn', messageId, error })));
 

@@ -1,6 +1,7 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv, lazyValidator } from '../schema/ajv.js';
+import type { Static } from '@sinclair/typebox';
+import { acmValidators } from '../../generated/validators/acm-events.js';
+import type { AcmEnvelopeSchema } from './acm-events.schema.js';
+import type { AcmDetailType } from './acm-event-types.js';
 import { CertflowError, ErrorCodes } from '../errors/index.js';
 import { formatIssues, issuesFromAjv, type ValidationIssue, type ValidationResult } from './validate.js';
 
@@ -10,67 +11,8 @@ import { formatIssues, issuesFromAjv, type ValidationIssue, type ValidationResul
  * tolerant (extra fields allowed) because AWS adds fields to its events without notice.
  */
 
-export const ACM_SOURCE = 'aws.acm';
+export { ACM_DETAIL_TYPES, ACM_SOURCE, type AcmDetailType } from './acm-event-types.js';
 
-export const ACM_DETAIL_TYPES = [
-  'ACM Certificate Approaching Expiration',
-  'ACM Certificate Expired',
-  'ACM Certificate Available',
-  'ACM Certificate Renewal Action Required',
-] as const;
-export type AcmDetailType = (typeof ACM_DETAIL_TYPES)[number];
-
-const open = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: true });
-const Timestamp = Type.String({ format: 'date-time' });
-const CertificateType = Type.String({ description: 'AMAZON_ISSUED, PRIVATE or IMPORTED' });
-
-/** Detail schemas per ACM detail-type: only what the mapping reads is required. */
-export const AcmDetailSchemas = {
-  'ACM Certificate Approaching Expiration': open({
-    DaysToExpiry: Type.Integer({ minimum: 0 }),
-    CommonName: Type.Optional(Type.String()),
-  }),
-  'ACM Certificate Expired': open({
-    CertificateType: Type.Optional(CertificateType),
-    CommonName: Type.Optional(Type.String()),
-    CertificateExpirationDate: Type.Optional(Timestamp),
-    InUse: Type.Optional(Type.Boolean()),
-  }),
-  'ACM Certificate Available': open({
-    Action: Type.Optional(Type.String({ description: 'ISSUANCE, RENEWAL, IMPORT or REIMPORT' })),
-    CertificateType: Type.Optional(CertificateType),
-    CommonName: Type.Optional(Type.String()),
-    CertificateExpirationDate: Type.Optional(Timestamp),
-    DaysToExpiry: Type.Optional(Type.Integer()),
-    InUse: Type.Optional(Type.Boolean()),
-  }),
-  'ACM Certificate Renewal Action Required': open({
-    CertificateType: Type.Optional(CertificateType),
-    CommonName: Type.Optional(Type.String()),
-    RenewalStatusReason: Type.Optional(Type.String()),
-    DaysToExpiry: Type.Optional(Type.Integer()),
-    CertificateExpirationDate: Type.Optional(Timestamp),
-    InUse: Type.Optional(Type.Boolean()),
-  }),
-} as const;
-
-const ACM_ARN = '^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$';
-
-/** The EventBridge envelope of an ACM event; the certificate is its first resource. */
-export const AcmEnvelopeSchema = Type.Object(
-  {
-    version: Type.String(),
-    id: Type.String({ minLength: 1 }),
-    'detail-type': Type.Union(ACM_DETAIL_TYPES.map((d) => Type.Literal(d))),
-    source: Type.Literal(ACM_SOURCE),
-    account: Type.String({ pattern: '^[0-9]{12}$' }),
-    time: Timestamp,
-    region: Type.String({ minLength: 1 }),
-    resources: Type.Array(Type.String({ pattern: ACM_ARN }), { minItems: 1 }),
-    detail: Type.Object({}, { additionalProperties: true }),
-  },
-  { additionalProperties: true },
-);
 export type AcmEnvelope = Static<typeof AcmEnvelopeSchema>;
 
 /** What certflow learns from an ACM event; the inventory folds it into the certificate at `locator`. */
@@ -89,17 +31,16 @@ export interface AcmObservation {
   readonly renewalActionReason?: string;
 }
 
-// Compiled on first use, at most once per cold start.
-const ajv = createAjv({ verbose: true });
-const envelopeValidator = lazyValidator(ajv, AcmEnvelopeSchema);
-const detailValidators = new Map<string, ValidateFunction>(ACM_DETAIL_TYPES.map((d) => [d, lazyValidator(ajv, AcmDetailSchemas[d])]));
+// Precompiled from acm-events.schema.ts (`npm run validators`): nothing is compiled at run time.
+const { envelope: envelopeValidator, details: detailValidators } = acmValidators;
 
 /** Validates an ACM event, envelope and detail, reporting every issue with its path. */
 export function validateAcmEvent(event: unknown): ValidationResult<AcmEnvelope> {
   const issues: ValidationIssue[] = [];
   if (!envelopeValidator(event)) issues.push(...issuesFromAjv(envelopeValidator.errors ?? []));
   const envelope = event as { 'detail-type'?: unknown; detail?: unknown } | null;
-  const validateDetail = detailValidators.get(String(envelope?.['detail-type']));
+  const detailType = String(envelope?.['detail-type']);
+  const validateDetail = Object.hasOwn(detailValidators, detailType) ? detailValidators[detailType as AcmDetailType] : undefined;
   if (validateDetail !== undefined && !validateDetail(envelope?.detail)) {
     issues.push(...issuesFromAjv(validateDetail.errors ?? [], '/detail'));
   }

@@ -1,8 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv, lazyValidator } from '../schema/ajv.js';
 import { CertflowError, ErrorCodes } from '../errors/index.js';
-import { DETAIL_TYPES, EventCatalogue, type DetailType, type EventDetail } from './catalogue.js';
-import { EventEnvelopeSchema, type ReceivedEvent } from './envelope.js';
+import { eventValidators } from '../../generated/validators/events.js';
+import { DETAIL_TYPES, type DetailType, type EventDetail } from './detail-types.js';
+import type { ReceivedEvent } from './envelope.js';
 
 /** One problem found in an event, at a JSON Pointer into what was validated (e.g. `/detail/revision`). */
 export interface ValidationIssue {
@@ -15,11 +15,11 @@ export type ValidationResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
 
-// Compiled at most once per process, on first use, never per event. `verbose` keeps the failing
-// sub-schema on each error so an enum failure can name the allowed values.
-const ajv = createAjv({ verbose: true });
-const detailValidators = new Map<string, ValidateFunction>(DETAIL_TYPES.map((d) => [d, lazyValidator(ajv, EventCatalogue[d])]));
-const envelopeValidator = lazyValidator(ajv, EventEnvelopeSchema);
+// Precompiled from the catalogue by `npm run validators` (src/generated/validators/): nothing is
+// compiled at run time, and neither ajv's compiler nor TypeBox is loaded.
+// Reached only inside functions, so a bundle that validates other events alone (ACM's) drops them.
+const detailValidator = (detailType: string): ValidateFunction | undefined =>
+  Object.hasOwn(eventValidators.details, detailType) ? eventValidators.details[detailType as DetailType] : undefined;
 
 const KNOWN = new Set<string>(DETAIL_TYPES);
 
@@ -32,7 +32,7 @@ export function isDetailType(value: unknown): value is DetailType {
 export function validateDetail<D extends DetailType>(detailType: D, detail: unknown): ValidationResult<EventDetail<D>>;
 export function validateDetail(detailType: string, detail: unknown): ValidationResult<EventDetail<DetailType>>;
 export function validateDetail(detailType: string, detail: unknown): ValidationResult<EventDetail<DetailType>> {
-  const validate = detailValidators.get(detailType);
+  const validate = detailValidator(detailType);
   if (validate === undefined) {
     return { ok: false, issues: [{ path: '/detail-type', message: `unknown detail-type "${clip(detailType)}"; known: ${DETAIL_TYPES.join(', ')}` }] };
   }
@@ -42,6 +42,7 @@ export function validateDetail(detailType: string, detail: unknown): ValidationR
 
 /** Validates a received EventBridge event: the envelope (source `certflow`, a known detail-type) and then its detail. */
 export function validateEnvelope(event: unknown): ValidationResult<ReceivedEvent> {
+  const envelopeValidator = eventValidators.envelope;
   if (!envelopeValidator(event)) {
     const issues = issuesFromAjv(envelopeValidator.errors ?? [], '');
     // A known detail-type still gets its detail checked, so one run reports everything.
@@ -78,7 +79,7 @@ function prefix(issues: readonly ValidationIssue[], at: string): ValidationIssue
   return issues.map((i) => ({ path: `${at}${i.path}`, message: i.message }));
 }
 
-/** Turns ajv errors (from an instance with `allErrors` and `verbose`) into issues, one per problem, each with its path. */
+/** Turns ajv errors (from a validator with `allErrors`) into issues, one per problem, each with its path. */
 export function issuesFromAjv(errors: readonly ErrorObject[], base = ''): ValidationIssue[] {
   // An anyOf of literals fails once per branch; report the anyOf alone, naming the allowed values.
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
@@ -111,6 +112,9 @@ function messageOf(e: ErrorObject): string {
         ? `must be one of ${branches.map((b) => JSON.stringify(b)).join(', ')}`
         : 'must match one of the allowed shapes';
     }
+    case 'enum':
+      // The precompiled validators turn a union of literals into an enum (scripts/lib/validator-modules.ts).
+      return `must be one of ${((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':
       return `must be ${JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue)}`;
     default:

@@ -437,4 +437,18 @@ describe('osls package output', () => {
     const items = roleStatements('WorkRequestsLambdaFunction').find((st) => asList(st.Action).includes('dynamodb:PutItem'));
     expect(items?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*', 'REQ#*', 'DEADLETTER#*'] } });
   });
+
+  it('creates the EventBridge schema registry with one OpenApi3 schema per detail-type, as generated', () => {
+    // Prepare
+    const dir = join(REPO, 'schemas/eventbridge-registry');
+    const documents = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'resources.json');
+    // Act
+    const schemas = ofType('AWS::EventSchemas::Schema').map(([, r]) => r.Properties as { Type: string; Content: string; RegistryName: unknown });
+    // Assess
+    expect(ofType('AWS::EventSchemas::Registry')).toHaveLength(1);
+    expect(schemas).toHaveLength(documents.length);
+    const contents = new Set(schemas.map((x) => JSON.stringify(JSON.parse(x.Content))));
+    for (const f of documents) expect(contents).toContain(JSON.stringify(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+    for (const x of schemas) expect(x.Type).toBe('OpenApi3');
+  });
 });
