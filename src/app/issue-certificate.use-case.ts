@@ -71,14 +71,16 @@ export function issueCertificate(deps: Deps) {
     const leased = await deps.state.write({ key: item, condition: { kind: 'version', version: item.version }, data: next, dueAt: leaseUntil });
     if (!leased.ok) return { status: 'skipped', requestId, why: 'another worker took it first' };
     item = leased.item;
+    // The issuer may checkpoint its handle mid-step; later writes go over the latest version.
+    const held = { item };
     try {
-      return await runSteps(deps, item, meta);
+      return await runSteps(deps, held, meta);
     } catch (error) {
       if (!isCertflowError(error) || error.code === ErrorCodes.STATE_CONFLICT) throw error;
       // Promoted already, and only the request's own last write failed: not a failed issuance.
       const latest = await deps.state.get<CertificateRecord>(keys.certificate(r.certificateId));
       if (latest && latest.data.revision >= r.revision) throw error;
-      return recordFailure(deps, item, error);
+      return recordFailure(deps, held.item, error);
     }
   };
 }
@@ -108,11 +110,16 @@ export function describeHolder(r: Pick<CertificateRequest, 'progress'>): string 
   return holder ? `process ${holder.pid.toString()} on ${holder.host}` : 'another worker';
 }
 
-async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: StoredItem<CertificateRecord>): Promise<IssueOutcome> {
-  const r = item.data;
+async function runSteps(deps: Deps, held: { item: StoredItem<CertificateRequest> }, meta: StoredItem<CertificateRecord>): Promise<IssueOutcome> {
+  const r = held.item.data;
   const secretName = meta.data.secretName ?? secretNameFor(r.certificateId);
   const { privateKeyPem, privateKey } = await reserveKey(deps, secretName, r);
   const issuer = deps.issuers.get(r.spec.issuer.name);
+  const checkpoint = async (handle: Readonly<Record<string, unknown>>): Promise<void> => {
+    const latest = held.item;
+    const progress = { ...latest.data.progress, issuerHandle: handle };
+    held.item = await saveOver(deps.state, latest, { ...latest.data, progress, updatedAt: deps.clock.now() }, latest.dueAt ? { dueAt: latest.dueAt } : {});
+  };
   const order: IssuanceOrder = {
     // The request is the idempotency key: a retry replays its order, a new request places its own.
     orderId: r.id,
@@ -121,14 +128,18 @@ async function runSteps(deps: Deps, item: StoredItem<CertificateRequest>, meta: 
     spec: r.spec,
     csrPem: createCsr(privateKey, { commonName: r.spec.commonName, names: r.spec.names }),
     ...(issuer.needsPrivateKey ? { privateKeyPem } : {}),
+    // A renewal names the certificate it replaces (ACME ARI `replaces`); read only if asked.
+    ...(meta.data.current ? { replacedCertificatePem: async () => (await deps.keys.getVersion(secretName, { label: 'CURRENT' }))?.material.certificatePem } : {}),
+    checkpoint,
   };
   const handle = r.progress.issuerHandle as Readonly<Record<string, unknown>> | undefined;
   const step = handle ? await issuer.resume(order, handle) : await issuer.submit(order);
+  const item = held.item;
   if (step.status === 'failed') return recordFailure(deps, item, step.error);
   if (step.status === 'pending') {
     // Waiting on the issuer holds no lease: whoever runs after resumeAfter picks it up.
-    const progress = { ...r.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter, leaseUntil: undefined, leaseHolder: undefined };
-    await saveOver(deps.state, item, { ...r, progress, updatedAt: deps.clock.now() }, { dueAt: step.resumeAfter });
+    const progress = { ...item.data.progress, issuerHandle: step.handle, resumeAfter: step.resumeAfter, leaseUntil: undefined, leaseHolder: undefined };
+    await saveOver(deps.state, item, { ...item.data, progress, updatedAt: deps.clock.now() }, { dueAt: step.resumeAfter });
     return { status: 'pending', requestId: r.id, resumeAfter: step.resumeAfter };
   }
   return storeAndPromote(deps, item, meta, secretName, privateKeyPem, step.certificate, await issuer.trustAnchorsPem());

@@ -30,6 +30,14 @@ export interface CycleProgress {
 
 /** Bounds the work loop of one cycle; what is left waits for the next cycle. */
 const MAX_WORK_ROUNDS = 100;
+/**
+ * An issuer step due this soon (an ACME validation poll) is worked in the same cycle: the cycle
+ * waits for it, up to CYCLE_WAIT_MS in all. Longer waits (DNS propagation on Route 53, backoff)
+ * are left to the next cycle. The issuer itself never sleeps.
+ */
+const PENDING_WAIT_MS = 5_000;
+const CYCLE_WAIT_MS = 60_000;
+const TIMER_SLACK_MS = 2;
 
 /** True when a cycle must end in failure (exit 1): work failed, events were not delivered, or something critical needs a person. */
 export function cycleFailed(report: CycleReport): boolean {
@@ -59,12 +67,22 @@ export function runCycle(deps: AppDeps) {
     // Built per cycle: which issuers are held depends on what the check found.
     const work = processDueRequests(deps, { holdIssuers: stores.unavailableIssuers });
     const outcomes: DueOutcome[] = [];
+    let waited = 0;
+    let nextDue: number | undefined;
     for (let round = 0; round < MAX_WORK_ROUNDS; round++) {
       progress('issue', outcomes.length);
       const batch = await work();
       outcomes.push(...batch);
-      // Stop when a round makes no progress: what remains is waiting (backoff, pending issuer, humans, leases).
-      if (!batch.some((o) => o.status === 'issued' || o.status === 'expired' || o.status === 'failed')) break;
+      for (const o of batch) if (o.status === 'pending') nextDue = Math.min(nextDue ?? Infinity, o.resumeAfter.getTime());
+      if (batch.some((o) => o.status === 'issued' || o.status === 'expired' || o.status === 'failed')) continue;
+      // No progress: what remains is waiting (backoff, humans, a pending issuer). Wait only for a
+      // pending issuer step due within PENDING_WAIT_MS.
+      const wait = nextDue === undefined ? undefined : Math.max(0, nextDue - deps.clock.now().getTime());
+      nextDue = undefined;
+      if (wait === undefined || wait > PENDING_WAIT_MS || waited + wait > CYCLE_WAIT_MS) break;
+      // A timer may fire a millisecond early; a step found not yet due would end the cycle.
+      await new Promise((resolve) => setTimeout(resolve, wait + TIMER_SLACK_MS));
+      waited += wait + TIMER_SLACK_MS;
     }
     progress('alert', outcomes.length);
     const alerts = await alert();

@@ -46,6 +46,8 @@ const JSON_OUT: OptionSpec = { name: 'json', type: 'boolean', help: 'print the d
 const AS: OptionSpec = { name: 'as', type: 'string', value: 'WHO', help: 'who you are (default: $CERTFLOW_USER)' };
 
 export const REQUEST_STATE_CHOICES = ['requested', 'pending_approval', 'approved', 'denied', 'expired', 'issuing', 'failed', 'issued'] as const;
+/** RFC 5280 CRLReason names (kept here, not imported: this table loads nothing). */
+export const REVOCATION_REASON_CHOICES = ['unspecified', 'keyCompromise', 'cACompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation', 'certificateHold', 'removeFromCRL', 'privilegeWithdrawn', 'aACompromise'] as const;
 export const STATUS_CHOICES = ['not-issued', 'ready', 'renewal-due', 'expiring', 'expired'] as const;
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -95,6 +97,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [...STAGE_RUNTIME, AS],
     examples: ['certflow request api --as carol'],
     load: () => import('./commands/decision.command.js').then((m) => m.requestCommand),
+  },
+  {
+    name: 'revoke',
+    summary: 'revoke the CURRENT certificate at its issuer (RFC 5280 reason); it stops being CURRENT',
+    args: '<certificate>',
+    options: [
+      ...RUNTIME,
+      { name: 'reason', type: 'string', value: 'REASON', choices: REVOCATION_REASON_CHOICES, help: `RFC 5280 reason (${REVOCATION_REASON_CHOICES.join(', ')}; default unspecified)` },
+    ],
+    examples: ['certflow revoke api --reason keyCompromise'],
+    load: () => import('./commands/revoke.command.js').then((m) => m.revokeCommand),
   },
   {
     name: 'renew',

@@ -102,7 +102,7 @@ function refusingIssuers(config: CertflowConfig): IssuerDirectory {
     get(name) {
       const kind = kinds.get(name);
       if (kind === undefined) throw new CertflowError(ErrorCodes.ISSUER_UNKNOWN, `no issuer named ${name}`, { context: { issuer: name } });
-      const issuer: CertificateIssuer = { kind, name, needsPrivateKey: false, submit: refuse(name), resume: refuse(name), trustAnchorsPem: refuse(name) };
+      const issuer: CertificateIssuer = { kind, name, needsPrivateKey: false, submit: refuse(name), resume: refuse(name), trustAnchorsPem: refuse(name), revoke: refuse(name) };
       return issuer;
     },
   };

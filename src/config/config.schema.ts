@@ -84,6 +84,7 @@ export const ConfigSchema = Type.Object(
     issuers: Type.Array(IssuerConfig, { minItems: 1 }),
     policy: Type.Optional(PolicyConfig),
     keyStore: Type.Optional(KeyStoreConfig),
+    /** DNS-01 providers ACME issuers name in their `dnsProvider` option. */
     dnsProviders: Type.Array(AdapterConfig, { default: [] }),
     sources: Type.Array(SourceConfig, { default: [] }),
     accounts: Type.Array(AdapterConfig, { default: [] }),

@@ -7,3 +7,4 @@ export type * from './notifier.port.js';
 export type { Clock } from './clock.port.js';
 export { systemClock } from './clock.port.js';
 export { KEY_LABELS } from './key-store.port.js';
+export type * from './dns-provider.port.js';

@@ -10,6 +10,37 @@ export interface IssuanceOrder {
   readonly csrPem: string;
   /** Only for issuers that declare `needsPrivateKey` (e.g. an import-style issuer). */
   readonly privateKeyPem?: string;
+  /** Reads the certificate this one renews, when there is one (ACME ARI sends it as `replaces`). */
+  readonly replacedCertificatePem?: () => Promise<string | undefined>;
+  /**
+   * Persists a handle on the request now, before the issuer goes on: an issuer calls it as soon
+   * as the CA holds something a re-run must resume (an ACME order URL) instead of placing again.
+   * A later `resume` receives the last handle checkpointed or returned with `pending`.
+   */
+  readonly checkpoint?: (handle: Readonly<Record<string, unknown>>) => Promise<void>;
+}
+
+/** RFC 5280 CRLReason codes certflow accepts (7 is unused in the RFC). */
+export const REVOCATION_REASONS = {
+  unspecified: 0,
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  removeFromCRL: 8,
+  privilegeWithdrawn: 9,
+  aACompromise: 10,
+} as const;
+export type RevocationReason = (typeof REVOCATION_REASONS)[keyof typeof REVOCATION_REASONS];
+
+export interface RevocationRequest {
+  readonly certificateId: string;
+  readonly certificatePem: string;
+  readonly reason: RevocationReason;
+  /** Only for issuers that declare `revokesWithCertificateKey` (ACME proves control of the key). */
+  readonly privateKeyPem?: string;
 }
 
 export interface IssuedCertificate {
@@ -32,8 +63,15 @@ export interface CertificateIssuer {
   readonly name: string;
   /** Lemur's rule: only adapters that declare it ever receive the private key. */
   readonly needsPrivateKey: boolean;
+  /** Revocation is signed with the certificate's own key, so `revoke` receives it (and only `revoke`). */
+  readonly revokesWithCertificateKey?: boolean;
   submit(order: IssuanceOrder): Promise<IssuerStep>;
   resume(order: IssuanceOrder, handle: Readonly<Record<string, unknown>>): Promise<IssuerStep>;
+  /**
+   * Revokes a certificate this issuer signed. Idempotent: revoking a revoked certificate succeeds.
+   * Throws a `CertflowError` (retryable or not) when the issuer refuses or cannot be reached.
+   */
+  revoke(request: RevocationRequest): Promise<void>;
   /** PEM of the trust anchors of the certificates this issuer signs, for verification and export. */
   trustAnchorsPem(): Promise<string>;
   /** Optional: conditions an operator must hear of before they break issuance (e.g. a CA root near its end). */

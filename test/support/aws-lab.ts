@@ -61,6 +61,10 @@ class PendingTwiceIssuer implements CertificateIssuer {
   trustAnchorsPem(): Promise<string> {
     return this.ca.trustAnchorsPem();
   }
+
+  revoke(request: Parameters<CertificateIssuer['revoke']>[0]): Promise<void> {
+    return this.ca.revoke(request);
+  }
 }
 
 const none = Type.Object({}, { additionalProperties: false });

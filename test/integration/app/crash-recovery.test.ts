@@ -30,6 +30,7 @@ function recordingIssuer(issuer: CertificateIssuer, issued: Map<string, Set<stri
     needsPrivateKey: issuer.needsPrivateKey,
     submit: (order) => note(order, issuer.submit(order)),
     resume: (order, handle) => note(order, issuer.resume(order, handle)),
+    revoke: (request) => issuer.revoke(request),
     trustAnchorsPem: () => issuer.trustAnchorsPem(),
   };
 }

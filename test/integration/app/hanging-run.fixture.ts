@@ -22,6 +22,7 @@ function hangAfterIssuing(issuer: CertificateIssuer): CertificateIssuer {
     kind: issuer.kind,
     name: issuer.name,
     needsPrivateKey: issuer.needsPrivateKey,
+    revoke: (request) => issuer.revoke(request),
     submit: async (order) => {
       await issuer.submit(order);
       hanging += 1;

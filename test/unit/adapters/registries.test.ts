@@ -109,6 +109,6 @@ accounts:
   it('keeps the issuer registry typed to the issuer port', () => {
     // Assess: `satisfies` in the registry file is the check; this names it so a cast there shows up here.
     const issuers: Registry<CertificateIssuer> = registries.issuers;
-    expect(Object.keys(issuers)).toEqual(['local-ca']);
+    expect(Object.keys(issuers)).toEqual(['local-ca', 'acme']);
   });
 });

@@ -38,6 +38,20 @@ CREATE TABLE IF NOT EXISTS issuance (
   issued_at         INTEGER NOT NULL
 ) STRICT`;
 
+const REVOCATION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS revocation (
+  serial_number TEXT PRIMARY KEY,
+  reason        INTEGER NOT NULL,
+  revoked_at    INTEGER NOT NULL
+) STRICT`;
+
+/** A revocation the CA recorded; its CRL lists every one. */
+export interface Revocation {
+  readonly serialNumber: string;
+  readonly reason: number;
+  readonly revokedAt: Date;
+}
+
 const toEntry = (row: Row): LedgerEntry => ({
   orderId: row.order_id,
   certificateId: row.certificate_id,
@@ -70,6 +84,7 @@ export class IssuanceLedger {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.db.exec(REVOCATION_SCHEMA);
     this.commits = new GroupCommit(this.db, (error) => error);
     this.selectStatement = this.db.prepare<[string], Row>('SELECT * FROM issuance WHERE order_id = ?');
     this.insertStatement = this.db.prepare<[Row]>(
@@ -104,6 +119,22 @@ export class IssuanceLedger {
       issued_at: entry.issuedAt.getTime(),
     });
     return result.changes === 1 ? entry : this.find(entry.orderId)!;
+  }
+
+  issuedSerial(serialNumber: string): boolean {
+    return this.db.prepare<[string], { n: number }>('SELECT 1 AS n FROM issuance WHERE serial_number = ?').get(serialNumber) !== undefined;
+  }
+
+  /** Records a revocation once (the first reason and time stay) and returns every revocation. */
+  revoke(revocation: Revocation): Revocation[] {
+    this.commits.flush();
+    this.db
+      .prepare('INSERT INTO revocation (serial_number, reason, revoked_at) VALUES (?, ?, ?) ON CONFLICT (serial_number) DO NOTHING')
+      .run(revocation.serialNumber, revocation.reason, revocation.revokedAt.getTime());
+    return this.db
+      .prepare<[], { serial_number: string; reason: number; revoked_at: number }>('SELECT * FROM revocation ORDER BY revoked_at, serial_number')
+      .all()
+      .map((r) => ({ serialNumber: r.serial_number, reason: r.reason, revokedAt: new Date(r.revoked_at) }));
   }
 
   close(): void {

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { sameNames, type SubjectNames } from '../../../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest } from '../../../ports/issuer.port.js';
 import {
-  buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, randomSerialNumber, serialNumberHex, type ParsedCsr,
+  buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, pemToDer, randomSerialNumber, serialNumberHex, type ParsedCsr,
 } from '../../../crypto/index.js';
 import { openAuthority, rotateIntermediate, type Authority, type AuthoritySettings } from './authority.js';
+import { parseCertificateDer } from '../../../crypto/certificate-parser.js';
+import { buildCrlPem } from './crl.js';
 import { IssuanceLedger, type LedgerEntry } from './ledger.js';
 import { rejected, toIssuerError } from './local-ca.errors.js';
 import { optionsSchema, type LocalCaOptions } from './local-ca.options.js';
@@ -23,6 +26,7 @@ export interface LocalCaDeps {
 const DAY_MS = 86_400_000;
 /** The root's end is announced this long before it: replacing a root means redistributing trust. */
 const ROOT_WARNING_MS = 365 * DAY_MS;
+const CRL_VALIDITY_MS = 7 * DAY_MS;
 const CLOCK_SKEW_MS = 60_000;
 const MAX_CN_LENGTH = 64;
 /** Config names are lower-case, digits and dashes; this only insists on a path-safe directory name. */
@@ -89,6 +93,32 @@ export class LocalCaIssuer implements CertificateIssuer {
     } catch (error) {
       return failed(toIssuerError(error, orderContext(order)));
     }
+  }
+
+  /**
+   * Records the revocation in the ledger and publishes a new CRL (`crl.pem` in the CA's directory,
+   * signed by the intermediate, next update in 7 days), written whole by rename.
+   */
+  async revoke(request: RevocationRequest): Promise<void> {
+    const context: ErrorContext = { certificateId: request.certificateId, issuer: this.name };
+    const serialNumber = parseCertificateDer(pemToDer(request.certificatePem, 'CERTIFICATE')).facts.serialNumber;
+    const { authority, ledger } = this.open(false);
+    if (!ledger.issuedSerial(serialNumber)) throw rejected(`the local CA ${this.name} did not issue serial ${serialNumber}`, context);
+    try {
+      const now = this.deps.clock.now();
+      const revocations = ledger.revoke({ serialNumber, reason: request.reason, revokedAt: now });
+      const crl = buildCrlPem(authority.signer, revocations, now, new Date(now.getTime() + CRL_VALIDITY_MS), revocations.length);
+      const tmp = `${this.crlPath()}.${process.pid.toString()}.tmp`;
+      await writeFile(tmp, crl, { mode: 0o644 });
+      await rename(tmp, this.crlPath());
+    } catch (error) {
+      throw toIssuerError(error, context);
+    }
+  }
+
+  /** Where the CA publishes its CRL (PEM). */
+  crlPath(): string {
+    return join(this.directory, 'crl.pem');
   }
 
   /** The root; never creates a CA (ISSUER.CA_MISSING when there is none): only a first issuance does. */

@@ -1,0 +1,24 @@
+import type { AdapterDescriptor } from '../registry/descriptor.js';
+import type { CertificateIssuer } from '../../ports/issuer.port.js';
+import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
+import { optionsSchema } from './acme.options.js';
+
+export { AcmeIssuer, type AcmeDeps, type AcmeHandle, type RenewalInfo } from './acme.issuer.js';
+export { optionsSchema, type AcmeOptions } from './acme.options.js';
+export { ariCertId } from './ari.js';
+
+/**
+ * Registry descriptor of the ACME issuer. acme-client is imported only when the issuer first
+ * talks to its CA, so a bundle or process that never uses ACME never loads it.
+ */
+export const acmeIssuer = {
+  kind: 'acme',
+  summary: 'any RFC 8555 CA: Let\'s Encrypt, EAB CAs, ACM\'s ACME endpoints (DNS-01 through a DNS provider)',
+  runtimes: ['local', 'aws'],
+  optionsSchema,
+  async create(deps, { name, options }) {
+    if (!deps.keys) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `ACME issuer ${name} needs a key store for its account key`, { context: { issuer: name } });
+    const { AcmeIssuer } = await import('./acme.issuer.js');
+    return new AcmeIssuer({ clock: deps.clock, keys: deps.keys, ...(deps.dnsProviders ? { dnsProviders: deps.dnsProviders } : {}), state: deps.state }, name, options);
+  },
+} as const satisfies AdapterDescriptor<CertificateIssuer, typeof optionsSchema>;

@@ -1,0 +1,50 @@
+import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
+import { lifecycleEvent } from '../domain/events/catalogue.js';
+import { REVOCATION_REASONS, type RevocationReason } from '../ports/issuer.port.js';
+import type { AppDeps } from './deps.js';
+import { keys, renewalIndexOf, type CertificateRecord } from './records.js';
+import { saveOver } from './persistence.js';
+
+export type RevocationReasonName = keyof typeof REVOCATION_REASONS;
+
+export function isRevocationReason(name: string): name is RevocationReasonName {
+  return Object.hasOwn(REVOCATION_REASONS, name);
+}
+
+export interface RevokeOutcome {
+  readonly certificateId: string;
+  readonly serialNumber: string;
+  readonly reason: RevocationReasonName;
+}
+
+/**
+ * Revokes a certificate's CURRENT version at the issuer that signed it, then takes the CURRENT
+ * label off that version (the key store keeps the version) and records `Certificate Revoked`
+ * with the certificate, in one write. Re-running after a crash converges: issuers treat a second
+ * revocation as done, and the event's key names the serial.
+ */
+export function revokeCertificate(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock'>) {
+  return async (certificateId: string, reason: RevocationReasonName): Promise<RevokeOutcome> => {
+    const context = { certificateId };
+    const meta = await deps.state.get<CertificateRecord>(keys.certificate(certificateId));
+    if (!meta) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate ${certificateId}`, { context });
+    const { secretName, spec, current: facts } = meta.data;
+    const version = secretName ? await deps.keys.getVersion(secretName, { label: 'CURRENT' }) : undefined;
+    const certificatePem = version?.material.certificatePem;
+    if (!secretName || !spec || !facts || !certificatePem) {
+      throw new CertflowError(ErrorCodes.INPUT_INVALID, `certificate ${certificateId} has no current certificate certflow issued`, { context });
+    }
+    const code: RevocationReason = REVOCATION_REASONS[reason];
+    const issuer = deps.issuers.get(spec.issuer.name);
+    const privateKeyPem = issuer.revokesWithCertificateKey ? version.material.privateKeyPem : undefined;
+    await issuer.revoke({ certificateId, certificatePem, reason: code, ...(privateKeyPem ? { privateKeyPem } : {}) });
+    await deps.keys.removeLabel(secretName, 'CURRENT');
+    const event = lifecycleEvent(
+      'Certificate Revoked',
+      { occurredAt: deps.clock.now().toISOString(), certificateId, serialNumber: facts.serialNumber, reason },
+      `cert:${certificateId}:revoked:${facts.serialNumber}`,
+    );
+    await saveOver(deps.state, meta, meta.data, { ...renewalIndexOf(meta.data), events: [event] });
+    return { certificateId, serialNumber: facts.serialNumber, reason };
+  };
+}

@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import { revokeCertificate } from '../../../src/app/revoke-certificate.use-case.js';
+import { publishPendingEvents } from '../../../src/app/publish-events.use-case.js';
+import type { LocalCaIssuer } from '../../../src/adapters/local/local-ca/index.js';
+import { isCertflowError } from '../../../src/domain/errors/index.js';
+import { LocalFixture } from '../../support/local-fixture.js';
+
+const ONE = `
+dataDir: data
+issuers: [{ name: local, kind: local-ca }]
+policy: { autoApprove: [{ name: all, names: ['**.example.com'] }] }
+certificates:
+  - { id: api, dnsNames: [api.example.com], issuer: local, owner: team-api }
+  - { id: web, dnsNames: [web.example.com], issuer: local, owner: team-web }
+`;
+
+describe('revocation on the local CA', () => {
+  const fixtures: LocalFixture[] = [];
+  afterEach(async () => {
+    for (const fx of fixtures.splice(0)) await fx.dispose();
+  });
+
+  it('lists the serial in a CRL openssl reads and verifies, takes CURRENT off the version, and publishes Certificate Revoked', async () => {
+    // Prepare
+    const fx = new LocalFixture(ONE);
+    fixtures.push(fx);
+    const rt = await fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    const before = await rt.deps.keys.getVersion('certflow/api', { label: 'CURRENT' });
+
+    // Act
+    const outcome = await revokeCertificate(rt.deps)('api', 'keyCompromise');
+    await publishPendingEvents(rt.deps)();
+
+    // Assess
+    const issuer = rt.deps.issuers.get('local') as LocalCaIssuer;
+    const crl = issuer.crlPath();
+    const text = execFileSync('openssl', ['crl', '-in', crl, '-noout', '-text'], { encoding: 'utf8' });
+    expect(text).toContain(`Serial Number: ${outcome.serialNumber}`);
+    expect(text).toContain('Key Compromise');
+    const anchors = join(fx.dir, 'anchors.pem');
+    writeFileSync(anchors, `${before?.material.chainPem ?? ''}${await issuer.trustAnchorsPem()}`);
+    const verified = spawnSync('openssl', ['crl', '-in', crl, '-CAfile', anchors, '-noout'], { encoding: 'utf8' });
+    expect({ status: verified.status, stderr: verified.stderr.trim() }).toEqual({ status: 0, stderr: 'verify OK' });
+    expect(await rt.deps.keys.getVersion('certflow/api', { label: 'CURRENT' })).toBeUndefined();
+    expect((await rt.deps.keys.getVersion('certflow/api', { versionId: before!.versionId }))?.material.certificatePem).toBe(before?.material.certificatePem);
+    expect(await rt.deps.keys.getVersion('certflow/web', { label: 'CURRENT' })).toBeDefined();
+    const events = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { 'detail-type': string; detail: Record<string, unknown> });
+    expect(events.filter((e) => e['detail-type'] === 'Certificate Revoked').map((e) => e.detail)).toEqual([
+      expect.objectContaining({ certificateId: 'api', serialNumber: outcome.serialNumber, reason: 'keyCompromise' }),
+    ]);
+  });
+
+  it('refuses to revoke a certificate with no CURRENT version (a second revocation)', async () => {
+    // Prepare
+    const fx = new LocalFixture(ONE);
+    fixtures.push(fx);
+    const rt = await fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    await revokeCertificate(rt.deps)('api', 'superseded');
+
+    // Act
+    const error = await revokeCertificate(rt.deps)('api', 'superseded').then(() => undefined, (e: unknown) => e);
+
+    // Assess
+    expect(isCertflowError(error) && error.code).toBe('INPUT.INVALID');
+  });
+});
