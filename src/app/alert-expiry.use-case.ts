@@ -1,6 +1,7 @@
 import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, renewalDueAt } from '../domain/renewal-policy.js';
 import type { AppDeps } from './deps.js';
-import { CERT_PREFIX, keys, renewalTimingOf, type CertificateRecord } from './records.js';
+import { CERT_PREFIX, identityPk, keys, renewalTimingOf, type CertificateRecord } from './records.js';
+import type { ItemKey } from '../ports/state-store.port.js';
 import { createOnce } from './persistence.js';
 import { expired, expiring } from './lifecycle-events.js';
 
@@ -40,10 +41,17 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
   const meta = await deps.state.get<CertificateRecord>(keys.certificate(id));
   const facts = meta?.data.current;
   if (!meta || !facts) return undefined;
+  // A certificate no longer found where it was is not in use there: no alerts for it.
+  if (meta.data.vanishedAt) return undefined;
   const now = deps.clock.now();
   const left = daysRemaining(facts.notAfter, now);
+  // Discovered certificates alert once per certificate (by fingerprint), however many places hold
+  // it; a managed certificate keeps its markers on its own item.
+  const byIdentity = meta.data.origin !== 'managed' && facts.fingerprintSha256 !== '';
+  const marker = (m: string): ItemKey => (byIdentity ? keys.identityMarker(facts.fingerprintSha256, `ALERT#${m}`) : keys.alert(id, m));
+  const markerPk = byIdentity ? identityPk(facts.fingerprintSha256) : `${CERT_PREFIX}${id}`;
   if (isExpired(facts.notAfter, now)) {
-    const { created } = await createOnce(deps.state, keys.alert(id, `${facts.serialNumber}#expired`), { at: now }, {
+    const { created } = await createOnce(deps.state, marker(`${facts.serialNumber}#expired`), { at: now }, {
       events: [expired(meta.data, facts, now)],
     });
     if (!created) return undefined;
@@ -58,10 +66,10 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
   const thresholds = eligibleThresholds(facts.notBefore, facts.notAfter, deps.alertThresholdsDays);
   const candidate = alertThresholdToSend(facts.notAfter, now, thresholds, []);
   if (candidate === undefined) return undefined;
-  const sent = (await deps.state.query(`${CERT_PREFIX}${id}`, { skPrefix: `ALERT#${facts.serialNumber}#` })).map((i) => Number(i.sk.split('#')[2]));
+  const sent = (await deps.state.query(markerPk, { skPrefix: `ALERT#${facts.serialNumber}#` })).map((i) => Number(i.sk.split('#')[2]));
   const threshold = alertThresholdToSend(facts.notAfter, now, thresholds, sent.filter(Number.isFinite));
   if (threshold === undefined) return undefined;
-  const { created } = await createOnce(deps.state, keys.alert(id, `${facts.serialNumber}#${threshold.toString()}`), { at: now }, {
+  const { created } = await createOnce(deps.state, marker(`${facts.serialNumber}#${threshold.toString()}`), { at: now }, {
     events: [expiring(meta.data, facts, threshold, left, now)],
   });
   if (!created) return undefined;

@@ -42,7 +42,7 @@ export function recordAcmSignal(deps: Pick<AppDeps, 'state' | 'clock'>) {
   return async (observation: AcmSignalObservation): Promise<AcmSignalOutcome> => {
     const certificateId = discoveredCertificateId('acm', observation.locator);
     const key = keys.certificate(certificateId);
-    const signal = toSignal(observation);
+    const signal = toSignal(observation, deps.clock.now());
     let stored = await deps.state.get<CertificateRecord>(key);
     for (let attempt = 0; attempt < ACM_SIGNAL_ATTEMPTS; attempt++) {
       if (stored === undefined) {
@@ -61,7 +61,7 @@ export function recordAcmSignal(deps: Pick<AppDeps, 'state' | 'clock'>) {
         stored = created.current;
         continue;
       }
-      if (!isNewer(signal, stored.data.acmSignal)) return { certificateId, outcome: 'unchanged' };
+      if (!isNewer(signal, stored.data.acmSignal, stored.data.lastSeenAt)) return { certificateId, outcome: 'unchanged' };
       const updated = await deps.state.write(casOver(stored, { ...stored.data, acmSignal: signal }));
       if (updated.ok) return { certificateId, outcome: 'updated' };
       // Lost the race: `current` is what won; judge the signal against it on the next turn.
@@ -74,21 +74,37 @@ export function recordAcmSignal(deps: Pick<AppDeps, 'state' | 'clock'>) {
   };
 }
 
-function toSignal(o: AcmSignalObservation): AcmSignal {
+/** How far ahead of certflow's clock an event's time may be (clock skew between AWS and us). */
+export const ACM_SIGNAL_MAX_SKEW_MS = 5 * 60_000;
+
+function toSignal(o: AcmSignalObservation, now: Date): AcmSignal {
+  const claimed = new Date(o.observedAt);
+  const latest = now.getTime() + ACM_SIGNAL_MAX_SKEW_MS;
+  // A time in the future (a bad clock, a forged or replayed event) would outrank every genuine
+  // signal until that date: it counts as received now.
+  const future = !(claimed.getTime() <= latest);
   return {
     kind: o.kind,
     ...(o.daysToExpiry === undefined ? {} : { daysToExpiry: o.daysToExpiry }),
     ...(o.expired === undefined ? {} : { expired: o.expired }),
-    observedAt: new Date(o.observedAt),
+    observedAt: future ? new Date(latest) : claimed,
+    ...(future && !Number.isNaN(claimed.getTime()) ? { claimedAt: claimed } : {}),
+    receivedAt: now,
     account: o.account,
     region: o.region,
   };
 }
 
-/** A total order, so two signals with the same time still converge whatever their arrival order. */
-function isNewer(candidate: AcmSignal, current: AcmSignal | undefined): boolean {
+/**
+ * A total order, so two signals with the same time still converge whatever their arrival order.
+ * A stored signal written before times were capped (no `receivedAt`) is capped here, at the item's
+ * last sighting.
+ */
+function isNewer(candidate: AcmSignal, current: AcmSignal | undefined, storedAt: Date): boolean {
   if (current === undefined) return true;
-  const byTime = candidate.observedAt.getTime() - new Date(current.observedAt).getTime();
+  const stored = new Date(current.observedAt).getTime();
+  const currentTime = current.receivedAt === undefined ? Math.min(stored, new Date(storedAt).getTime() + ACM_SIGNAL_MAX_SKEW_MS) : stored;
+  const byTime = candidate.observedAt.getTime() - currentTime;
   if (byTime !== 0) return byTime > 0;
   return candidate.kind > current.kind;
 }

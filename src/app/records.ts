@@ -8,9 +8,23 @@ export const keys = {
   revision: (id: string, revision: number): ItemKey => ({ pk: `CERT#${id}`, sk: `REV#${revision.toString().padStart(10, '0')}` }),
   alert: (id: string, marker: string): ItemKey => ({ pk: `CERT#${id}`, sk: `ALERT#${marker}` }),
   request: (id: string): ItemKey => ({ pk: `REQ#${id}`, sk: 'META' }),
+  /**
+   * One certificate (by its SHA-256 fingerprint) wherever it is seen: the same certificate in ACM
+   * and on an endpoint is two locations of one identity. Its markers make `Certificate Discovered`
+   * and each alert once per certificate, not once per place.
+   */
+  identityMarker: (fingerprintSha256: string, marker: string): ItemKey => ({ pk: identityPk(fingerprintSha256), sk: marker }),
+  /** The last discovery sweep's scope reports (the report's "problems found" and the CLI's progress summary). */
+  lastSweep: (): ItemKey => ({ pk: 'SWEEP#last', sk: 'META' }),
 } as const;
 
 export const CERT_PREFIX = 'CERT#';
+export const IDENTITY_PREFIX = 'IDENT#';
+
+/** The identity partition of a certificate: its fingerprint without separators. */
+export function identityPk(fingerprintSha256: string): string {
+  return `${IDENTITY_PREFIX}${fingerprintSha256.replace(/:/g, '').toUpperCase()}`;
+}
 export const REQUEST_PREFIX = 'REQ#';
 
 /** The inventory item of a certificate. */
@@ -19,14 +33,33 @@ export interface CertificateRecord extends InventoryCertificate {
   readonly pendingRequestId?: string;
   /** Key store entry of a managed certificate. */
   readonly secretName?: string;
+  /** Which source and scope saw it last (discovered certificates). */
+  readonly source?: string;
+  readonly scope?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly inUse?: boolean;
+  /** The source's change token from the last sweep (see ObservedCertificate.changeTag). */
+  readonly changeTag?: string;
+  /** What is wrong with it as last seen (endpoints: expired, name mismatch, ...). Untrusted text: print escaped. */
+  readonly problems?: readonly string[];
+  /** Set when a sweep that covered its scope no longer found it; cleared when it reappears. */
+  readonly vanishedAt?: Date;
   /** The newest signal ACM's own events gave about this certificate (origin `acm`); see record-acm-signal.use-case.ts. */
   readonly acmSignal?: {
     /** The ACM detail-type, e.g. `ACM Certificate Approaching Expiration`. */
     readonly kind: string;
     readonly daysToExpiry?: number;
     readonly expired?: boolean;
-    /** The event's own time: signals are ordered by it, never by arrival. */
+    /**
+     * The event's own time, never later than when certflow received it (plus a small skew): signals
+     * are ordered by it, never by arrival, and a signal dated in the future cannot outrank later ones.
+     */
     readonly observedAt: Date;
+    /** The time the event claimed, when it was later than `observedAt` allows. */
+    readonly claimedAt?: Date;
+    /** When certflow recorded it; absent on signals recorded before future times were capped. */
+    readonly receivedAt?: Date;
     readonly account: string;
     readonly region: string;
   };

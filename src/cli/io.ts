@@ -60,8 +60,19 @@ export function reportError(io: CliIo, error: unknown): number {
   return EXIT.failure;
 }
 
-/** Renders rows as an aligned text table; `paint` colours a cell after alignment. */
-export function table(headers: readonly string[], rows: readonly (readonly string[])[], paint?: (column: number, cell: string, padded: string) => string): string {
+/**
+ * Text from outside (names, subjects, file names, locators) made safe for one terminal line:
+ * control characters (newline, carriage return, escape, ...) and line separators become visible
+ * `\uXXXX` escapes, so such text can neither forge a line nor drive the terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Renders rows as an aligned text table (cells made {@link printable}); `paint` colours a cell after alignment. */
+export function table(headers: readonly string[], rawRows: readonly (readonly string[])[], paint?: (column: number, cell: string, padded: string) => string): string {
+  const rows = rawRows.map((r) => r.map(printable));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[], painted: boolean) =>
     cells

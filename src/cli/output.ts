@@ -38,6 +38,9 @@ export function certificateJson(v: CertificateView) {
     pendingRequest: v.pendingRequest ? { id: v.pendingRequest.id, state: v.pendingRequest.state } : null,
     firstSeenAt: r.firstSeenAt.toISOString(),
     lastSeenAt: r.lastSeenAt.toISOString(),
+    seenIn: r.source && r.scope ? { source: r.source, scope: r.scope, account: r.account ?? null, region: r.region ?? null } : null,
+    problems: [...(r.problems ?? [])],
+    vanishedAt: r.vanishedAt ? new Date(r.vanishedAt).toISOString() : null,
   };
 }
 

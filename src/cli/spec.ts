@@ -69,10 +69,46 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/plan.command.js').then((m) => m.planCommand),
   },
   {
+    name: 'discover',
+    summary: 'one discovery sweep: ACM in every account-region, TLS endpoints, folders; into the inventory',
+    description: 'Account-regions are scanned side by side, each paced under its ACM quotas. A scope that fails is reported and the others go on; the exit status is 1 when any failed.',
+    options: [...RUNTIME, JSON_OUT],
+    examples: ['certflow discover', 'certflow discover --json | jq .totals'],
+    load: () => import('./commands/discovery.command.js').then((m) => m.discoverCommand),
+  },
+  {
+    name: 'report',
+    summary: 'the inventory as one self-contained HTML page: expiry timeline, what expires first, counts, problems',
+    options: [
+      ...RUNTIME,
+      { name: 'html', type: 'string', value: 'FILE', file: true, help: 'write the page to FILE' },
+      { name: 'weeks', type: 'string', value: 'N', help: 'weeks on the timeline (default 26)' },
+    ],
+    examples: [
+      'certflow report --html report.html',
+      'chromium --headless --no-sandbox --disable-gpu --screenshot=report.png --window-size=1280,1700 "file://$PWD/report.html"',
+    ],
+    load: () => import('./commands/discovery.command.js').then((m) => m.reportCommand),
+  },
+  {
     name: 'ls',
     summary: 'the inventory: every certificate, its days remaining, status and next renewal',
-    options: [...STAGE_RUNTIME, { name: 'status', type: 'string', value: 'STATUS', choices: STATUS_CHOICES, help: `only certificates in this status (${STATUS_CHOICES.join(', ')})` }, JSON_OUT],
-    examples: ['certflow ls', 'certflow ls --status renewal-due --json', 'certflow ls --stage prod --region eu-west-1'],
+    options: [
+      ...STAGE_RUNTIME,
+      { name: 'status', type: 'string', value: 'STATUS', choices: STATUS_CHOICES, help: `only certificates in this status (${STATUS_CHOICES.join(', ')})` },
+      { name: 'expiring-within', type: 'string', value: 'DAYS', help: 'only certificates expiring within DAYS (e.g. 30d), expired ones included' },
+      { name: 'account', type: 'string', value: 'ID', help: 'only certificates found in this AWS account' },
+      // Not --region: that names the stack's region with --stage.
+      { name: 'in-region', type: 'string', value: 'REGION', help: 'only certificates found in this AWS region' },
+      { name: 'source', type: 'string', value: 'NAME', help: 'only certificates from this configured source (or origin: acm, endpoint, file, managed)' },
+      JSON_OUT,
+    ],
+    examples: [
+      'certflow ls',
+      'certflow ls --status renewal-due --json',
+      'certflow ls --expiring-within 30d --account 111122223333 --in-region eu-west-1 --source acm --json',
+      'certflow ls --stage prod --region eu-west-1',
+    ],
     load: () => import('./commands/inventory.command.js').then((m) => m.lsCommand),
   },
   {

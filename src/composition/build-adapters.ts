@@ -25,16 +25,16 @@ export type BaseFactoryDeps = Omit<AdapterFactoryDeps, 'keys' | 'dnsProviders'>;
 
 /**
  * Builds the adapters of a validated configuration through the registries. The key store comes
- * first and DNS providers next, because issuers and destinations are built with them.
+ * first, then DNS providers and account sources, because issuers, destinations and sources are built with them.
  */
 export async function buildAdapters(config: CertflowConfig, registries: AdapterRegistries, base: BaseFactoryDeps): Promise<BuiltAdapters> {
   const keys = await create(registries.keyStores, base, config.keyStore, 'key store');
   const dnsProviders = directory('DNS provider', await createAll(registries.dnsProviders, { ...base, keys }, config.dnsProviders, 'DNS provider'));
-  const deps: AdapterFactoryDeps = { ...base, keys, dnsProviders };
-  const [issuers, sources, accountSources, notifiers, destinations] = await Promise.all([
+  const accountSources = await createAll(registries.accountSources, { ...base, keys, dnsProviders }, config.accountSources, 'account source');
+  const deps: AdapterFactoryDeps = { ...base, keys, dnsProviders, accountSources: directory('account source', accountSources) };
+  const [issuers, sources, notifiers, destinations] = await Promise.all([
     createAll(registries.issuers, deps, config.issuers, 'issuer'),
     createAll(registries.sources, deps, config.sources, 'source'),
-    createAll(registries.accountSources, deps, config.accountSources, 'account source'),
     createAll(registries.notifiers, deps, config.notifiers, 'notifier'),
     createAll(registries.destinations, deps, config.destinations, 'destination'),
   ]);

@@ -51,9 +51,30 @@ export async function openLocalSnapshot(config: CertflowConfig, clock: Clock, op
   const keys = keysLoaded && keyStorePath ? SqliteKeyStore.openSnapshot(keyStorePath) : SqliteKeyStore.open(':memory:');
   // Sources only read (a folder, an account's inventory); they are built as in a run, through the registry.
   const registries = options.registries ?? defaultRegistries;
-  const factoryDeps: AdapterFactoryDeps = { runtime: 'local', clock, dataDir: config.dataDir, resolvePath, aws: unavailableAwsClients, state, keys };
+  const baseDeps: AdapterFactoryDeps = { runtime: 'local', clock, dataDir: config.dataDir, resolvePath, aws: unavailableAwsClients, state, keys };
   let sources;
   try {
+    // Account sources first: the ACM source is built with them (nothing is listed until a scan).
+    const accountSources = new Map(
+      await Promise.all(
+        config.accountSources.map(async (a) => {
+          const descriptor = registries.accountSources[a.kind];
+          if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown account source kind ${a.kind}`, { context: { kind: a.kind } });
+          return [a.name, await descriptor.create(baseDeps, a)] as const;
+        }),
+      ),
+    );
+    const factoryDeps: AdapterFactoryDeps = {
+      ...baseDeps,
+      accountSources: {
+        get: (name) => {
+          const found = accountSources.get(name);
+          if (!found) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `no account source named ${name}`, { context: { name } });
+          return found;
+        },
+        names: () => [...accountSources.keys()],
+      },
+    };
     sources = await Promise.all(
       config.sources.map((s) => {
         const descriptor = registries.sources[s.kind];

@@ -3,6 +3,13 @@ export interface AccountRef {
   readonly accountId: string;
   readonly name?: string;
   readonly regions: readonly string[];
+  /**
+   * The role to assume to look into the account (a read-only discovery role); absent when
+   * certflow's own credentials already reach it (the account certflow runs in).
+   */
+  readonly roleArn?: string;
+  /** The ExternalId the role's trust policy requires. */
+  readonly externalId?: string;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface AwsClientScope {
   readonly credentials?: unknown;
   /** Distinguishes cached clients built with different `credentials` (e.g. the role ARN). */
   readonly identity?: string;
+  /** Client configuration for this scope only, e.g. `{ retryMode: 'adaptive' }` for discovery clients. */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export interface AwsClientFactory {
@@ -31,11 +33,12 @@ export function awsClientFactory(options: AwsClientFactoryOptions = {}): AwsClie
   return {
     client<C>(ctor: new (config: Record<string, unknown>) => C, scope: AwsClientScope = {}): C {
       const region = scope.region ?? options.region;
-      const key = `${ctor.name}|${region ?? ''}|${scope.identity ?? ''}`;
+      const key = `${ctor.name}|${region ?? ''}|${scope.identity ?? ''}|${scope.config ? JSON.stringify(scope.config) : ''}`;
       let client = built.get(key) as C | undefined;
       if (!client) {
         client = new ctor({
           ...options.clientConfig,
+          ...scope.config,
           ...(region ? { region } : {}),
           ...(scope.credentials ? { credentials: scope.credentials } : {}),
         });

@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.port.js';
 import type { KeyStore } from '../../ports/key-store.port.js';
 import type { StateStore } from '../../ports/state-store.port.js';
 import type { DnsProvider } from '../../ports/dns-provider.port.js';
+import type { AccountSource } from '../../ports/account-source.port.js';
 import type { AwsClientFactory } from '../aws/client-factory.js';
 
 /** Where an adapter can run. Lambda has no durable disk, so local-only kinds are refused there at configuration time. */
@@ -33,6 +34,8 @@ export interface AdapterFactoryDeps {
   readonly keys?: KeyStore;
   /** Built before issuers (ACME's DNS-01 uses them). */
   readonly dnsProviders?: Directory<DnsProvider>;
+  /** Built before sources (the ACM source looks into the accounts they list). */
+  readonly accountSources?: Directory<AccountSource>;
 }
 
 /** What configuration says of one adapter: a name, a kind, and the kind's options. */

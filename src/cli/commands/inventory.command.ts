@@ -1,7 +1,8 @@
 import { findRequest, listCertificates, listRequests, showCertificate, type CertificateView, type CertificateDetail } from '../../app/read-inventory.use-case.js';
 import type { CertificateRequest } from '../../domain/request.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
-import { EXIT, colors, table, type CliIo } from '../io.js';
+import { EXIT, colors, printable, table, type CliIo } from '../io.js';
+import { matchesFilter, type CertificateFilter } from '../../app/inventory-report.use-case.js';
 import { runtimeOptions, flag, onePositional, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { certificateDetailJson, certificateListJson, requestDetailJson, requestListJson } from '../output.js';
@@ -25,8 +26,9 @@ export async function lsCommand(ctx: CommandContext): Promise<number> {
   if (status !== undefined && !(STATUS_CHOICES as readonly string[]).includes(status)) {
     throw new CertflowError(ErrorCodes.INPUT_INVALID, `unknown status '${status}' (one of: ${STATUS_CHOICES.join(', ')})`);
   }
+  const filter = lsFilter(ctx);
   const { views, at } = await withRuntime(ctx.io, runtimeOptions(ctx), 'read', async (rt) => ({ views: await listCertificates(rt.deps)(), at: rt.deps.clock.now() }));
-  const shown = status === undefined ? views : views.filter((v) => v.status === status);
+  const shown = views.filter((v) => (status === undefined || v.status === status) && matchesFilter(v, filter));
   if (flag(ctx, 'json')) {
     ctx.io.stdout(JSON.stringify(certificateListJson(shown, at), null, 2) + '\n');
     return EXIT.ok;
@@ -45,6 +47,22 @@ export async function lsCommand(ctx: CommandContext): Promise<number> {
   ]);
   ctx.io.stdout(table(['CERTIFICATE', 'ORIGIN', 'NAME', 'REV', 'NOT AFTER', 'DAYS', 'STATUS', 'RENEWAL', 'PENDING REQUEST'], rows, (col, cell, padded) => (col === 6 ? paint(cell) + padded.slice(cell.length) : padded)));
   return EXIT.ok;
+}
+
+/** `--expiring-within 30d --account A --region R --source S`, checked before anything is opened. */
+function lsFilter(ctx: CommandContext): CertificateFilter {
+  const within = stringOption(ctx, 'expiring-within');
+  let days: number | undefined;
+  if (within !== undefined) {
+    const m = /^(\d{1,4})d?$/.exec(within.trim());
+    if (!m) throw new CertflowError(ErrorCodes.INPUT_INVALID, `--expiring-within takes days, e.g. 30d (got '${printable(within)}')`);
+    days = Number(m[1]);
+  }
+  const account = stringOption(ctx, 'account');
+  if (account !== undefined && !/^\d{12}$/.test(account)) throw new CertflowError(ErrorCodes.INPUT_INVALID, `--account takes a 12-digit AWS account id (got '${printable(account)}')`);
+  const region = stringOption(ctx, 'in-region');
+  const source = stringOption(ctx, 'source');
+  return { ...(days === undefined ? {} : { expiringWithinDays: days }), ...(account ? { account } : {}), ...(region ? { region } : {}), ...(source ? { source } : {}) };
 }
 
 /** `certflow requests [--state S]`. */

@@ -76,6 +76,10 @@ export const ErrorCodes = {
   QUEUE_UNAVAILABLE: 'QUEUE.UNAVAILABLE',
   // Sources.
   SOURCE_UNAVAILABLE: 'SOURCE.UNAVAILABLE',
+  /** The discovery role could not be assumed (trust policy, ExternalId, missing role). */
+  SOURCE_ACCESS_DENIED: 'SOURCE.ACCESS_DENIED',
+  /** An account source (Organizations) could not list the accounts. */
+  SOURCE_ACCOUNTS_UNAVAILABLE: 'SOURCE.ACCOUNTS_UNAVAILABLE',
   // Export.
   EXPORT_TARGET_EXISTS: 'EXPORT.TARGET_EXISTS',
   EXPORT_NOT_ISSUED: 'EXPORT.NOT_ISSUED',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStateStore } from '../../../src/adapters/local/sqlite.state-store.js';
-import { ACM_SIGNAL_ATTEMPTS, recordAcmSignal, type AcmSignalObservation } from '../../../src/app/record-acm-signal.use-case.js';
+import { ACM_SIGNAL_ATTEMPTS, ACM_SIGNAL_MAX_SKEW_MS, recordAcmSignal, type AcmSignalObservation } from '../../../src/app/record-acm-signal.use-case.js';
 import { keys, type CertificateRecord } from '../../../src/app/records.js';
 import { discoveredCertificateId } from '../../../src/domain/certificate.js';
 import type { CertflowError } from '../../../src/domain/errors/index.js';
@@ -9,7 +9,9 @@ import { T0 } from '../../support/builders.js';
 
 const ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/61f50cd4-45b9-4259-b049-d0a53682fa4b';
 const ID = discoveredCertificateId('acm', ARN);
-const clock = { now: () => T0 };
+/** After every signal below: ACM's events report the past. */
+const NOW = new Date('2026-12-31T00:00:00Z');
+const clock = { now: () => NOW };
 
 function anObservation(overrides: Partial<AcmSignalObservation> = {}): AcmSignalObservation {
   return {
@@ -54,12 +56,13 @@ describe('recordAcmSignal', () => {
       origin: 'acm',
       locator: ARN,
       revision: 0,
-      firstSeenAt: T0,
-      lastSeenAt: T0,
+      firstSeenAt: NOW,
+      lastSeenAt: NOW,
       acmSignal: {
         kind: 'ACM Certificate Approaching Expiration',
         daysToExpiry: 31,
         observedAt: new Date('2026-11-01T06:00:00Z'),
+        receivedAt: NOW,
         account: '123456789012',
         region: 'eu-west-1',
       },
@@ -160,7 +163,48 @@ describe('recordAcmSignal', () => {
     // Act
     const error = (await recordAcmSignal({ state: busy, clock })(anObservation({ observedAt: '2026-11-05T00:00:00Z' })).catch((e: unknown) => e)) as CertflowError;
     // Assess
-    expect(error.toJSON()).toMatchObject({ code: 'STATE.CONFLICT', retryable: true, context: { certificateId: ID } });
+    expect({ code: error.code, retryable: error.retryable, context: error.context }).toMatchObject({ code: 'STATE.CONFLICT', retryable: true, context: { certificateId: ID } });
     expect(attempts).toBe(ACM_SIGNAL_ATTEMPTS);
+  });
+
+  it('lets a genuine later Expired replace a signal dated in the year 9999', async () => {
+    // Prepare: a signal claiming a far-future time is recorded first (the defect made it outrank everything)
+    let now = new Date('2026-11-01T00:00:00Z');
+    const moving = { now: () => now };
+    const record = recordAcmSignal({ state, clock: moving });
+    await record(anObservation({ kind: 'ACM Certificate Renewal Action Required', observedAt: '9999-12-31T23:59:59Z' }));
+    now = new Date('2026-11-02T00:00:00Z');
+    // Act
+    const outcome = await record(anObservation({ kind: 'ACM Certificate Expired', observedAt: '2026-11-01T23:59:00Z', daysToExpiry: 0, expired: true }));
+    // Assess
+    expect(outcome.outcome).toBe('updated');
+    const signal = (await stored())?.data.acmSignal;
+    expect(signal).toMatchObject({ kind: 'ACM Certificate Expired', expired: true });
+  });
+
+  it('caps a future-dated signal at its arrival and keeps the claimed time apart', async () => {
+    // Prepare
+    const arrival = new Date('2026-11-01T00:00:00Z');
+    const record = recordAcmSignal({ state, clock: { now: () => arrival } });
+    // Act
+    await record(anObservation({ observedAt: '9999-12-31T23:59:59Z' }));
+    // Assess
+    const signal = (await stored())?.data.acmSignal;
+    expect(signal?.observedAt).toEqual(new Date(arrival.getTime() + ACM_SIGNAL_MAX_SKEW_MS));
+    expect(signal?.claimedAt).toEqual(new Date('9999-12-31T23:59:59Z'));
+  });
+
+  it('lets a genuine later signal replace a future-dated one stored before the cap existed', async () => {
+    // Prepare: an item written by the old code, with an uncapped 9999 signal and no receivedAt
+    const legacy: CertificateRecord = {
+      id: ID, origin: 'acm', locator: ARN, revision: 0, firstSeenAt: T0, lastSeenAt: T0,
+      acmSignal: { kind: 'ACM Certificate Approaching Expiration', daysToExpiry: 3, observedAt: new Date('9999-01-01T00:00:00Z'), account: '123456789012', region: 'eu-west-1' },
+    };
+    await state.write({ key: keys.certificate(ID), condition: { kind: 'absent' }, data: legacy });
+    // Act
+    const outcome = await recordAcmSignal({ state, clock })(anObservation({ kind: 'ACM Certificate Expired', observedAt: '2026-11-20T00:00:00Z', daysToExpiry: 0, expired: true }));
+    // Assess
+    expect(outcome.outcome).toBe('updated');
+    expect((await stored())?.data.acmSignal?.kind).toBe('ACM Certificate Expired');
   });
 });

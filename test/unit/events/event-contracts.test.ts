@@ -34,6 +34,8 @@ const RULES: Record<string, readonly string[]> = {
     'acm/acm-certificate-expired.json',
     'acm/acm-certificate-available.json',
     'acm/acm-certificate-renewal-action-required.json',
+    'acm/acm-certificate-expired.aws-cn.json',
+    'acm/acm-certificate-approaching-expiration.aws-us-gov.json',
   ],
 };
 

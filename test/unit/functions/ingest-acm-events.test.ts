@@ -62,6 +62,7 @@ describe('ingestAcmEvents handler', () => {
       kind: 'ACM Certificate Approaching Expiration',
       daysToExpiry: 31,
       observedAt: new Date('2020-09-30T06:51:08Z'),
+      receivedAt: expect.any(Date),
       account: '123456789012',
       region: 'us-east-1',
     });

@@ -111,7 +111,8 @@ describe('precompiled validators agree with ajv compiling the TypeBox schemas', 
       };
     });
     // Assess
-    expect(acmExamples.map((e) => e['detail-type']).sort()).toEqual([...ACM_DETAIL_TYPES].sort());
+    // Every detail-type has an example (some have more: the aws-cn and aws-us-gov partitions).
+    expect([...new Set(acmExamples.map((e) => e['detail-type']))].sort()).toEqual([...ACM_DETAIL_TYPES].sort());
     for (const r of results) {
       expect(r.envelope[0]).toEqual(r.envelope[1]);
       expect(r.detail[0]).toEqual(r.detail[1]);
