@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { decideRequest } from '../../../../src/app/decide-request.use-case.js';
 import { submitRequest } from '../../../../src/app/submit-request.use-case.js';
 import { SqliteStateStore } from '../../../../src/adapters/local/sqlite.state-store.js';
@@ -65,8 +62,8 @@ export function fixedDirectory(members: Readonly<Record<string, readonly string[
 
 /** A pending request, a decide use case and the endpoint on one SQLite store; counts successful writes. */
 export class SlackLab {
-  readonly dir = mkdtempSync(join(tmpdir(), 'certflow-slack-'));
-  readonly store = SqliteStateStore.open(join(this.dir, 'state.db'));
+  // In memory: the same store and conditional writes, without a file and its syncs per test.
+  readonly store = SqliteStateStore.open(':memory:');
   readonly clock = new ManualClock(new Date(NOW_S * 1000));
   readonly writes: ItemWrite<unknown>[] = [];
   readonly responses: { url: string; message: Record<string, unknown> }[] = [];
@@ -122,6 +119,5 @@ export class SlackLab {
 
   async dispose(): Promise<void> {
     await this.store.close();
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }
