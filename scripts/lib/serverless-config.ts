@@ -51,5 +51,6 @@ export function dummyEnvironment(serverless: ServerlessConfig = readServerless()
 
 /** True when a handler builds the configured runtime at cold start (reads its configuration from SSM or S3). */
 export function loadsConfiguration(entry: string): boolean {
-  return /\bconfiguredRuntime\(/.test(readFileSync(entry, 'utf8'));
+  // The Slack handlers read the configuration without the whole runtime (loadAwsConfig).
+  return /\b(configuredRuntime|loadAwsConfig)\(/.test(readFileSync(entry, 'utf8'));
 }

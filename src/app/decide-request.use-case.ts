@@ -11,6 +11,10 @@ export interface DecideCommand {
   readonly approver: string;
   readonly verdict: 'approve' | 'deny';
   readonly comment?: string;
+  /** The content the approver saw (a Slack button carries it); a vote on other content is refused. */
+  readonly expectedContentHash?: string;
+  /** Approver groups the channel verified the approver in (Slack user groups); absent: the policy's lists. */
+  readonly groups?: readonly string[];
 }
 
 /** Concurrent voters on one request each get their vote in; the loser of a race re-reads and retries. */
@@ -27,13 +31,18 @@ export function decideRequest(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>)
       if (!item) {
         throw new CertflowError(ErrorCodes.REQUEST_UNKNOWN, `no request ${cmd.requestId}`, { context: { requestId: cmd.requestId } });
       }
+      if (cmd.expectedContentHash !== undefined && cmd.expectedContentHash !== item.data.contentHash) {
+        throw new CertflowError(ErrorCodes.APPROVAL_STALE, `request ${cmd.requestId} asks for other content than the message shown; decide on the current message`, {
+          context: { requestId: cmd.requestId },
+        });
+      }
       const now = deps.clock.now();
-      const next = castVote(deps.policy, item.data, {
-        approver: cmd.approver,
-        verdict: cmd.verdict,
-        at: now,
-        ...(cmd.comment ? { comment: cmd.comment } : {}),
-      });
+      const next = castVote(
+        deps.policy,
+        item.data,
+        { approver: cmd.approver, verdict: cmd.verdict, at: now, ...(cmd.comment ? { comment: cmd.comment } : {}) },
+        cmd.groups ? { groups: cmd.groups } : {},
+      );
       const dueAt = next.state === 'approved' ? now : next.state === 'pending_approval' ? next.approvalDeadline : undefined;
       const result = await deps.state.write({
         key: item,

@@ -31,7 +31,7 @@ export function issuanceRequested(r: CertificateRequest): LifecycleEvent {
   );
 }
 
-export function approvalRequested(r: CertificateRequest, reason: string): LifecycleEvent {
+export function approvalRequested(r: CertificateRequest, reason: string, reasons: readonly string[] = [reason]): LifecycleEvent {
   return lifecycleEvent(
     'Approval Requested',
     {
@@ -43,6 +43,12 @@ export function approvalRequested(r: CertificateRequest, reason: string): Lifecy
       requiredApprovals: r.requiredApprovals,
       deadline: iso(r.approvalDeadline ?? r.updatedAt),
       reason,
+      issuer: { kind: r.spec.issuer.kind, name: r.spec.issuer.name },
+      keyAlgorithm: r.spec.keyAlgorithm,
+      validityDays: r.spec.validityDays,
+      contentHash: r.contentHash,
+      reasons: reasons.slice(0, 20).map((x) => x.slice(0, 512)),
+      ...(r.approverGroups ? { approverGroups: [...r.approverGroups] } : {}),
     },
     `${r.id}:approval-requested`,
   );

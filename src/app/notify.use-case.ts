@@ -1,4 +1,4 @@
-import type { Notification } from '../ports/notifier.port.js';
+import type { ApprovalPrompt, Notification } from '../ports/notifier.port.js';
 import type { AppDeps } from './deps.js';
 
 /** A lifecycle event as a rule target receives it; only the fields notifications read. */
@@ -8,6 +8,26 @@ export interface ReceivedLifecycleEvent {
 }
 
 const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+function approvalPrompt(d: Readonly<Record<string, unknown>>, requestId: string, certificateId: string): ApprovalPrompt {
+  const names = (d['names'] ?? {}) as Record<string, unknown>;
+  const issuer = (d['issuer'] ?? {}) as Record<string, unknown>;
+  return {
+    requestId,
+    certificateId,
+    contentHash: text(d['contentHash']),
+    names: [...strings(names['dns']), ...strings(names['ip']), ...strings(names['uri'])],
+    issuer: text(issuer['name']),
+    keyAlgorithm: text(d['keyAlgorithm']),
+    ...(typeof d['validityDays'] === 'number' ? { validityDays: d['validityDays'] } : {}),
+    requester: text(d['requester']),
+    requiredApprovals: Number(d['requiredApprovals'] ?? 1),
+    deadline: text(d['deadline']),
+    reasons: strings(d['reasons']).length > 0 ? strings(d['reasons']) : [text(d['reason'])],
+  };
+}
 
 /**
  * The human-facing message for a lifecycle event, or none for events people need not see.
@@ -26,11 +46,21 @@ export function notificationFor(event: ReceivedLifecycleEvent): Notification | u
     case 'Certificate Expired':
       return { severity: 'critical', title: `Certificate ${certificateId} has expired`, text: `${text(d['locator'])} expired at ${text(d['notAfter'])}`, ...ids };
     case 'Approval Requested':
-      return { severity: 'info', title: `Approval needed for ${certificateId}`, text: `${text(d['requester'])} asked for request ${requestId}; it needs ${text(d['requiredApprovals'])} approval(s) before ${text(d['deadline'])}`, ...ids };
+      return {
+        severity: 'info',
+        title: `Approval needed for ${certificateId}`,
+        text: `${text(d['requester'])} asked for request ${requestId}; it needs ${text(d['requiredApprovals'])} approval(s) before ${text(d['deadline'])}`,
+        ...ids,
+        ...(typeof d['contentHash'] === 'string' ? { approval: approvalPrompt(d, requestId, certificateId) } : {}),
+      };
     case 'Approval Expired':
-      return { severity: 'warning', title: `Request ${requestId} expired`, text: `nobody decided on ${certificateId} before ${text(d['deadline'])}`, ...ids };
+      return { severity: 'warning', title: `Request ${requestId} expired`, text: `nobody decided on ${certificateId} before ${text(d['deadline'])}`, ...ids, decision: { requestId, outcome: 'expired', approvers: [], reason: 'nobody decided before the deadline' } };
+    case 'Issuance Approved':
+      // Only approvals by people: a channel that asked updates its message; policy approvals need nobody.
+      if (d['decidedBy'] !== 'approvers') return undefined;
+      return { severity: 'info', title: `Request ${requestId} approved`, text: `${certificateId}: ${text(d['reason'])}`, ...ids, decision: { requestId, outcome: 'approved', approvers: strings(d['approvers']), reason: text(d['reason']) } };
     case 'Issuance Denied':
-      return { severity: 'info', title: `Request ${requestId} denied`, text: `${certificateId}: ${text(d['reason'])}`, ...ids };
+      return { severity: 'info', title: `Request ${requestId} denied`, text: `${certificateId}: ${text(d['reason'])}`, ...ids, decision: { requestId, outcome: 'denied', approvers: strings(d['approvers']), reason: text(d['reason']) } };
     case 'Issuance Failed':
       return { severity: d['retryable'] === true ? 'warning' : 'critical', title: `Issuance of ${certificateId} failed`, text: `${text(d['errorCode'])}: ${text(d['message'])}${d['nextAttemptAt'] ? ` (retry at ${text(d['nextAttemptAt'])})` : ''}`, ...ids };
     case 'Certificate Revoked':

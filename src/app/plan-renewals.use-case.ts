@@ -70,7 +70,8 @@ async function planOne(
   const reason = keysMissing && meta.data.revision > 0 ? 'renewal' : renewalReason(meta.data, spec, hash, now);
   if (typeof reason !== 'string') return { certificateId: spec.id, action: 'skipped', why: reason.why };
 
-  const { request, created } = await submit({ spec, revision: meta.data.revision + 1, reason, requester });
+  const previous = meta.data.revision > 0 ? meta.data.spec : undefined;
+  const { request, created } = await submit({ spec, revision: meta.data.revision + 1, reason, requester, ...(previous ? { previous } : {}) });
   if (meta.data.pendingRequestId !== request.id) {
     await saveOver(deps.state, meta, { ...meta.data, pendingRequestId: request.id, lastSeenAt: now }, renewalIndexOf(meta.data));
     if (!created) await requeueIfStranded(deps, request.id, now);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deterministicId, type CertificateSpec } from '../domain/certificate.js';
-import { evaluatePolicy } from '../domain/approval-policy.js';
+import { evaluatePolicy, type PolicyContext } from '../domain/approval-policy.js';
 import { transition, type CertificateRequest, type RequestReason } from '../domain/request.js';
 import type { LifecycleEvent } from '../domain/events/catalogue.js';
 import type { AppDeps } from './deps.js';
@@ -15,6 +15,8 @@ export interface SubmitRequestCommand {
   readonly requester: string;
   /** Distinguishes a deliberate re-request of the same content (e.g. after a denial); absent for planned ones. */
   readonly attemptTag?: string;
+  /** The certificate as last issued, for rules on unchanged renewals and new issuers. */
+  readonly previous?: PolicyContext['previous'];
   /** Why a person asked (e.g. `certflow renew --reason`), kept with the request for the approvers and the audit. */
   readonly note?: string;
 }
@@ -73,7 +75,7 @@ export function submitRequest(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>)
       updatedAt: now,
     };
     const events: LifecycleEvent[] = [issuanceRequested(requested)];
-    const verdict = evaluatePolicy(deps.policy, requested, now);
+    const verdict = evaluatePolicy(deps.policy, requested, now, cmd.previous ? { previous: cmd.previous } : {});
     let request: CertificateRequest;
     let dueAt: Date | undefined;
     switch (verdict.kind) {
@@ -91,8 +93,12 @@ export function submitRequest(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>)
         dueAt = now;
         break;
       case 'needs-approval':
-        request = { ...transition(requested, 'pending_approval', now, { approvalDeadline: verdict.deadline }), requiredApprovals: verdict.requiredApprovals };
-        events.push(approvalRequested(request, verdict.reason));
+        request = {
+          ...transition(requested, 'pending_approval', now, { approvalDeadline: verdict.deadline }),
+          requiredApprovals: verdict.requiredApprovals,
+          ...(verdict.approverGroups ? { approverGroups: verdict.approverGroups } : {}),
+        };
+        events.push(approvalRequested(request, verdict.reason, verdict.reasons));
         // Due at the deadline, when it expires unless decided.
         dueAt = verdict.deadline;
         break;

@@ -237,6 +237,34 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'slack',
+    summary: 'the Slack approval endpoint: serve it locally, check a signed request offline',
+    options: [],
+    examples: ['certflow slack serve --listen 127.0.0.1:3000', 'certflow slack verify --secret-file secret --timestamp 1700000000 --signature v0=… --body-file body'],
+    subcommands: [
+      {
+        name: 'serve',
+        summary: 'serve the interactivity endpoint on loopback for end-to-end tests with signed payloads',
+        options: [...RUNTIME, { name: 'listen', type: 'string', value: '127.0.0.1:PORT', help: 'loopback address to listen on (default 127.0.0.1:3000)' }],
+        examples: ['certflow slack serve --listen 127.0.0.1:3000'],
+        load: () => import('./commands/slack.command.js').then((m) => m.slackServeCommand),
+      },
+      {
+        name: 'verify',
+        summary: 'check one Slack request signature offline and explain a mismatch (exit 0 valid, 2 invalid)',
+        options: [
+          { name: 'secret-file', type: 'string', value: 'FILE', file: true, help: 'the signing secret' },
+          { name: 'timestamp', type: 'string', value: 'T', help: 'X-Slack-Request-Timestamp as received' },
+          { name: 'signature', type: 'string', value: 'S', help: 'X-Slack-Signature as received (v0=…)' },
+          { name: 'body-file', type: 'string', value: 'FILE', file: true, help: 'the raw body as received' },
+          { name: 'at', type: 'string', value: 'EPOCH', help: 'check freshness against this Unix time instead of now' },
+        ],
+        examples: ['certflow slack verify --secret-file secret --timestamp 1700000000 --signature v0=… --body-file body --at 1700000010'],
+        load: () => import('./commands/slack.command.js').then((m) => m.slackVerifyCommand),
+      },
+    ],
+  },
+  {
     name: 'completion',
     summary: 'print a shell completion script',
     args: '<bash|zsh|fish>',

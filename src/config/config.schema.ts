@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { KEY_ALGORITHMS } from '../domain/certificate.js';
+import { PolicyConfig } from './policy-config.js';
 
 const Name = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'lower-case letters, digits and dashes' });
 const KeyAlgorithm = Type.Union(KEY_ALGORITHMS.map((a) => Type.Literal(a)));
@@ -8,7 +9,6 @@ const DnsName = Type.String({
   maxLength: 253,
 });
 const IpAddress = Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })]);
-const NamePattern = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[a-zA-Z0-9*.:/_-]+$' });
 
 export const CertificateConfig = Type.Object(
   {
@@ -66,28 +66,7 @@ export const KeyStoreConfig = Type.Object(
   { additionalProperties: false },
 );
 
-export const PolicyConfig = Type.Object(
-  {
-    forbiddenNames: Type.Array(NamePattern, { default: [] }),
-    autoApprove: Type.Array(
-      Type.Object(
-        {
-          name: Name,
-          names: Type.Array(NamePattern, { minItems: 1 }),
-          issuers: Type.Optional(Type.Array(Name)),
-          reasons: Type.Optional(Type.Array(Type.Union([Type.Literal('new'), Type.Literal('renewal'), Type.Literal('manual')]))),
-          maxValidityDays: Type.Optional(Type.Integer({ minimum: 1 })),
-        },
-        { additionalProperties: false },
-      ),
-      { default: [] },
-    ),
-    approvers: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
-    requiredApprovals: Type.Integer({ minimum: 1, maximum: 10, default: 1 }),
-    approvalTtlHours: Type.Integer({ minimum: 1, maximum: 720, default: 72 }),
-  },
-  { additionalProperties: false },
-);
+export { PolicyConfig } from './policy-config.js';
 
 export const ConfigSchema = Type.Object(
   {

@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
+import { checkPolicy, resolvePolicy } from './policy-config.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import { validateConfigFile } from '../generated/validators/config.js';
 import { checkAdapters, checkCertificatesAgainstIssuers, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
@@ -52,14 +53,6 @@ const MAX_ALIAS_COUNT = 100;
 
 // Precompiled from ConfigSchema by `npm run validators` (ajv, defaults applied, strict off).
 const validateFile = validateConfigFile;
-
-const DEFAULT_POLICY: ApprovalPolicy = {
-  forbiddenNames: [],
-  autoApprove: [],
-  approvers: [],
-  requiredApprovals: 1,
-  approvalTtlHours: 72,
-};
 
 function describeAjvError(e: ErrorObject): string {
   const path = e.instancePath || '/';
@@ -219,11 +212,7 @@ function crossCheck(file: unknown): string[] {
       problems.push(`${at}/renewBeforeDays: must be less than the validity (${validity.toString()} days)`);
     }
   });
-  list(field(field(file, 'policy'), 'autoApprove')).forEach((rule, i) =>
-    list(field(rule, 'issuers')).forEach((name, j) => {
-      if (typeof name === 'string' && !issuerNames.has(name)) problems.push(`/policy/autoApprove/${i.toString()}/issuers/${j.toString()}: no issuer named '${name}'`);
-    }),
-  );
+  problems.push(...checkPolicy(field(file, 'policy'), issuerNames));
   return problems;
 }
 
@@ -249,7 +238,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
     configPath,
     dataDir: resolve(base, file.dataDir),
     alertThresholdsDays: file.defaults.alertThresholdsDays,
-    policy: file.policy ?? DEFAULT_POLICY,
+    policy: resolvePolicy(file.policy),
     keyStore: adapters.keyStores[0]!,
     dnsProviders: adapters.dnsProviders,
     issuers: adapters.issuers,

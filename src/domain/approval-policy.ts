@@ -1,5 +1,8 @@
 import { CertflowError, ErrorCodes } from './errors/index.js';
 import type { CertificateRequest, Decision, Vote, RequestReason } from './request.js';
+import { allNames, sameNames, type CertificateSpec, type KeyAlgorithm } from './certificate.js';
+import { checkIdentity, identityKey, samePerson } from './identity.js';
+import { matchName, type NameKind } from './name-match.js';
 import { transition } from './request.js';
 
 /** One rule of automatic approval: every name of the request must match one of `names`. */
@@ -11,6 +14,49 @@ export interface AutoApproveRule {
   readonly maxValidityDays?: number;
 }
 
+export type SanType = 'dns' | 'ip' | 'uri' | 'email';
+
+/**
+ * What one team (or one set of names) may ask for, like a Vault PKI role or a cert-manager
+ * approver-policy: a request in a scope gets everything it asks for only within these bounds.
+ */
+export interface PolicyScope {
+  readonly name: string;
+  /** The scope covers requests whose owner is one of these teams (compared as identities)... */
+  readonly teams?: readonly string[];
+  /** ...or whose names all match one of these patterns. */
+  readonly names?: readonly string[];
+  /** DNS names allowed: exact (`api.example.com`), single-label wildcard (`*.example.com`), suffix (`**.example.com`). */
+  readonly allowedDnsNames?: readonly string[];
+  /** IP addresses allowed: exact, or `*` labels (`10.0.0.*`). */
+  readonly allowedIps?: readonly string[];
+  /** URIs allowed, split on `/`: a SPIFFE ID pattern `spiffe://prod.example.org/ns/*\/sa/*`. */
+  readonly allowedUris?: readonly string[];
+  /** SAN types a request may carry; default all. */
+  readonly sanTypes?: readonly SanType[];
+  readonly issuers?: readonly string[];
+  readonly keyAlgorithms?: readonly KeyAlgorithm[];
+  readonly minValidityDays?: number;
+  readonly maxValidityDays?: number;
+  /** The team's own zones: a request whose DNS names are all under them is approved without a human. */
+  readonly ownZones?: readonly string[];
+  /** Who may decide on this scope's requests (names of `approverGroups`); default the policy's approvers. */
+  readonly approverGroups?: readonly string[];
+  readonly requiredApprovals?: number;
+}
+
+/** Requests that need N distinct approvers whatever else says; 0 or absent: not sensitive. */
+export interface SensitiveRules {
+  /** A wildcard name (`*.example.com`). */
+  readonly wildcards?: number;
+  /** An apex name: a scope's own zone itself, or a name of two labels. */
+  readonly apexNames?: number;
+  /** A validity above `days`. */
+  readonly longValidity?: { readonly days: number; readonly approvals: number };
+  /** An issuer the certificate was not issued by before. */
+  readonly newIssuer?: number;
+}
+
 export interface ApprovalPolicy {
   /** Names no request may cover, whatever the approvers say. */
   readonly forbiddenNames: readonly string[];
@@ -19,31 +65,45 @@ export interface ApprovalPolicy {
   readonly approvers: readonly string[];
   /** Distinct approvals needed when a human must decide. */
   readonly requiredApprovals: number;
+  /** The decision deadline: a request nobody decided within it expires. */
   readonly approvalTtlHours: number;
+  /** When present and non-empty, a request outside every scope is refused. */
+  readonly scopes?: readonly PolicyScope[];
+  /** An issuer's own longest validity, whatever a scope allows. */
+  readonly issuerMaxValidityDays?: Readonly<Record<string, number>>;
+  /** Smallest RSA modulus accepted; never below 2048. */
+  readonly minRsaBits?: number;
+  readonly sensitive?: SensitiveRules;
+  /** Approve a renewal whose names, issuer and key algorithm are those of the certificate now issued. */
+  readonly autoApproveUnchangedRenewals?: boolean;
+  /** Named groups of approver identities (the local channel); Slack maps them to user groups. */
+  readonly approverGroups?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What the policy may know beside the request: the certificate as last issued. */
+export interface PolicyContext {
+  readonly previous?: Pick<CertificateSpec, 'names' | 'issuer' | 'keyAlgorithm'>;
 }
 
 export type PolicyVerdict =
-  | { readonly kind: 'deny'; readonly reason: string }
-  | { readonly kind: 'auto-approve'; readonly rule: string }
-  | { readonly kind: 'needs-approval'; readonly requiredApprovals: number; readonly deadline: Date; readonly reason: string };
+  | { readonly kind: 'deny'; readonly reason: string; readonly reasons: readonly string[] }
+  | { readonly kind: 'auto-approve'; readonly rule: string; readonly reasons: readonly string[] }
+  | {
+      readonly kind: 'needs-approval';
+      readonly requiredApprovals: number;
+      readonly deadline: Date;
+      readonly reason: string;
+      readonly reasons: readonly string[];
+      readonly approverGroups?: readonly string[];
+    };
 
 /**
  * Glob match on DNS-like names: `*` matches exactly one label (`*.example.com` matches
  * `a.example.com`, not `a.b.example.com`), `**` any number of labels. Case-insensitive.
+ * Bounded time whatever the pattern (see name-match.ts).
  */
 export function nameMatches(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase().split('.');
-  const n = name.toLowerCase().split('.');
-  const match = (i: number, j: number): boolean => {
-    if (i === p.length) return j === n.length;
-    if (p[i] === '**') {
-      for (let k = j + 1; k <= n.length; k++) if (match(i + 1, k)) return true;
-      return false;
-    }
-    if (j === n.length) return false;
-    return (p[i] === '*' || p[i] === n[j]) && match(i + 1, j + 1);
-  };
-  return match(0, 0);
+  return matchName(pattern, name, 'dns');
 }
 
 function everyNameMatches(request: CertificateRequest, patterns: readonly string[]): boolean {
@@ -51,35 +111,187 @@ function everyNameMatches(request: CertificateRequest, patterns: readonly string
   return names.length > 0 && names.every((name) => patterns.some((p) => nameMatches(p, name)));
 }
 
-/** Pure policy evaluation: what must happen to a new request. */
-export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateRequest, now: Date): PolicyVerdict {
-  const allNames = [...request.spec.names.dns, ...request.spec.names.ip, ...request.spec.names.uri];
-  const forbidden = allNames.find((name) => policy.forbiddenNames.some((p) => nameMatches(p, name)));
-  if (forbidden !== undefined) return { kind: 'deny', reason: `name ${forbidden} is forbidden by policy` };
+/** The reasons as one line short enough for an event's reason field (1,024 characters). */
+function summary(reasons: readonly string[]): string {
+  const line = reasons.join('; ');
+  return line.length <= 1000 ? line : `${line.slice(0, 960)}… (${reasons.length.toString()} reasons in all)`;
+}
 
-  for (const rule of policy.autoApprove) {
-    if (rule.issuers && !rule.issuers.includes(request.spec.issuer.name)) continue;
-    if (rule.reasons && !rule.reasons.includes(request.reason)) continue;
-    if (rule.maxValidityDays !== undefined && request.spec.validityDays > rule.maxValidityDays) continue;
-    if (everyNameMatches(request, rule.names)) return { kind: 'auto-approve', rule: rule.name };
+const RSA_BITS: Partial<Record<KeyAlgorithm, number>> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
+
+const isUnder = (zone: string, name: string) => {
+  const z = zone.toLowerCase().replace(/^\.+/, '');
+  const n = name.toLowerCase();
+  return n === z || n.endsWith(`.${z}`);
+};
+
+/** The scope a request falls in: the first whose team or names select it (Vault-role order). */
+function scopeOf(policy: ApprovalPolicy, request: CertificateRequest): PolicyScope | undefined {
+  const names = allNames(request.spec.names);
+  // Strict: a look-alike owner (`team-pаyments`) belongs to no scope, rather than to the one it imitates.
+  const owner = keyOrUndefined(request.spec.owner);
+  return policy.scopes?.find(
+    (s) =>
+      (owner !== undefined && (s.teams ?? []).some((t) => keyOrUndefined(t) === owner)) ||
+      (s.names !== undefined && names.length > 0 && names.every((n) => s.names!.some((p) => matchName(p, n, request.spec.names.uri.includes(n) ? 'uri' : 'dns')))),
+  );
+}
+
+/** Reasons a request breaks its scope's bounds, in words; empty when it keeps within them. */
+function scopeViolations(policy: ApprovalPolicy, scope: PolicyScope, request: CertificateRequest): string[] {
+  const problems: string[] = [];
+  const { spec } = request;
+  const label = `scope ${scope.name}`;
+  const types: Record<SanType, readonly string[]> = { dns: spec.names.dns, ip: spec.names.ip, uri: spec.names.uri, email: [] };
+  if (scope.sanTypes) {
+    for (const t of ['dns', 'ip', 'uri', 'email'] as const) {
+      if (types[t].length > 0 && !scope.sanTypes.includes(t)) problems.push(`${label} does not allow ${t.toUpperCase()} names (${types[t].join(', ')})`);
+    }
   }
-  return {
-    kind: 'needs-approval',
-    requiredApprovals: Math.max(1, policy.requiredApprovals),
-    deadline: new Date(now.getTime() + policy.approvalTtlHours * 3_600_000),
-    reason: 'no auto-approval rule covers every name of the request',
+  const check = (values: readonly string[], allowed: readonly string[] | undefined, kind: NameKind, what: string) => {
+    if (!allowed) return;
+    for (const v of values) if (!allowed.some((p) => matchName(p, v, kind))) problems.push(`${what} ${v} is outside the names ${label} allows`);
   };
+  check(spec.names.dns, scope.allowedDnsNames, 'dns', 'DNS name');
+  check(spec.names.ip, scope.allowedIps, 'dns', 'IP address');
+  check(spec.names.uri, scope.allowedUris, 'uri', 'URI');
+  if (scope.issuers && !scope.issuers.includes(spec.issuer.name)) problems.push(`issuer ${spec.issuer.name} is not one ${label} may use (${scope.issuers.join(', ')})`);
+  if (scope.keyAlgorithms && !scope.keyAlgorithms.includes(spec.keyAlgorithm)) problems.push(`key algorithm ${spec.keyAlgorithm} is not one ${label} allows (${scope.keyAlgorithms.join(', ')})`);
+  if (scope.minValidityDays !== undefined && spec.validityDays < scope.minValidityDays) problems.push(`validity of ${String(spec.validityDays)} days is below the ${String(scope.minValidityDays)} days ${label} requires`);
+  if (scope.maxValidityDays !== undefined && spec.validityDays > scope.maxValidityDays) problems.push(`validity of ${String(spec.validityDays)} days is above the ${String(scope.maxValidityDays)} days ${label} allows`);
+  void policy;
+  return problems;
+}
+
+/** Reasons the request needs more than one pair of eyes, each with the approvals it needs. */
+function sensitivity(policy: ApprovalPolicy, scope: PolicyScope | undefined, request: CertificateRequest, context: PolicyContext): { reason: string; approvals: number }[] {
+  const rules = policy.sensitive;
+  if (!rules) return [];
+  const found: { reason: string; approvals: number }[] = [];
+  const { spec } = request;
+  const wildcards = spec.names.dns.filter((n) => n.startsWith('*.'));
+  if (rules.wildcards && wildcards.length > 0) found.push({ reason: `wildcard name ${wildcards.join(', ')} needs ${String(rules.wildcards)} approvers`, approvals: rules.wildcards });
+  const apexes = spec.names.dns.filter((n) => (scope?.ownZones ?? []).some((z) => z.toLowerCase() === n) || n.split('.').length <= 2);
+  if (rules.apexNames && apexes.length > 0) found.push({ reason: `apex name ${apexes.join(', ')} needs ${String(rules.apexNames)} approvers`, approvals: rules.apexNames });
+  if (rules.longValidity && spec.validityDays > rules.longValidity.days) {
+    found.push({ reason: `validity of ${String(spec.validityDays)} days is above ${String(rules.longValidity.days)} and needs ${String(rules.longValidity.approvals)} approvers`, approvals: rules.longValidity.approvals });
+  }
+  if (rules.newIssuer && context.previous && context.previous.issuer.name !== spec.issuer.name) {
+    found.push({ reason: `issuer ${spec.issuer.name} is new for this certificate (was ${context.previous.issuer.name}) and needs ${String(rules.newIssuer)} approvers`, approvals: rules.newIssuer });
+  }
+  return found.filter((f) => f.approvals > 0);
+}
+
+function unchangedIdentity(request: CertificateRequest, context: PolicyContext): boolean {
+  const prev = context.previous;
+  return (
+    request.reason === 'renewal' &&
+    prev !== undefined &&
+    sameNames(prev.names, request.spec.names) &&
+    prev.issuer.name === request.spec.issuer.name &&
+    prev.keyAlgorithm === request.spec.keyAlgorithm
+  );
 }
 
 /**
- * Records one approver's vote. Refuses the requester, approvers outside the policy, a second
- * vote by the same approver, and any vote once the decision is written. A deny vote decides
- * at once; approvals decide when enough distinct approvers agree.
+ * Pure policy evaluation: what must happen to a new request, with every reason in words. Refusals
+ * come first and are all listed (forbidden names, weak keys, scope bounds, an issuer's own maximum);
+ * then sensitive rules, which a human must always decide; then automatic approval.
  */
-export function castVote(policy: ApprovalPolicy, request: CertificateRequest, cast: Vote): CertificateRequest {
-  // Identities compare trimmed: "alice " must not slip past the self-approval or double-vote checks.
-  const vote: Vote = { ...cast, approver: cast.approver.trim() };
-  const context = { requestId: request.id, approver: vote.approver };
+export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateRequest, now: Date, context: PolicyContext = {}): PolicyVerdict {
+  const { spec } = request;
+  const names = allNames(spec.names);
+  const refusals: string[] = [];
+  for (const name of names) {
+    const kind: NameKind = spec.names.uri.includes(name) ? 'uri' : 'dns';
+    if (policy.forbiddenNames.some((p) => matchName(p, name, kind))) refusals.push(`name ${name} is forbidden by policy`);
+  }
+  if (names.length === 0) refusals.push('the request names nothing');
+  const rsaBits = RSA_BITS[spec.keyAlgorithm];
+  const minRsa = Math.max(2048, policy.minRsaBits ?? 2048);
+  if (rsaBits !== undefined && rsaBits < minRsa) refusals.push(`RSA keys of ${String(rsaBits)} bits are below the ${String(minRsa)} bits policy requires`);
+  const issuerMax = policy.issuerMaxValidityDays?.[spec.issuer.name];
+  if (issuerMax !== undefined && spec.validityDays > issuerMax) {
+    refusals.push(`validity of ${String(spec.validityDays)} days is above issuer ${spec.issuer.name}'s maximum of ${String(issuerMax)} days`);
+  }
+  const scoped = (policy.scopes?.length ?? 0) > 0;
+  const scope = scoped ? scopeOf(policy, request) : undefined;
+  if (scoped && !scope) refusals.push(`no policy scope covers team ${spec.owner} or the names ${names.join(', ')}`);
+  if (scope) refusals.push(...scopeViolations(policy, scope, request));
+  if (refusals.length > 0) return { kind: 'deny', reason: summary(refusals), reasons: refusals };
+
+  const deadline = new Date(now.getTime() + policy.approvalTtlHours * 3_600_000);
+  const groups = scope?.approverGroups;
+  const baseApprovals = Math.max(1, scope?.requiredApprovals ?? policy.requiredApprovals);
+  const sensitive = sensitivity(policy, scope, request, context);
+  if (sensitive.length > 0) {
+    const reasons = sensitive.map((s) => s.reason);
+    return {
+      kind: 'needs-approval',
+      requiredApprovals: Math.max(baseApprovals, ...sensitive.map((s) => s.approvals)),
+      deadline,
+      reason: summary(reasons),
+      reasons,
+      ...(groups ? { approverGroups: groups } : {}),
+    };
+  }
+
+  if (policy.autoApproveUnchangedRenewals && unchangedIdentity(request, context)) {
+    return { kind: 'auto-approve', rule: 'unchanged-renewal', reasons: ['a renewal with the names, issuer and key algorithm of the certificate now issued'] };
+  }
+  if (scope?.ownZones && spec.names.dns.length > 0 && spec.names.ip.length === 0 && spec.names.uri.length === 0) {
+    const zones = scope.ownZones;
+    if (spec.names.dns.every((n) => zones.some((z) => isUnder(z, n)))) {
+      return { kind: 'auto-approve', rule: `${scope.name}-own-zones`, reasons: [`every name is under a zone of scope ${scope.name} (${zones.join(', ')})`] };
+    }
+  }
+  for (const rule of policy.autoApprove) {
+    if (rule.issuers && !rule.issuers.includes(spec.issuer.name)) continue;
+    if (rule.reasons && !rule.reasons.includes(request.reason)) continue;
+    if (rule.maxValidityDays !== undefined && spec.validityDays > rule.maxValidityDays) continue;
+    if (everyNameMatches(request, rule.names)) return { kind: 'auto-approve', rule: rule.name, reasons: [`every name matches auto-approval rule ${rule.name}`] };
+  }
+  const reason = 'no auto-approval rule covers every name of the request';
+  return {
+    kind: 'needs-approval',
+    requiredApprovals: baseApprovals,
+    deadline,
+    reason,
+    reasons: [reason],
+    ...(groups ? { approverGroups: groups } : {}),
+  };
+}
+
+/** What the approval channel verified about a voter (Slack: user-group membership it looked up). */
+export interface VerifiedVoter {
+  /** Names of the policy's approver groups the voter belongs to; undefined: resolve from `policy.approverGroups`. */
+  readonly groups?: readonly string[];
+}
+
+function keyOrUndefined(raw: string): string | undefined {
+  const c = checkIdentity(raw);
+  return c.ok ? c.key : undefined;
+}
+
+/** True when the voter may decide on the request: a member of one of its approver groups, or a listed approver. */
+function mayDecide(policy: ApprovalPolicy, request: CertificateRequest, approver: string, verified: VerifiedVoter): boolean {
+  const groups = request.approverGroups ?? [];
+  if (groups.length > 0) {
+    if (verified.groups) return verified.groups.some((g) => groups.includes(g));
+    return groups.some((g) => (policy.approverGroups?.[g] ?? []).some((member) => keyOrUndefined(member) === approver));
+  }
+  return policy.approvers.length === 0 || policy.approvers.some((a) => keyOrUndefined(a) === approver);
+}
+
+/**
+ * Records one approver's vote. Identities compare after NFKC and case folding, and a confusable
+ * or invisible-character identity is refused (IDENTITY.*), so `CAROL`, `Ｃａｒｏｌ`, `сarol` or
+ * `car\u200Bol` is never someone other than carol. Refuses the requester, approvers outside the
+ * policy, a second vote by the same person, and any vote once the decision is written. A deny vote
+ * decides at once; approvals decide when enough distinct people agree.
+ */
+export function castVote(policy: ApprovalPolicy, request: CertificateRequest, cast: Vote, verified: VerifiedVoter = {}): CertificateRequest {
+  const context = { requestId: request.id };
   if (request.state !== 'pending_approval' || request.decision) {
     throw new CertflowError(
       ErrorCodes.APPROVAL_NOT_PENDING,
@@ -87,24 +299,26 @@ export function castVote(policy: ApprovalPolicy, request: CertificateRequest, ca
       { context },
     );
   }
-  if (vote.approver.trim() === '') {
+  if (cast.approver.trim() === '') {
     throw new CertflowError(ErrorCodes.INPUT_INVALID, 'an approver identity is required', { context });
   }
-  if (vote.approver === request.requester.trim()) {
+  const approver = identityKey(cast.approver, 'approver');
+  const vote: Vote = { ...cast, approver };
+  if (samePerson(approver, request.requester)) {
     throw new CertflowError(
       ErrorCodes.APPROVAL_SELF_APPROVAL,
-      `${vote.approver} requested ${request.id} and cannot decide on their own request`,
-      { context },
+      `${approver} requested ${request.id} and cannot decide on their own request`,
+      { context: { ...context, approver } },
     );
   }
-  if (policy.approvers.length > 0 && !policy.approvers.includes(vote.approver)) {
-    throw new CertflowError(ErrorCodes.APPROVAL_NOT_AUTHORIZED, `${vote.approver} is not an approver for ${request.id}`, {
-      context,
+  if (!mayDecide(policy, request, approver, verified)) {
+    throw new CertflowError(ErrorCodes.APPROVAL_NOT_AUTHORIZED, `${approver} is not an approver for ${request.id}`, {
+      context: { ...context, approver },
     });
   }
-  if (request.votes.some((v) => v.approver === vote.approver)) {
-    throw new CertflowError(ErrorCodes.APPROVAL_ALREADY_VOTED, `${vote.approver} has already voted on ${request.id}`, {
-      context,
+  if (request.votes.some((v) => samePerson(v.approver, approver))) {
+    throw new CertflowError(ErrorCodes.APPROVAL_ALREADY_VOTED, `${approver} has already voted on ${request.id}`, {
+      context: { ...context, approver },
     });
   }
   if (request.approvalDeadline && vote.at.getTime() > request.approvalDeadline.getTime()) {

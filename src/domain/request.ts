@@ -97,6 +97,8 @@ export interface CertificateRequest {
   readonly votes: readonly Vote[];
   readonly decision?: Decision;
   readonly approvalDeadline?: Date;
+  /** Policy approver groups whose members may decide; absent: the policy's approvers. */
+  readonly approverGroups?: readonly string[];
   readonly progress: IssuanceProgress;
   readonly createdAt: Date;
   readonly updatedAt: Date;

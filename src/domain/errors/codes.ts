@@ -20,6 +20,16 @@ export const ErrorCodes = {
   APPROVAL_NOT_AUTHORIZED: 'APPROVAL.NOT_AUTHORIZED',
   APPROVAL_ALREADY_VOTED: 'APPROVAL.ALREADY_VOTED',
   POLICY_DENIED: 'POLICY.DENIED',
+  /** An identity with invisible characters, or empty: refused, never counted as someone else. */
+  IDENTITY_INVALID: 'IDENTITY.INVALID',
+  /** An identity mixing scripts or written in look-alike letters (TR39). */
+  IDENTITY_CONFUSABLE: 'IDENTITY.CONFUSABLE',
+  /** A decision on content that changed since the approval message was posted. */
+  APPROVAL_STALE: 'APPROVAL.STALE',
+  // Slack.
+  SLACK_UNAVAILABLE: 'SLACK.UNAVAILABLE',
+  SLACK_REJECTED: 'SLACK.REJECTED',
+  SECRET_UNAVAILABLE: 'SECRET.UNAVAILABLE',
   // State and concurrency.
   STATE_CONFLICT: 'STATE.CONFLICT',
   STATE_UNAVAILABLE: 'STATE.UNAVAILABLE',

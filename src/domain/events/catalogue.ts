@@ -106,6 +106,12 @@ export const EventCatalogue = {
     requiredApprovals: Type.Integer({ minimum: 1 }),
     deadline: Timestamp('Requests not decided by then expire'),
     reason: Type.String({ maxLength: 1024 }),
+    issuer: Type.Optional(Issuer),
+    keyAlgorithm: Type.Optional(Type.String({ maxLength: 32, description: 'Key algorithm requested' })),
+    validityDays: Type.Optional(Type.Integer({ minimum: 1, description: 'Validity requested' })),
+    contentHash: Type.Optional(Id('Hash of the requested content; an approval covers exactly this')),
+    reasons: Type.Optional(Type.Array(Type.String({ maxLength: 512 }), { maxItems: 20, description: "The policy's reasons, in words" })),
+    approverGroups: Type.Optional(Type.Array(Id('Approver group'), { maxItems: 20, description: 'Groups whose members may decide' })),
   }),
   'Issuance Approved': detail('Issuance Approved', 'A request was approved, by policy or by approvers', {
     requestId: Id('Request id'),

@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -31,7 +31,8 @@ const pattern4 = new RegExp("^[a-z][a-z0-9+.-]{0,31}$", "u");
 const pattern5 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern6 = new RegExp("^(.*)$", "u");
 const pattern7 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
-const pattern22 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern19 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern32 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
 const formats0 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const formats2 = /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i;
 const formats4 = fullFormats.uri;
@@ -777,7 +778,7 @@ vErrors.push(err57);
 errors++;
 }
 for(const key4 in data14){
-if(!(((((key4 === "forbiddenNames") || (key4 === "autoApprove")) || (key4 === "approvers")) || (key4 === "requiredApprovals")) || (key4 === "approvalTtlHours"))){
+if(!(func1.call(schema31.properties.policy.properties, key4))){
 const err58 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err58];
@@ -1187,8 +1188,8 @@ const len8 = data27.length;
 for(let i8=0; i8<len8; i8++){
 let data28 = data27[i8];
 if(typeof data28 === "string"){
-if(func2(data28) < 1){
-const err90 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func2(data28) > 256){
+const err90 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1197,9 +1198,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-else {
-const err91 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data28) < 1){
+const err91 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1209,9 +1209,8 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
 else {
-const err92 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err92 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1220,9 +1219,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-let data29 = data14.requiredApprovals;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err93 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1231,9 +1231,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(typeof data29 == "number"){
-if(data29 > 10 || isNaN(data29)){
-const err94 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+let data29 = data14.requiredApprovals;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err94 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1242,8 +1242,9 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data29 < 1 || isNaN(data29)){
-const err95 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data29 == "number"){
+if(data29 > 10 || isNaN(data29)){
+const err95 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1252,10 +1253,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-let data30 = data14.approvalTtlHours;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
-const err96 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data29 < 1 || isNaN(data29)){
+const err96 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1264,9 +1263,10 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(typeof data30 == "number"){
-if(data30 > 720 || isNaN(data30)){
-const err97 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
+}
+let data30 = data14.approvalTtlHours;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err97 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1275,8 +1275,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data30 < 1 || isNaN(data30)){
-const err98 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data30 == "number"){
+if(data30 > 720 || isNaN(data30)){
+const err98 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1285,10 +1286,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-}
-else {
-const err99 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30 < 1 || isNaN(data30)){
+const err99 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1298,11 +1297,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data.keyStore !== undefined){
-let data31 = data.keyStore;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.kind === undefined){
-const err100 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data14.scopes !== undefined){
+let data31 = data14.scopes;
+if(Array.isArray(data31)){
+if(data31.length > 200){
+const err100 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1311,9 +1310,12 @@ vErrors.push(err100);
 }
 errors++;
 }
-for(const key6 in data31){
-if(!((key6 === "kind") || (key6 === "options"))){
-const err101 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const len9 = data31.length;
+for(let i9=0; i9<len9; i9++){
+let data32 = data31[i9];
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.name === undefined){
+const err101 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1322,12 +1324,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data31.kind !== undefined){
-let data32 = data31.kind;
-if(typeof data32 === "string"){
-if(func2(data32) < 1){
-const err102 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key6 in data32){
+if(!(func1.call(schema31.properties.policy.properties.scopes.items.properties, key6))){
+const err102 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1337,8 +1336,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.name !== undefined){
+let data33 = data32.name;
+if(typeof data33 === "string"){
+if(!pattern5.test(data33)){
+const err103 = {instancePath:instancePath+"/policy/scopes/" + i9+"/name",schemaPath:"#/properties/policy/properties/scopes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1348,18 +1350,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data31.options !== undefined){
-let data33 = data31.options;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-var props1 = {};
-for(const key7 in data33){
-if(pattern6.test(key7)){
-props1[key7] = true;
-}
-}
-}
 else {
-const err104 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err104 = {instancePath:instancePath+"/policy/scopes/" + i9+"/name",schemaPath:"#/properties/policy/properties/scopes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1369,9 +1361,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-}
-else {
-const err105 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.teams !== undefined){
+let data34 = data32.teams;
+if(Array.isArray(data34)){
+if(data34.length > 100){
+const err105 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams",schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1380,15 +1374,12 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-let data34 = data.dnsProviders;
-if(Array.isArray(data34)){
-const len9 = data34.length;
-for(let i9=0; i9<len9; i9++){
-let data35 = data34[i9];
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.name === undefined){
-const err106 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const len10 = data34.length;
+for(let i10=0; i10<len10; i10++){
+let data35 = data34[i10];
+if(typeof data35 === "string"){
+if(func2(data35) > 256){
+const err106 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1397,8 +1388,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data35.kind === undefined){
-const err107 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(func2(data35) < 1){
+const err107 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1407,9 +1398,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-for(const key8 in data35){
-if(!(((key8 === "name") || (key8 === "kind")) || (key8 === "options"))){
-const err108 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+else {
+const err108 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1419,11 +1410,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data35.name !== undefined){
-let data36 = data35.name;
-if(typeof data36 === "string"){
-if(!pattern5.test(data36)){
-const err109 = {instancePath:instancePath+"/dnsProviders/" + i9+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err109 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams",schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1433,8 +1422,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/dnsProviders/" + i9+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.names !== undefined){
+let data36 = data32.names;
+if(Array.isArray(data36)){
+if(data36.length > 100){
+const err110 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names",schemaPath:"#/properties/policy/properties/scopes/items/properties/names/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1443,12 +1435,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-}
-if(data35.kind !== undefined){
-let data37 = data35.kind;
+const len11 = data36.length;
+for(let i11=0; i11<len11; i11++){
+let data37 = data36[i11];
 if(typeof data37 === "string"){
-if(func2(data37) < 1){
-const err111 = {instancePath:instancePath+"/dnsProviders/" + i9+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func2(data37) > 2048){
+const err111 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1457,9 +1449,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-else {
-const err112 = {instancePath:instancePath+"/dnsProviders/" + i9+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data37) < 1){
+const err112 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1468,19 +1459,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-if(data35.options !== undefined){
-let data38 = data35.options;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-var props2 = {};
-for(const key9 in data38){
-if(pattern6.test(key9)){
-props2[key9] = true;
-}
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/dnsProviders/" + i9+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern7.test(data37)){
+const err113 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1490,9 +1470,8 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
 else {
-const err114 = {instancePath:instancePath+"/dnsProviders/" + i9,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err114 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1504,7 +1483,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err115 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names",schemaPath:"#/properties/policy/properties/scopes/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1513,14 +1492,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-let data39 = data.sources;
-if(Array.isArray(data39)){
-const len10 = data39.length;
-for(let i10=0; i10<len10; i10++){
-let data40 = data39[i10];
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.name === undefined){
-const err116 = {instancePath:instancePath+"/sources/" + i10,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data32.allowedDnsNames !== undefined){
+let data38 = data32.allowedDnsNames;
+if(Array.isArray(data38)){
+if(data38.length > 200){
+const err116 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1529,8 +1506,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data40.kind === undefined){
-const err117 = {instancePath:instancePath+"/sources/" + i10,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const len12 = data38.length;
+for(let i12=0; i12<len12; i12++){
+let data39 = data38[i12];
+if(typeof data39 === "string"){
+if(func2(data39) > 2048){
+const err117 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1539,11 +1520,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data40.name !== undefined){
-let data41 = data40.name;
-if(typeof data41 === "string"){
-if(!pattern5.test(data41)){
-const err118 = {instancePath:instancePath+"/sources/" + i10+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(func2(data39) < 1){
+const err118 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1552,9 +1530,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-else {
-const err119 = {instancePath:instancePath+"/sources/" + i10+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern7.test(data39)){
+const err119 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1564,11 +1541,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data40.kind !== undefined){
-let data42 = data40.kind;
-if(typeof data42 === "string"){
-if(func2(data42) < 1){
-const err120 = {instancePath:instancePath+"/sources/" + i10+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err120 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1578,8 +1552,9 @@ vErrors.push(err120);
 errors++;
 }
 }
+}
 else {
-const err121 = {instancePath:instancePath+"/sources/" + i10+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err121 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1589,9 +1564,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/sources/" + i10,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.allowedIps !== undefined){
+let data40 = data32.allowedIps;
+if(Array.isArray(data40)){
+if(data40.length > 200){
+const err122 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1600,10 +1577,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len13 = data40.length;
+for(let i13=0; i13<len13; i13++){
+let data41 = data40[i13];
+if(typeof data41 === "string"){
+if(func2(data41) > 2048){
+const err123 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1612,14 +1591,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-let data43 = data.accounts;
-if(Array.isArray(data43)){
-const len11 = data43.length;
-for(let i11=0; i11<len11; i11++){
-let data44 = data43[i11];
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.name === undefined){
-const err124 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(func2(data41) < 1){
+const err124 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1628,8 +1601,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data44.kind === undefined){
-const err125 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(!pattern7.test(data41)){
+const err125 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1638,9 +1611,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-for(const key10 in data44){
-if(!(((key10 === "name") || (key10 === "kind")) || (key10 === "options"))){
-const err126 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+else {
+const err126 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1650,11 +1623,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data44.name !== undefined){
-let data45 = data44.name;
-if(typeof data45 === "string"){
-if(!pattern5.test(data45)){
-const err127 = {instancePath:instancePath+"/accounts/" + i11+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err127 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1664,8 +1635,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-else {
-const err128 = {instancePath:instancePath+"/accounts/" + i11+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.allowedUris !== undefined){
+let data42 = data32.allowedUris;
+if(Array.isArray(data42)){
+if(data42.length > 200){
+const err128 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1674,12 +1648,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-if(data44.kind !== undefined){
-let data46 = data44.kind;
-if(typeof data46 === "string"){
-if(func2(data46) < 1){
-const err129 = {instancePath:instancePath+"/accounts/" + i11+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len14 = data42.length;
+for(let i14=0; i14<len14; i14++){
+let data43 = data42[i14];
+if(typeof data43 === "string"){
+if(func2(data43) > 2048){
+const err129 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1688,9 +1662,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-else {
-const err130 = {instancePath:instancePath+"/accounts/" + i11+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data43) < 1){
+const err130 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1699,19 +1672,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data44.options !== undefined){
-let data47 = data44.options;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-var props3 = {};
-for(const key11 in data47){
-if(pattern6.test(key11)){
-props3[key11] = true;
-}
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/accounts/" + i11+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern7.test(data43)){
+const err131 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1721,9 +1683,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-}
 else {
-const err132 = {instancePath:instancePath+"/accounts/" + i11,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err132 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1735,7 +1696,7 @@ errors++;
 }
 }
 else {
-const err133 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err133 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1744,14 +1705,18 @@ vErrors.push(err133);
 }
 errors++;
 }
-let data48 = data.notifiers;
-if(Array.isArray(data48)){
-const len12 = data48.length;
-for(let i12=0; i12<len12; i12++){
-let data49 = data48[i12];
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.name === undefined){
-const err134 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data32.sanTypes !== undefined){
+let data44 = data32.sanTypes;
+if(Array.isArray(data44)){
+const len15 = data44.length;
+for(let i15=0; i15<len15; i15++){
+let data45 = data44[i15];
+const _errs114 = errors;
+let valid41 = false;
+const _errs115 = errors;
+if(typeof data45 !== "string"){
+const err134 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1760,8 +1725,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data49.kind === undefined){
-const err135 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if("dns" !== data45){
+const err135 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1770,9 +1735,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-for(const key12 in data49){
-if(!(((key12 === "name") || (key12 === "kind")) || (key12 === "options"))){
-const err136 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+var _valid2 = _errs115 === errors;
+valid41 = valid41 || _valid2;
+const _errs117 = errors;
+if(typeof data45 !== "string"){
+const err136 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1781,12 +1748,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-if(data49.name !== undefined){
-let data50 = data49.name;
-if(typeof data50 === "string"){
-if(!pattern5.test(data50)){
-const err137 = {instancePath:instancePath+"/notifiers/" + i12+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if("ip" !== data45){
+const err137 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1795,9 +1758,11 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-else {
-const err138 = {instancePath:instancePath+"/notifiers/" + i12+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs117 === errors;
+valid41 = valid41 || _valid2;
+const _errs119 = errors;
+if(typeof data45 !== "string"){
+const err138 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1806,12 +1771,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-if(data49.kind !== undefined){
-let data51 = data49.kind;
-if(typeof data51 === "string"){
-if(func2(data51) < 1){
-const err139 = {instancePath:instancePath+"/notifiers/" + i12+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("uri" !== data45){
+const err139 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1820,9 +1781,11 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-else {
-const err140 = {instancePath:instancePath+"/notifiers/" + i12+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs119 === errors;
+valid41 = valid41 || _valid2;
+const _errs121 = errors;
+if(typeof data45 !== "string"){
+const err140 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1831,19 +1794,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-if(data49.options !== undefined){
-let data52 = data49.options;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-var props4 = {};
-for(const key13 in data52){
-if(pattern6.test(key13)){
-props4[key13] = true;
-}
-}
-}
-else {
-const err141 = {instancePath:instancePath+"/notifiers/" + i12+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if("email" !== data45){
+const err141 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1852,10 +1804,10 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-}
-else {
-const err142 = {instancePath:instancePath+"/notifiers/" + i12,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid2 = _errs121 === errors;
+valid41 = valid41 || _valid2;
+if(!valid41){
+const err142 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1864,10 +1816,21 @@ vErrors.push(err142);
 }
 errors++;
 }
+else {
+errors = _errs114;
+if(vErrors !== null){
+if(_errs114){
+vErrors.length = _errs114;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err143 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1876,14 +1839,16 @@ vErrors.push(err143);
 }
 errors++;
 }
-let data53 = data.destinations;
-if(Array.isArray(data53)){
-const len13 = data53.length;
-for(let i13=0; i13<len13; i13++){
-let data54 = data53[i13];
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.name === undefined){
-const err144 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data32.issuers !== undefined){
+let data46 = data32.issuers;
+if(Array.isArray(data46)){
+const len16 = data46.length;
+for(let i16=0; i16<len16; i16++){
+let data47 = data46[i16];
+if(typeof data47 === "string"){
+if(!pattern5.test(data47)){
+const err144 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1892,8 +1857,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data54.kind === undefined){
-const err145 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err145 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1902,9 +1868,10 @@ vErrors.push(err145);
 }
 errors++;
 }
-for(const key14 in data54){
-if(!(((key14 === "name") || (key14 === "kind")) || (key14 === "options"))){
-const err146 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1914,11 +1881,11 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data54.name !== undefined){
-let data55 = data54.name;
-if(typeof data55 === "string"){
-if(!pattern5.test(data55)){
-const err147 = {instancePath:instancePath+"/destinations/" + i13+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data32.keyAlgorithms !== undefined){
+let data48 = data32.keyAlgorithms;
+if(Array.isArray(data48)){
+if(data48.length < 1){
+const err147 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1927,9 +1894,14 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-else {
-const err148 = {instancePath:instancePath+"/destinations/" + i13+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len17 = data48.length;
+for(let i17=0; i17<len17; i17++){
+let data49 = data48[i17];
+const _errs130 = errors;
+let valid46 = false;
+const _errs131 = errors;
+if(typeof data49 !== "string"){
+const err148 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1938,12 +1910,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-if(data54.kind !== undefined){
-let data56 = data54.kind;
-if(typeof data56 === "string"){
-if(func2(data56) < 1){
-const err149 = {instancePath:instancePath+"/destinations/" + i13+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("EC_P256" !== data49){
+const err149 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1952,9 +1920,11 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-else {
-const err150 = {instancePath:instancePath+"/destinations/" + i13+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid3 = _errs131 === errors;
+valid46 = valid46 || _valid3;
+const _errs133 = errors;
+if(typeof data49 !== "string"){
+const err150 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1963,19 +1933,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-if(data54.options !== undefined){
-let data57 = data54.options;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-var props5 = {};
-for(const key15 in data57){
-if(pattern6.test(key15)){
-props5[key15] = true;
-}
-}
-}
-else {
-const err151 = {instancePath:instancePath+"/destinations/" + i13+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if("EC_P384" !== data49){
+const err151 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1984,10 +1943,11 @@ vErrors.push(err151);
 }
 errors++;
 }
-}
-}
-else {
-const err152 = {instancePath:instancePath+"/destinations/" + i13,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid3 = _errs133 === errors;
+valid46 = valid46 || _valid3;
+const _errs135 = errors;
+if(typeof data49 !== "string"){
+const err152 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1996,10 +1956,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-}
-}
-else {
-const err153 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if("RSA_2048" !== data49){
+const err153 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -2008,26 +1966,11 @@ vErrors.push(err153);
 }
 errors++;
 }
-let data58 = data.certificates;
-if(Array.isArray(data58)){
-const len14 = data58.length;
-for(let i14=0; i14<len14; i14++){
-let data59 = data58[i14];
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.dnsNames === undefined){
-data59.dnsNames = [];
-}
-if(data59.ipAddresses === undefined){
-data59.ipAddresses = [];
-}
-if(data59.uris === undefined){
-data59.uris = [];
-}
-if(data59.destinations === undefined){
-data59.destinations = [];
-}
-if(data59.id === undefined){
-const err154 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+var _valid3 = _errs135 === errors;
+valid46 = valid46 || _valid3;
+const _errs137 = errors;
+if(typeof data49 !== "string"){
+const err154 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -2036,8 +1979,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data59.dnsNames === undefined){
-const err155 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+if("RSA_3072" !== data49){
+const err155 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2046,8 +1989,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data59.ipAddresses === undefined){
-const err156 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+var _valid3 = _errs137 === errors;
+valid46 = valid46 || _valid3;
+const _errs139 = errors;
+if(typeof data49 !== "string"){
+const err156 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2056,8 +2002,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data59.uris === undefined){
-const err157 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+if("RSA_4096" !== data49){
+const err157 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2066,8 +2012,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data59.issuer === undefined){
-const err158 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+var _valid3 = _errs139 === errors;
+valid46 = valid46 || _valid3;
+if(!valid46){
+const err158 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2076,8 +2024,21 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data59.owner === undefined){
-const err159 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+else {
+errors = _errs130;
+if(vErrors !== null){
+if(_errs130){
+vErrors.length = _errs130;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2086,8 +2047,11 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data59.destinations === undefined){
-const err160 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
+}
+if(data32.minValidityDays !== undefined){
+let data50 = data32.minValidityDays;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+const err160 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2096,9 +2060,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key16 in data59){
-if(!(func1.call(schema31.properties.certificates.items.properties, key16))){
-const err161 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(typeof data50 == "number"){
+if(data50 > 3650 || isNaN(data50)){
+const err161 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2107,12 +2071,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-if(data59.id !== undefined){
-let data60 = data59.id;
-if(typeof data60 === "string"){
-if(!pattern5.test(data60)){
-const err162 = {instancePath:instancePath+"/certificates/" + i14+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data50 < 1 || isNaN(data50)){
+const err162 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2122,8 +2082,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/certificates/" + i14+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data32.maxValidityDays !== undefined){
+let data51 = data32.maxValidityDays;
+if(!((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51)))){
+const err163 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2132,12 +2095,9 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-if(data59.commonName !== undefined){
-let data61 = data59.commonName;
-if(typeof data61 === "string"){
-if(func2(data61) > 253){
-const err164 = {instancePath:instancePath+"/certificates/" + i14+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(typeof data51 == "number"){
+if(data51 > 3650 || isNaN(data51)){
+const err164 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2146,8 +2106,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(!pattern22.test(data61)){
-const err165 = {instancePath:instancePath+"/certificates/" + i14+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(data51 < 1 || isNaN(data51)){
+const err165 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2157,8 +2117,12 @@ vErrors.push(err165);
 errors++;
 }
 }
-else {
-const err166 = {instancePath:instancePath+"/certificates/" + i14+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data32.ownZones !== undefined){
+let data52 = data32.ownZones;
+if(Array.isArray(data52)){
+if(data52.length > 100){
+const err166 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2167,11 +2131,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-let data62 = data59.dnsNames;
-if(Array.isArray(data62)){
-if(data62.length > 100){
-const err167 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+const len18 = data52.length;
+for(let i18=0; i18<len18; i18++){
+let data53 = data52[i18];
+if(typeof data53 === "string"){
+if(func2(data53) > 2048){
+const err167 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2180,12 +2145,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-const len15 = data62.length;
-for(let i15=0; i15<len15; i15++){
-let data63 = data62[i15];
-if(typeof data63 === "string"){
-if(func2(data63) > 253){
-const err168 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames/" + i15,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(func2(data53) < 1){
+const err168 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2194,8 +2155,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(!pattern22.test(data63)){
-const err169 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames/" + i15,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(!pattern7.test(data53)){
+const err169 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2206,7 +2167,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames/" + i15,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err170 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2218,7 +2179,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/certificates/" + i14+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err171 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2227,10 +2188,12 @@ vErrors.push(err171);
 }
 errors++;
 }
-let data64 = data59.ipAddresses;
-if(Array.isArray(data64)){
-if(data64.length > 100){
-const err172 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+}
+if(data32.approverGroups !== undefined){
+let data54 = data32.approverGroups;
+if(Array.isArray(data54)){
+if(data54.length < 1){
+const err172 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2239,15 +2202,12 @@ vErrors.push(err172);
 }
 errors++;
 }
-const len16 = data64.length;
-for(let i16=0; i16<len16; i16++){
-let data65 = data64[i16];
-const _errs160 = errors;
-let valid54 = false;
-const _errs161 = errors;
-if(typeof data65 === "string"){
-if(!(formats0.test(data65))){
-const err173 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+const len19 = data54.length;
+for(let i19=0; i19<len19; i19++){
+let data55 = data54[i19];
+if(typeof data55 === "string"){
+if(!pattern5.test(data55)){
+const err173 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2258,7 +2218,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err174 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2267,12 +2227,10 @@ vErrors.push(err174);
 }
 errors++;
 }
-var _valid2 = _errs161 === errors;
-valid54 = valid54 || _valid2;
-const _errs163 = errors;
-if(typeof data65 === "string"){
-if(!(formats2.test(data65))){
-const err175 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2282,8 +2240,10 @@ vErrors.push(err175);
 errors++;
 }
 }
-else {
-const err176 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.requiredApprovals !== undefined){
+let data56 = data32.requiredApprovals;
+if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
+const err176 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2292,10 +2252,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-var _valid2 = _errs163 === errors;
-valid54 = valid54 || _valid2;
-if(!valid54){
-const err177 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses/" + i16,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data56 == "number"){
+if(data56 > 10 || isNaN(data56)){
+const err177 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2304,21 +2263,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-else {
-errors = _errs160;
-if(vErrors !== null){
-if(_errs160){
-vErrors.length = _errs160;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err178 = {instancePath:instancePath+"/certificates/" + i14+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data56 < 1 || isNaN(data56)){
+const err178 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2327,10 +2273,11 @@ vErrors.push(err178);
 }
 errors++;
 }
-let data66 = data59.uris;
-if(Array.isArray(data66)){
-if(data66.length > 100){
-const err179 = {instancePath:instancePath+"/certificates/" + i14+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+}
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2339,12 +2286,10 @@ vErrors.push(err179);
 }
 errors++;
 }
-const len17 = data66.length;
-for(let i17=0; i17<len17; i17++){
-let data67 = data66[i17];
-if(typeof data67 === "string"){
-if(func2(data67) > 2048){
-const err180 = {instancePath:instancePath+"/certificates/" + i14+"/uris/" + i17,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+}
+}
+else {
+const err180 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2353,8 +2298,16 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(!(formats4(data67))){
-const err181 = {instancePath:instancePath+"/certificates/" + i14+"/uris/" + i17,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+}
+if(data14.issuerMaxValidityDays !== undefined){
+let data57 = data14.issuerMaxValidityDays;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+var props1 = {};
+for(const key7 in data57){
+if(pattern19.test(key7)){
+let data58 = data57[key7];
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+const err181 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2363,9 +2316,9 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-else {
-const err182 = {instancePath:instancePath+"/certificates/" + i14+"/uris/" + i17,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data58 == "number"){
+if(data58 > 3650 || isNaN(data58)){
+const err182 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2374,10 +2327,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-}
-else {
-const err183 = {instancePath:instancePath+"/certificates/" + i14+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data58 < 1 || isNaN(data58)){
+const err183 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2386,11 +2337,13 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data59.issuer !== undefined){
-let data68 = data59.issuer;
-if(typeof data68 === "string"){
-if(!pattern5.test(data68)){
-const err184 = {instancePath:instancePath+"/certificates/" + i14+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+props1[key7] = true;
+}
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2400,8 +2353,10 @@ vErrors.push(err184);
 errors++;
 }
 }
-else {
-const err185 = {instancePath:instancePath+"/certificates/" + i14+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.minRsaBits !== undefined){
+let data59 = data14.minRsaBits;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err185 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2410,12 +2365,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data59.owner !== undefined){
-let data69 = data59.owner;
-if(typeof data69 === "string"){
-if(func2(data69) > 128){
-const err186 = {instancePath:instancePath+"/certificates/" + i14+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(typeof data59 == "number"){
+if(data59 > 16384 || isNaN(data59)){
+const err186 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2424,8 +2376,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(func2(data69) < 1){
-const err187 = {instancePath:instancePath+"/certificates/" + i14+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data59 < 2048 || isNaN(data59)){
+const err187 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2435,8 +2387,13 @@ vErrors.push(err187);
 errors++;
 }
 }
-else {
-const err188 = {instancePath:instancePath+"/certificates/" + i14+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data14.sensitive !== undefined){
+let data60 = data14.sensitive;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key8 in data60){
+if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
+const err188 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2446,11 +2403,10 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data59.requester !== undefined){
-let data70 = data59.requester;
-if(typeof data70 === "string"){
-if(func2(data70) > 128){
-const err189 = {instancePath:instancePath+"/certificates/" + i14+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(data60.wildcards !== undefined){
+let data61 = data60.wildcards;
+if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
+const err189 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2459,8 +2415,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(func2(data70) < 1){
-const err190 = {instancePath:instancePath+"/certificates/" + i14+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data61 == "number"){
+if(data61 > 10 || isNaN(data61)){
+const err190 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2469,9 +2426,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-else {
-const err191 = {instancePath:instancePath+"/certificates/" + i14+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data61 < 1 || isNaN(data61)){
+const err191 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2481,13 +2437,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data59.keyAlgorithm !== undefined){
-let data71 = data59.keyAlgorithm;
-const _errs176 = errors;
-let valid57 = false;
-const _errs177 = errors;
-if(typeof data71 !== "string"){
-const err192 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data60.apexNames !== undefined){
+let data62 = data60.apexNames;
+if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
+const err192 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2496,8 +2450,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-if("EC_P256" !== data71){
-const err193 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if(typeof data62 == "number"){
+if(data62 > 10 || isNaN(data62)){
+const err193 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2506,11 +2461,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-var _valid3 = _errs177 === errors;
-valid57 = valid57 || _valid3;
-const _errs179 = errors;
-if(typeof data71 !== "string"){
-const err194 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data62 < 1 || isNaN(data62)){
+const err194 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2519,8 +2471,13 @@ vErrors.push(err194);
 }
 errors++;
 }
-if("EC_P384" !== data71){
-const err195 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+}
+}
+if(data60.longValidity !== undefined){
+let data63 = data60.longValidity;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.days === undefined){
+const err195 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2529,11 +2486,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-var _valid3 = _errs179 === errors;
-valid57 = valid57 || _valid3;
-const _errs181 = errors;
-if(typeof data71 !== "string"){
-const err196 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data63.approvals === undefined){
+const err196 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2542,8 +2496,9 @@ vErrors.push(err196);
 }
 errors++;
 }
-if("RSA_2048" !== data71){
-const err197 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+for(const key9 in data63){
+if(!((key9 === "days") || (key9 === "approvals"))){
+const err197 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2552,11 +2507,11 @@ vErrors.push(err197);
 }
 errors++;
 }
-var _valid3 = _errs181 === errors;
-valid57 = valid57 || _valid3;
-const _errs183 = errors;
-if(typeof data71 !== "string"){
-const err198 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data63.days !== undefined){
+let data64 = data63.days;
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err198 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2565,8 +2520,9 @@ vErrors.push(err198);
 }
 errors++;
 }
-if("RSA_3072" !== data71){
-const err199 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(typeof data64 == "number"){
+if(data64 > 3650 || isNaN(data64)){
+const err199 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2575,11 +2531,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-var _valid3 = _errs183 === errors;
-valid57 = valid57 || _valid3;
-const _errs185 = errors;
-if(typeof data71 !== "string"){
-const err200 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data64 < 1 || isNaN(data64)){
+const err200 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2588,8 +2541,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if("RSA_4096" !== data71){
-const err201 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+}
+}
+if(data63.approvals !== undefined){
+let data65 = data63.approvals;
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+const err201 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2598,10 +2555,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-var _valid3 = _errs185 === errors;
-valid57 = valid57 || _valid3;
-if(!valid57){
-const err202 = {instancePath:instancePath+"/certificates/" + i14+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(typeof data65 == "number"){
+if(data65 > 10 || isNaN(data65)){
+const err202 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2610,22 +2566,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-else {
-errors = _errs176;
-if(vErrors !== null){
-if(_errs176){
-vErrors.length = _errs176;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data59.validityDays !== undefined){
-let data72 = data59.validityDays;
-if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
-const err203 = {instancePath:instancePath+"/certificates/" + i14+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data65 < 1 || isNaN(data65)){
+const err203 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2634,9 +2576,11 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(typeof data72 == "number"){
-if(data72 > 3650 || isNaN(data72)){
-const err204 = {instancePath:instancePath+"/certificates/" + i14+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2645,8 +2589,11 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data72 < 1 || isNaN(data72)){
-const err205 = {instancePath:instancePath+"/certificates/" + i14+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data60.newIssuer !== undefined){
+let data66 = data60.newIssuer;
+if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
+const err205 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2655,12 +2602,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-}
-}
-if(data59.renewBeforeDays !== undefined){
-let data73 = data59.renewBeforeDays;
-if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err206 = {instancePath:instancePath+"/certificates/" + i14+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data66 == "number"){
+if(data66 > 10 || isNaN(data66)){
+const err206 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2669,9 +2613,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(typeof data73 == "number"){
-if(data73 > 3650 || isNaN(data73)){
-const err207 = {instancePath:instancePath+"/certificates/" + i14+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(data66 < 1 || isNaN(data66)){
+const err207 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2680,8 +2623,11 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data73 < 0 || isNaN(data73)){
-const err208 = {instancePath:instancePath+"/certificates/" + i14+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+}
+else {
+const err208 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2691,11 +2637,9 @@ vErrors.push(err208);
 errors++;
 }
 }
-}
-let data74 = data59.destinations;
-if(Array.isArray(data74)){
-if(data74.length > 20){
-const err209 = {instancePath:instancePath+"/certificates/" + i14+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(data14.autoApproveUnchangedRenewals !== undefined){
+if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
+const err209 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2704,12 +2648,17 @@ vErrors.push(err209);
 }
 errors++;
 }
-const len18 = data74.length;
-for(let i18=0; i18<len18; i18++){
-let data75 = data74[i18];
-if(typeof data75 === "string"){
-if(!pattern5.test(data75)){
-const err210 = {instancePath:instancePath+"/certificates/" + i14+"/destinations/" + i18,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+if(data14.approverGroups !== undefined){
+let data68 = data14.approverGroups;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+var props2 = {};
+for(const key10 in data68){
+if(pattern19.test(key10)){
+let data69 = data68[key10];
+if(Array.isArray(data69)){
+if(data69.length > 1000){
+const err210 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2718,9 +2667,12 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-else {
-const err211 = {instancePath:instancePath+"/certificates/" + i14+"/destinations/" + i18,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len20 = data69.length;
+for(let i20=0; i20<len20; i20++){
+let data70 = data69[i20];
+if(typeof data70 === "string"){
+if(func2(data70) > 256){
+const err211 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i20,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2729,10 +2681,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-}
-}
-else {
-const err212 = {instancePath:instancePath+"/certificates/" + i14+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(func2(data70) < 1){
+const err212 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i20,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2743,7 +2693,7 @@ errors++;
 }
 }
 else {
-const err213 = {instancePath:instancePath+"/certificates/" + i14,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err213 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i20,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2755,7 +2705,7 @@ errors++;
 }
 }
 else {
-const err214 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err214 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2764,14 +2714,1507 @@ vErrors.push(err214);
 }
 errors++;
 }
+props2[key10] = true;
+}
+}
 }
 else {
-const err215 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err215 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err215];
 }
 else {
 vErrors.push(err215);
+}
+errors++;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data.keyStore !== undefined){
+let data71 = data.keyStore;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.kind === undefined){
+const err217 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+for(const key11 in data71){
+if(!((key11 === "kind") || (key11 === "options"))){
+const err218 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data71.kind !== undefined){
+let data72 = data71.kind;
+if(typeof data72 === "string"){
+if(func2(data72) < 1){
+const err219 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data71.options !== undefined){
+let data73 = data71.options;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+var props3 = {};
+for(const key12 in data73){
+if(pattern6.test(key12)){
+props3[key12] = true;
+}
+}
+}
+else {
+const err221 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+}
+else {
+const err222 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+let data74 = data.dnsProviders;
+if(Array.isArray(data74)){
+const len21 = data74.length;
+for(let i21=0; i21<len21; i21++){
+let data75 = data74[i21];
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.name === undefined){
+const err223 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+if(data75.kind === undefined){
+const err224 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+for(const key13 in data75){
+if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
+const err225 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data75.name !== undefined){
+let data76 = data75.name;
+if(typeof data76 === "string"){
+if(!pattern5.test(data76)){
+const err226 = {instancePath:instancePath+"/dnsProviders/" + i21+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+else {
+const err227 = {instancePath:instancePath+"/dnsProviders/" + i21+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data75.kind !== undefined){
+let data77 = data75.kind;
+if(typeof data77 === "string"){
+if(func2(data77) < 1){
+const err228 = {instancePath:instancePath+"/dnsProviders/" + i21+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+else {
+const err229 = {instancePath:instancePath+"/dnsProviders/" + i21+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data75.options !== undefined){
+let data78 = data75.options;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+var props4 = {};
+for(const key14 in data78){
+if(pattern6.test(key14)){
+props4[key14] = true;
+}
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/dnsProviders/" + i21+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+}
+else {
+const err231 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+}
+else {
+const err232 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+let data79 = data.sources;
+if(Array.isArray(data79)){
+const len22 = data79.length;
+for(let i22=0; i22<len22; i22++){
+let data80 = data79[i22];
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.name === undefined){
+const err233 = {instancePath:instancePath+"/sources/" + i22,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+if(data80.kind === undefined){
+const err234 = {instancePath:instancePath+"/sources/" + i22,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+if(data80.name !== undefined){
+let data81 = data80.name;
+if(typeof data81 === "string"){
+if(!pattern5.test(data81)){
+const err235 = {instancePath:instancePath+"/sources/" + i22+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/sources/" + i22+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data80.kind !== undefined){
+let data82 = data80.kind;
+if(typeof data82 === "string"){
+if(func2(data82) < 1){
+const err237 = {instancePath:instancePath+"/sources/" + i22+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+else {
+const err238 = {instancePath:instancePath+"/sources/" + i22+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+}
+else {
+const err239 = {instancePath:instancePath+"/sources/" + i22,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+}
+else {
+const err240 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+let data83 = data.accounts;
+if(Array.isArray(data83)){
+const len23 = data83.length;
+for(let i23=0; i23<len23; i23++){
+let data84 = data83[i23];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.name === undefined){
+const err241 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+if(data84.kind === undefined){
+const err242 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+for(const key15 in data84){
+if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
+const err243 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+if(data84.name !== undefined){
+let data85 = data84.name;
+if(typeof data85 === "string"){
+if(!pattern5.test(data85)){
+const err244 = {instancePath:instancePath+"/accounts/" + i23+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/accounts/" + i23+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data84.kind !== undefined){
+let data86 = data84.kind;
+if(typeof data86 === "string"){
+if(func2(data86) < 1){
+const err246 = {instancePath:instancePath+"/accounts/" + i23+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+else {
+const err247 = {instancePath:instancePath+"/accounts/" + i23+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+if(data84.options !== undefined){
+let data87 = data84.options;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+var props5 = {};
+for(const key16 in data87){
+if(pattern6.test(key16)){
+props5[key16] = true;
+}
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/accounts/" + i23+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+let data88 = data.notifiers;
+if(Array.isArray(data88)){
+const len24 = data88.length;
+for(let i24=0; i24<len24; i24++){
+let data89 = data88[i24];
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.name === undefined){
+const err251 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+if(data89.kind === undefined){
+const err252 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+for(const key17 in data89){
+if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
+const err253 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(data89.name !== undefined){
+let data90 = data89.name;
+if(typeof data90 === "string"){
+if(!pattern5.test(data90)){
+const err254 = {instancePath:instancePath+"/notifiers/" + i24+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/notifiers/" + i24+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+if(data89.kind !== undefined){
+let data91 = data89.kind;
+if(typeof data91 === "string"){
+if(func2(data91) < 1){
+const err256 = {instancePath:instancePath+"/notifiers/" + i24+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+else {
+const err257 = {instancePath:instancePath+"/notifiers/" + i24+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+if(data89.options !== undefined){
+let data92 = data89.options;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+var props6 = {};
+for(const key18 in data92){
+if(pattern6.test(key18)){
+props6[key18] = true;
+}
+}
+}
+else {
+const err258 = {instancePath:instancePath+"/notifiers/" + i24+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+}
+else {
+const err260 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+let data93 = data.destinations;
+if(Array.isArray(data93)){
+const len25 = data93.length;
+for(let i25=0; i25<len25; i25++){
+let data94 = data93[i25];
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.name === undefined){
+const err261 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(data94.kind === undefined){
+const err262 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+for(const key19 in data94){
+if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
+const err263 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data94.name !== undefined){
+let data95 = data94.name;
+if(typeof data95 === "string"){
+if(!pattern5.test(data95)){
+const err264 = {instancePath:instancePath+"/destinations/" + i25+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+else {
+const err265 = {instancePath:instancePath+"/destinations/" + i25+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+if(data94.kind !== undefined){
+let data96 = data94.kind;
+if(typeof data96 === "string"){
+if(func2(data96) < 1){
+const err266 = {instancePath:instancePath+"/destinations/" + i25+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+else {
+const err267 = {instancePath:instancePath+"/destinations/" + i25+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+if(data94.options !== undefined){
+let data97 = data94.options;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+var props7 = {};
+for(const key20 in data97){
+if(pattern6.test(key20)){
+props7[key20] = true;
+}
+}
+}
+else {
+const err268 = {instancePath:instancePath+"/destinations/" + i25+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+}
+else {
+const err269 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+let data98 = data.certificates;
+if(Array.isArray(data98)){
+const len26 = data98.length;
+for(let i26=0; i26<len26; i26++){
+let data99 = data98[i26];
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.dnsNames === undefined){
+data99.dnsNames = [];
+}
+if(data99.ipAddresses === undefined){
+data99.ipAddresses = [];
+}
+if(data99.uris === undefined){
+data99.uris = [];
+}
+if(data99.destinations === undefined){
+data99.destinations = [];
+}
+if(data99.id === undefined){
+const err271 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+if(data99.dnsNames === undefined){
+const err272 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+if(data99.ipAddresses === undefined){
+const err273 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+if(data99.uris === undefined){
+const err274 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+if(data99.issuer === undefined){
+const err275 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+if(data99.owner === undefined){
+const err276 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+if(data99.destinations === undefined){
+const err277 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+for(const key21 in data99){
+if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
+const err278 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+}
+if(data99.id !== undefined){
+let data100 = data99.id;
+if(typeof data100 === "string"){
+if(!pattern5.test(data100)){
+const err279 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+if(data99.commonName !== undefined){
+let data101 = data99.commonName;
+if(typeof data101 === "string"){
+if(func2(data101) > 253){
+const err281 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+if(!pattern32.test(data101)){
+const err282 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+let data102 = data99.dnsNames;
+if(Array.isArray(data102)){
+if(data102.length > 100){
+const err284 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+const len27 = data102.length;
+for(let i27=0; i27<len27; i27++){
+let data103 = data102[i27];
+if(typeof data103 === "string"){
+if(func2(data103) > 253){
+const err285 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+if(!pattern32.test(data103)){
+const err286 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+}
+else {
+const err287 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+}
+else {
+const err288 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+let data104 = data99.ipAddresses;
+if(Array.isArray(data104)){
+if(data104.length > 100){
+const err289 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+const len28 = data104.length;
+for(let i28=0; i28<len28; i28++){
+let data105 = data104[i28];
+const _errs261 = errors;
+let valid85 = false;
+const _errs262 = errors;
+if(typeof data105 === "string"){
+if(!(formats0.test(data105))){
+const err290 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+var _valid4 = _errs262 === errors;
+valid85 = valid85 || _valid4;
+const _errs264 = errors;
+if(typeof data105 === "string"){
+if(!(formats2.test(data105))){
+const err292 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+else {
+const err293 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+var _valid4 = _errs264 === errors;
+valid85 = valid85 || _valid4;
+if(!valid85){
+const err294 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+else {
+errors = _errs261;
+if(vErrors !== null){
+if(_errs261){
+vErrors.length = _errs261;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err295 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+let data106 = data99.uris;
+if(Array.isArray(data106)){
+if(data106.length > 100){
+const err296 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+const len29 = data106.length;
+for(let i29=0; i29<len29; i29++){
+let data107 = data106[i29];
+if(typeof data107 === "string"){
+if(func2(data107) > 2048){
+const err297 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+if(!(formats4(data107))){
+const err298 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+}
+else {
+const err299 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+}
+}
+else {
+const err300 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(data99.issuer !== undefined){
+let data108 = data99.issuer;
+if(typeof data108 === "string"){
+if(!pattern5.test(data108)){
+const err301 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+if(data99.owner !== undefined){
+let data109 = data99.owner;
+if(typeof data109 === "string"){
+if(func2(data109) > 128){
+const err303 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+if(func2(data109) < 1){
+const err304 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+else {
+const err305 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+if(data99.requester !== undefined){
+let data110 = data99.requester;
+if(typeof data110 === "string"){
+if(func2(data110) > 128){
+const err306 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+if(func2(data110) < 1){
+const err307 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+else {
+const err308 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+if(data99.keyAlgorithm !== undefined){
+let data111 = data99.keyAlgorithm;
+const _errs277 = errors;
+let valid88 = false;
+const _errs278 = errors;
+if(typeof data111 !== "string"){
+const err309 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+if("EC_P256" !== data111){
+const err310 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+var _valid5 = _errs278 === errors;
+valid88 = valid88 || _valid5;
+const _errs280 = errors;
+if(typeof data111 !== "string"){
+const err311 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+if("EC_P384" !== data111){
+const err312 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+var _valid5 = _errs280 === errors;
+valid88 = valid88 || _valid5;
+const _errs282 = errors;
+if(typeof data111 !== "string"){
+const err313 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+if("RSA_2048" !== data111){
+const err314 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+var _valid5 = _errs282 === errors;
+valid88 = valid88 || _valid5;
+const _errs284 = errors;
+if(typeof data111 !== "string"){
+const err315 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+if("RSA_3072" !== data111){
+const err316 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+var _valid5 = _errs284 === errors;
+valid88 = valid88 || _valid5;
+const _errs286 = errors;
+if(typeof data111 !== "string"){
+const err317 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+if("RSA_4096" !== data111){
+const err318 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+var _valid5 = _errs286 === errors;
+valid88 = valid88 || _valid5;
+if(!valid88){
+const err319 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+else {
+errors = _errs277;
+if(vErrors !== null){
+if(_errs277){
+vErrors.length = _errs277;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data99.validityDays !== undefined){
+let data112 = data99.validityDays;
+if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
+const err320 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+if(typeof data112 == "number"){
+if(data112 > 3650 || isNaN(data112)){
+const err321 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+if(data112 < 1 || isNaN(data112)){
+const err322 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+}
+if(data99.renewBeforeDays !== undefined){
+let data113 = data99.renewBeforeDays;
+if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
+const err323 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+if(typeof data113 == "number"){
+if(data113 > 3650 || isNaN(data113)){
+const err324 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+if(data113 < 0 || isNaN(data113)){
+const err325 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+}
+let data114 = data99.destinations;
+if(Array.isArray(data114)){
+if(data114.length > 20){
+const err326 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+const len30 = data114.length;
+for(let i30=0; i30<len30; i30++){
+let data115 = data114[i30];
+if(typeof data115 === "string"){
+if(!pattern5.test(data115)){
+const err327 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+else {
+const err328 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+}
+else {
+const err329 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+}
+else {
+const err331 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+else {
+const err332 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
 }
 errors++;
 }

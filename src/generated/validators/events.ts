@@ -462,6 +462,35 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
           "reason": {
             "maxLength": 1024,
             "type": "string"
+          },
+          "issuer": {
+            "$ref": "#/$defs/shared11"
+          },
+          "keyAlgorithm": {
+            "maxLength": 32,
+            "type": "string"
+          },
+          "validityDays": {
+            "minimum": 1,
+            "type": "integer"
+          },
+          "contentHash": {
+            "$ref": "#/$defs/shared0"
+          },
+          "reasons": {
+            "maxItems": 20,
+            "type": "array",
+            "items": {
+              "maxLength": 512,
+              "type": "string"
+            }
+          },
+          "approverGroups": {
+            "maxItems": 20,
+            "type": "array",
+            "items": {
+              "$ref": "#/$defs/shared0"
+            }
           }
         }
       }, defs),

@@ -8,9 +8,9 @@ import { STATE_TABLE_TTL_ATTRIBUTE, stateTableDefinition } from '../../../src/ad
 import { ACCOUNT, allStatements, allows, asList, deployed, referencedIds, resolve, unzipEntry, zipEntries, type CfnResource, type CfnTemplate, type Statement } from './template.js';
 
 const REPO = join(import.meta.dirname, '../../..');
-const FUNCTIONS = ['Plan', 'WorkRequests', 'ExpireApprovals', 'RequestIntake', 'PublishEvents', 'IngestAcmEvents'];
+const FUNCTIONS = ['Plan', 'WorkRequests', 'ExpireApprovals', 'RequestIntake', 'PublishEvents', 'IngestAcmEvents', 'SlackInteractivity', 'Notify'];
 /** Invoked asynchronously (schedules and rules): each needs Lambda's own DLQ. */
-const ASYNC_FUNCTIONS = ['Plan', 'ExpireApprovals', 'PublishEvents', 'IngestAcmEvents'];
+const ASYNC_FUNCTIONS = ['Plan', 'ExpireApprovals', 'PublishEvents', 'IngestAcmEvents', 'Notify'];
 const STAGE = 'ci';
 const MIB = 1024 * 1024;
 
@@ -109,12 +109,13 @@ describe('osls package output', () => {
     const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern !== undefined);
     const sources = rules.map(([, r]) => files.filter((f) => JSON.stringify(patterns[f]) === JSON.stringify(r.Properties?.EventPattern)));
     // Assess
-    expect(sources.sort()).toEqual([['acm-certificate-events.json'], ['issue-on-approval.json']]);
+    expect(sources.sort()).toEqual([['acm-certificate-events.json'], ['issue-on-approval.json'], ['notify.json']]);
     for (const f of files) expect(yml).toMatch(new RegExp(`^#\\s+${f.replace('.', '\\.')}\\s+->`, 'm'));
     const bus = (file: string) => rules[sources.findIndex((s) => s[0] === file)]![1].Properties?.EventBusName;
     // ACM's events arrive on the default bus; certflow's own on the stage's bus.
     expect(bus('acm-certificate-events.json')).toBeUndefined();
     expect(bus('issue-on-approval.json')).toEqual({ Ref: 'EventBus' });
+    expect(bus('notify.json')).toEqual({ Ref: 'EventBus' });
   });
 
   it('gives every asynchronous invocation, queue and rule target a dead-letter queue with an alarm', () => {
@@ -317,13 +318,47 @@ describe('osls package output', () => {
     expect(props(queue).SqsManagedSseEnabled).toBe(true);
   });
 
-  it('exposes request intake as one IAM-authorized HTTP route and nothing unauthenticated', () => {
+  it('exposes request intake as one IAM-authorized HTTP route, and unauthenticated only the Slack endpoint, which verifies Slack signatures itself', () => {
     // Prepare
     const routes = ofType('AWS::ApiGatewayV2::Route');
     // Act
-    const described = routes.map(([, r]) => [r.Properties?.RouteKey, r.Properties?.AuthorizationType]);
+    const described = routes.map(([, r]) => [r.Properties?.RouteKey, r.Properties?.AuthorizationType ?? 'NONE']).sort();
     // Assess
-    expect(described).toEqual([['POST /requests', 'AWS_IAM']]);
+    expect(described).toEqual([['POST /requests', 'AWS_IAM'], ['POST /slack/interactivity', 'NONE']]);
+  });
+
+  it('keeps the Slack roles to votes on requests and their own secrets', () => {
+    // Prepare
+    const table = arn('dynamodb', `table/certflow-${STAGE}-state`);
+    const forbidden: [string, string, string][] = [
+      ['SlackInteractivity', 'secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:certflow/web-AbCdEf')],
+      ['SlackInteractivity', 'ssm:GetParameter', arn('ssm', `parameter/certflow/${STAGE}/acme/account-key`)],
+      ['SlackInteractivity', 'ssm:GetParameter', arn('ssm', 'parameter/certflow/prod/slack/bot-token')],
+      ['SlackInteractivity', 'ssm:PutParameter', arn('ssm', `parameter/certflow/${STAGE}/slack/signing-secret`)],
+      ['SlackInteractivity', 'acm:ExportCertificate', arn('acm', 'certificate/61f50cd4')],
+      ['SlackInteractivity', 'acm-pca:IssueCertificate', arn('acm-pca', 'certificate-authority/1234')],
+      ['SlackInteractivity', 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['SlackInteractivity', 'sqs:SendMessage', arn('sqs', `certflow-${STAGE}-work`)],
+      ['SlackInteractivity', 'dynamodb:DeleteItem', table],
+      ['SlackInteractivity', 'dynamodb:Scan', table],
+      ['SlackInteractivity', 'dynamodb:Query', `${table}/index/due`],
+      ['SlackInteractivity', 'kms:Decrypt', arn('kms', 'key/1234')],
+      ['SlackInteractivity', 'iam:PassRole', `arn:aws:iam::${ACCOUNT.accountId}:role/admin`],
+      ['Notify', 'dynamodb:UpdateItem', table],
+      ['Notify', 'dynamodb:DeleteItem', table],
+      ['Notify', 'events:PutEvents', arn('events', `event-bus/certflow-${STAGE}`)],
+      ['Notify', 'sqs:SendMessage', arn('sqs', `certflow-${STAGE}-work`)],
+      ['Notify', 'acm:ExportCertificate', arn('acm', 'certificate/61f50cd4')],
+      ['Notify', 'secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:certflow/web-AbCdEf')],
+    ];
+    // Act
+    const granted = forbidden.filter(([fn, action, resource]) => allows({ Resources: live }, roleStatements(`${fn}LambdaFunction`), action, resource));
+    // Assess: none, and the positive controls hold
+    expect(granted).toEqual([]);
+    expect(allows({ Resources: live }, roleStatements('SlackInteractivityLambdaFunction'), 'ssm:GetParameter', arn('ssm', `parameter/certflow/${STAGE}/slack/signing-secret`))).toBe(true);
+    expect(allows({ Resources: live }, roleStatements('NotifyLambdaFunction'), 'ssm:GetParameter', arn('ssm', `parameter/certflow/${STAGE}/slack/bot-token`))).toBe(true);
+    const votes = roleStatements('SlackInteractivityLambdaFunction').find((st) => asList(st.Action).includes('dynamodb:UpdateItem'));
+    expect(votes?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REQ#*'] } });
   });
 
   it('alarms on issuance failures, dead letters, outbox age and certificates under 7 days, to the alarm topic', () => {

@@ -54,7 +54,7 @@ describe('adapter registries', () => {
     const error = thrown(() => parseConfig(`${BASE}\nnotifiers:\n  - { name: mine, kind: memory, options: { prefix: x } }\n`, '/tmp/c.yaml', { kinds: registries }));
     // Assess
     expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
-    expect(error.details).toEqual(["/notifiers/0/kind: unknown notifier kind 'memory' (known: log)"]);
+    expect(error.details).toEqual(["/notifiers/0/kind: unknown notifier kind 'memory' (known: log, slack)"]);
   });
 
   it('checks every family in one pass and reports each problem with its path', () => {

@@ -20,6 +20,8 @@ const RULES: Record<string, readonly string[]> = {
     'certificate-expired.json',
     'approval-requested.json',
     'issuance-denied.json',
+    // Approvals reach notify so a channel that asked (Slack) updates its message; policy approvals tell nobody.
+    'issuance-approved.json',
     'approval-expired.json',
     'certificate-issued.json',
     'certificate-renewed.json',
