@@ -85,10 +85,14 @@ describe.runIf(pebbleInstalled())('ACME on Pebble when the DNS provider is throt
 
     // Act
     const work: DueOutcome[] = [];
-    for (let cycle = 0; cycle < 3 && !work.some((w) => w.status === 'issued'); cycle++) work.push(...(await runCycle(deps)(rt.config.certificates)).work);
+    for (let cycle = 0; cycle < 6 && !work.some((w) => w.status === 'issued'); cycle++) work.push(...(await runCycle(deps)(rt.config.certificates)).work);
 
-    // Assess
-    expect(work.map((w) => w.status)).toEqual(['pending', 'issued']);
+    // Assess: the throttled publish is a pending step; under load Pebble may need more polls than
+    // one, so the number of pending steps before the issuance is not fixed, only that none failed.
+    const statuses = work.map((w) => w.status);
+    expect(statuses[0]).toBe('pending');
+    expect(statuses.at(-1)).toBe('issued');
+    expect(statuses.filter((s) => s !== 'pending' && s !== 'issued')).toEqual([]);
     expect(calls.publish).toBe(2);
     expect(suite.pebble().proxy!.counts.newOrder - orders).toBe(1);
   });
