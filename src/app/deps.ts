@@ -4,6 +4,7 @@ import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { CertificateSource } from '../ports/certificate-source.port.js';
 import type { EventBus } from '../ports/event-bus.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
+import type { DestinationDirectory } from '../ports/destination.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Outbox, StateStore } from '../ports/state-store.port.js';
 import type { Workers } from '../ports/workers.port.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   readonly bus: EventBus;
   readonly sources: readonly CertificateSource[];
   readonly notifier?: Notifier;
+  /** Where each certificate is delivered after promotion; none when absent. */
+  readonly destinations?: DestinationDirectory;
   readonly clock: Clock;
   readonly policy: ApprovalPolicy;
   readonly alertThresholdsDays: readonly number[];

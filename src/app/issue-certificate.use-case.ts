@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.js';
 import { bundleVersionId, keys, keyVersionId, renewalIndexOf, secretNameFor, type CertificateRecord, type RevisionRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { issuanceFailed, stored } from './lifecycle-events.js';
+import { deliverRevision } from './deliver-revision.js';
 
 /** How long a worker owns an `issuing` request before another may take it over after a crash. */
 export const ISSUING_LEASE_MS = 5 * 60_000;
@@ -18,7 +19,7 @@ export type IssueOutcome =
   | { readonly status: 'failed'; readonly requestId: string; readonly code: string; readonly message: string; readonly retryable: boolean }
   | { readonly status: 'skipped'; readonly requestId: string; readonly why: string };
 
-type Deps = Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock' | 'workers'>;
+type Deps = Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock' | 'workers' | 'destinations'>;
 
 /**
  * Runs issuance for one approved request, as a resumable workflow: the key is persisted before
@@ -36,11 +37,15 @@ export function issueCertificate(deps: Deps) {
     if (!meta) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate ${r.certificateId}`, { context: { requestId } });
 
     if (meta.data.revision >= r.revision) {
-      // A crash after promotion: the revision is done, only the request's last step is missing.
-      // (If another request produced that revision, this one just leaves the queue.)
-      const producedBy = (await deps.state.get<RevisionRecord>(keys.revision(r.certificateId, r.revision)))?.data.requestId;
-      const done = producedBy === r.id && (r.state === 'issuing' || r.state === 'failed') ? transition(r, 'issued', now) : r;
-      await saveOver(deps.state, item, done);
+      // A crash after promotion: the revision is done, only its deliveries and the request's last
+      // step may be missing. (If another request produced that revision, this one just leaves the queue.)
+      const revision = (await deps.state.get<RevisionRecord>(keys.revision(r.certificateId, r.revision)))?.data;
+      const ours = revision?.requestId === r.id && (r.state === 'issuing' || r.state === 'failed');
+      if (ours && revision) {
+        const delivered = await deliverRevision(deps, revision);
+        if (!delivered.ok) return recordFailure(deps, item, delivered.error);
+      }
+      await saveOver(deps.state, item, ours ? transition(r, 'issued', now) : r);
       return { status: 'skipped', requestId, why: `revision ${r.revision.toString()} is already current` };
     }
     if (meta.data.pendingRequestId !== r.id && meta.data.revision + 1 === r.revision && (await holderIsClosedAndOlder(deps, meta.data.pendingRequestId, r))) {
@@ -218,6 +223,10 @@ async function storeAndPromote(
     lastSeenAt: now,
   };
   await saveOver(deps.state, meta, record, { ...renewalIndexOf(record), events: stored(r, revision, meta.data) });
+  // Promoted: delivering is the next resumable step. A failure leaves CURRENT where it is and the
+  // request failed (retried later when the destination says it may succeed).
+  const delivered = await deliverRevision(deps, revision);
+  if (!delivered.ok) return recordFailure(deps, item, delivered.error);
   await saveOver(deps.state, item, transition(r, 'issued', now, { progress: { ...r.progress, serialNumber: check.facts.serialNumber } }));
   return { status: 'issued', requestId: r.id, certificateId: r.certificateId, revision: r.revision, serialNumber: check.facts.serialNumber };
 }
@@ -234,7 +243,8 @@ async function recordFailure(deps: Deps, item: StoredItem<CertificateRequest>, e
     resumeAfter: retryAt,
     lastError: { code: error.code, message: error.message, retryable: error.retryable },
   };
-  const failed = transition(r, 'failed', now, { progress });
+  // A delivery failing again after promotion finds the request failed already: it stays failed.
+  const failed = r.state === 'failed' ? { ...r, progress: { ...progress, attempt: r.progress.attempt + 1 }, updatedAt: now } : transition(r, 'failed', now, { progress });
   await saveOver(deps.state, item, failed, { ...(retryAt ? { dueAt: retryAt } : {}), events: [issuanceFailed(failed, now)] });
   return { status: 'failed', requestId: r.id, code: error.code, message: error.message, retryable: error.retryable };
 }

@@ -1,6 +1,7 @@
 import type { CertificateFacts, CertificateSpec, InventoryCertificate } from '../domain/certificate.js';
 import { renewalDueAt, type RenewalTiming } from '../domain/renewal-policy.js';
 import type { ItemKey } from '../ports/state-store.port.js';
+import type { DeliveredTo } from '../ports/destination.port.js';
 
 /** Single-table layout (see ARCHITECTURE.md "State and idempotency"). */
 export const keys = {
@@ -33,6 +34,8 @@ export interface CertificateRecord extends InventoryCertificate {
   readonly pendingRequestId?: string;
   /** Key store entry of a managed certificate. */
   readonly secretName?: string;
+  /** The last delivery to each destination, by destination name (e.g. the ACM ARN re-imported into). */
+  readonly deliveries?: Readonly<Record<string, DeliveredTo>>;
   /** Which source and scope saw it last (discovered certificates). */
   readonly source?: string;
   readonly scope?: string;

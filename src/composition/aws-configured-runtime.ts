@@ -9,7 +9,7 @@ import type { EventBus } from '../ports/event-bus.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Outbox, StateStore } from '../ports/state-store.port.js';
 import type { WorkQueue } from '../ports/work-queue.port.js';
-import { buildAdapters, type BuiltAdapters } from './build-adapters.js';
+import { buildAdapters, destinationsByCertificate, type BuiltAdapters } from './build-adapters.js';
 
 /*
  * The AWS composition root, configured half: the configuration (same schema as the local file,
@@ -59,6 +59,7 @@ export async function buildAwsAppDeps(options: AwsAppDepsOptions): Promise<AwsAp
     bus: options.bus,
     sources: adapters.sources,
     ...(notifier ? { notifier } : {}),
+    destinations: destinationsByCertificate(options.config.certificates, adapters.destinations),
     clock: options.clock,
     policy: options.config.policy,
     alertThresholdsDays: options.config.alertThresholdsDays,

@@ -4,7 +4,7 @@ import type { AdapterDescriptor, AdapterFactoryDeps, Directory } from '../adapte
 import type { AdapterSettings, CertflowConfig } from '../config/load-config.js';
 import type { AccountSource } from '../ports/account-source.port.js';
 import type { CertificateSource } from '../ports/certificate-source.port.js';
-import type { Destination } from '../ports/destination.port.js';
+import type { Destination, DestinationDirectory } from '../ports/destination.port.js';
 import type { DnsProvider } from '../ports/dns-provider.port.js';
 import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
@@ -78,4 +78,13 @@ function directory<T>(label: string, built: ReadonlyMap<string, T>): Directory<T
     },
     names: () => [...built.keys()],
   };
+}
+
+/** Each certificate's destinations, in the order configuration lists them (names are checked at load). */
+export function destinationsByCertificate(
+  certificates: readonly { readonly spec: { readonly id: string }; readonly destinations?: readonly string[] }[],
+  destinations: Directory<Destination>,
+): DestinationDirectory {
+  const byId = new Map(certificates.map((c) => [c.spec.id, (c.destinations ?? []).map((name) => destinations.get(name))]));
+  return { forCertificate: (id) => byId.get(id) ?? [] };
 }

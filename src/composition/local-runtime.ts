@@ -6,13 +6,13 @@ import type { Clock } from '../ports/clock.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
 import type { Notification, Notifier } from '../ports/notifier.port.js';
 import { registries as defaultRegistries, type AdapterRegistries } from '../adapters/registries.js';
-import { unavailableAwsClients } from '../adapters/registry/no-aws.js';
+import { awsClientFactory, type AwsClientFactory } from '../adapters/aws/client-factory.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
 import { prepareDataDir } from '../adapters/local/data-dir.js';
 import { LocalProcessWorkers } from '../adapters/local/local-process.workers.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
 import { notifyOnEvent } from '../app/notify.use-case.js';
-import { buildAdapters, type BuiltAdapters } from './build-adapters.js';
+import { buildAdapters, destinationsByCertificate, type BuiltAdapters } from './build-adapters.js';
 import notifyPattern from '../../events/patterns/notify.json' with { type: 'json' };
 
 /** The embedded default, built from configuration: SQLite state, the configured adapters, in-process bus. */
@@ -29,6 +29,12 @@ export interface LocalRuntime {
 export interface LocalRuntimeOptions {
   /** Extra kinds (e.g. a test-only issuer), see `withKinds`. */
   readonly registries?: AdapterRegistries;
+  /**
+   * AWS clients for kinds that reach AWS from the local runtime (a Secrets Manager key store, a
+   * Private CA issuer, an ACM destination): default, the SDK's own region and credential chain.
+   * No SDK is loaded unless configuration names such a kind.
+   */
+  readonly aws?: AwsClientFactory;
 }
 
 export function loadLocalConfig(path: string, registries: AdapterRegistries = defaultRegistries): CertflowConfig {
@@ -46,7 +52,7 @@ export async function openLocalRuntime(config: CertflowConfig, clock: Clock, opt
       clock,
       dataDir: config.dataDir,
       resolvePath: (p) => resolve(configDir, p),
-      aws: unavailableAwsClients,
+      aws: options.aws ?? awsClientFactory(),
       state,
     });
   } catch (error) {
@@ -73,6 +79,7 @@ export async function openLocalRuntime(config: CertflowConfig, clock: Clock, opt
     bus,
     sources: adapters.sources,
     notifier,
+    destinations: destinationsByCertificate(config.certificates, adapters.destinations),
     clock,
     policy: config.policy,
     alertThresholdsDays: config.alertThresholdsDays,

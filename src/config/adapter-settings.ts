@@ -8,6 +8,8 @@ export interface KindInfo {
   readonly optionsSchema: TSchema;
   readonly runtimes: readonly string[];
   readonly summary?: string;
+  /** Checks one certificate naming the adapter (see AdapterDescriptor.checkCertificate). */
+  checkCertificate?(options: never, certificate: { id: string; validityDays: number; names: { dns: readonly string[]; ip: readonly string[]; uri: readonly string[] } }): string[];
 }
 
 /** The kinds of every family, by the configuration key that names them (see src/adapters/registries.ts). */
@@ -109,4 +111,20 @@ export function checkAdapters(file: CertflowConfigFile, kinds: ConfigKinds, runt
     }
   }
   return { problems, settings };
+}
+
+/**
+ * Per-kind rules on the certificates that name an issuer (e.g. a short-lived Private CA signs
+ * at most 7 days). Run once every adapter's options are valid, so kinds read well-typed options.
+ */
+export function checkCertificatesAgainstIssuers(file: CertflowConfigFile, kinds: ConfigKinds, issuers: readonly AdapterSettings[], defaultValidityDays: number): string[] {
+  const problems: string[] = [];
+  file.certificates.forEach((c, i) => {
+    const issuer = issuers.find((s) => s.name === c.issuer);
+    const check = issuer ? kinds.issuers[issuer.kind]?.checkCertificate : undefined;
+    if (!issuer || !check) return;
+    const use = { id: c.id, validityDays: c.validityDays ?? defaultValidityDays, names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris } };
+    for (const problem of check(issuer.options as never, use)) problems.push(`/certificates/${i.toString()}/${problem} (issuer '${issuer.name}')`);
+  });
+  return problems;
 }

@@ -24,6 +24,8 @@ export const CertificateConfig = Type.Object(
     keyAlgorithm: Type.Optional(KeyAlgorithm),
     validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
     renewBeforeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+    /** Destinations (by name) that receive every new revision after promotion, in order. */
+    destinations: Type.Array(Name, { maxItems: 20, default: [] }),
   },
   { additionalProperties: false },
 );

@@ -8,7 +8,7 @@ import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { checkPolicy, resolvePolicy } from './policy-config.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import { validateConfigFile } from '../generated/validators/config.js';
-import { checkAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
+import { checkAdapters, checkCertificatesAgainstIssuers, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 import { commonNameProblem, DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem } from './name-checks.js';
 
 export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
@@ -24,6 +24,8 @@ export interface ConfigContext {
 export interface ManagedCertificate {
   readonly spec: CertificateSpec;
   readonly requester: string;
+  /** Destination names, delivered in order after each promotion. Outside the spec: adding one never re-issues. */
+  readonly destinations: readonly string[];
 }
 
 /** The validated, resolved, frozen configuration. */
@@ -130,6 +132,10 @@ export function parseConfig(text: string, configPath: string, context: ConfigCon
   // as the file's shape lets them, so kinds and options come in the same list as the shape.
   const adapters = adapterChecks(raw as CertflowConfigFile, context, shapeOk);
   problems.push(...adapters.problems, ...crossCheck(raw));
+  if (shapeOk && adapters.settings && adapters.problems.length === 0) {
+    const file = raw as CertflowConfigFile;
+    problems.push(...checkCertificatesAgainstIssuers(file, context.kinds, adapters.settings.issuers, file.defaults.validityDays));
+  }
   if (!shapeOk || problems.length > 0 || !adapters.settings) {
     throw invalid(`${configPath} has ${problems.length.toString()} problem(s)`, [...new Set(problems)]);
   }
@@ -169,6 +175,7 @@ function crossCheck(file: unknown): string[] {
     const name = text(field(issuer, 'name'));
     if (name !== undefined) issuerNames.add(name);
   }
+  const destinationNames = new Set(list(field(file, 'destinations')).map((d) => text(field(d, 'name'))));
   const defaults = field(file, 'defaults');
   const defaultValidity = field(defaults, 'validityDays');
   const schemes = Array.isArray(field(defaults, 'uriSchemes')) ? list(field(defaults, 'uriSchemes')).filter((x) => typeof x === 'string') : DEFAULT_URI_SCHEMES;
@@ -180,6 +187,9 @@ function crossCheck(file: unknown): string[] {
     if (id !== undefined) ids.add(id);
     const issuer = text(field(c, 'issuer'));
     if (issuer !== undefined && !issuerNames.has(issuer)) problems.push(`${at}/issuer: no issuer named '${issuer}'`);
+    list(field(c, 'destinations')).forEach((d, j) => {
+      if (typeof d === 'string' && !destinationNames.has(d)) problems.push(`${at}/destinations/${j.toString()}: no destination named '${d}'`);
+    });
     const dnsNames = list(field(c, 'dnsNames'));
     const uris = list(field(c, 'uris'));
     if (dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length === 0) {
@@ -222,7 +232,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
       validityDays: c.validityDays ?? file.defaults.validityDays,
       ...(c.renewBeforeDays === undefined ? {} : { renewBeforeDays: c.renewBeforeDays }),
     };
-    return { spec, requester: c.requester ?? c.owner };
+    return { spec, requester: c.requester ?? c.owner, destinations: c.destinations };
   });
   return {
     configPath,

@@ -42,6 +42,11 @@ export interface KeyStore {
    * version that was current, and removes PENDING from the newly current one.
    */
   moveLabel(secretName: string, label: KeyLabel, toVersionId: string): Promise<void>;
+  /**
+   * Removing a label nobody holds is a no-op. Secrets Manager never removes AWSCURRENT, only moves
+   * it: its adapter answers KEYSTORE.LABEL_PROTECTED for CURRENT. (The SQLite store still removes
+   * CURRENT, which revocation relies on; see the contract's `currentIsProtected`.)
+   */
   removeLabel(secretName: string, label: KeyLabel): Promise<void>;
   listVersions(secretName: string): Promise<KeyVersionInfo[]>;
 }

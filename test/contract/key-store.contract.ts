@@ -15,7 +15,7 @@ const pair = (n: number): KeyMaterial => ({ privateKeyPem: `key-${n}`, certifica
  * The semantics every KeyStore adapter shares (Secrets Manager-like): idempotent versions,
  * conflicts, atomic label moves with PREVIOUS and PENDING, RESERVED keys, and whole-version reads.
  */
-export function keyStoreContract(name: string, makeStore: () => Promise<KeyStoreUnderTest>): void {
+export function keyStoreContract(name: string, makeStore: () => Promise<KeyStoreUnderTest>, rules: { currentIsProtected?: boolean } = {}): void {
   describe(`KeyStore contract: ${name}`, () => {
     let handle: KeyStoreUnderTest;
     let store: KeyStore;
@@ -114,6 +114,19 @@ export function keyStoreContract(name: string, makeStore: () => Promise<KeyStore
       expect(reserved.material.certificatePem).toBeUndefined();
       expect(await store.getVersion(SECRET, { label: 'RESERVED' })).toBeUndefined();
       expect(await labelsOf()).toEqual({ v1: ['CURRENT'], r2: [], v2: ['PENDING'] });
+    });
+
+    it.runIf(rules.currentIsProtected === true)('refuses to remove CURRENT, which only moves, and removes other labels idempotently', async () => {
+      // Prepare
+      await store.putVersion(SECRET, 'v1', pair(1), ['CURRENT']);
+      await store.putVersion(SECRET, 'v2', pair(2), ['PENDING']);
+      // Act
+      const error = await store.removeLabel(SECRET, 'CURRENT').catch((e: unknown) => e);
+      await store.removeLabel(SECRET, 'PENDING');
+      await store.removeLabel(SECRET, 'PENDING');
+      // Assess
+      expect(error).toMatchObject({ code: 'KEYSTORE.LABEL_PROTECTED', retryable: false });
+      expect(await labelsOf()).toEqual({ v1: ['CURRENT'], v2: [] });
     });
 
     it('moves a plain label from one version to another', async () => {

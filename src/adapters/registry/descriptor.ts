@@ -38,6 +38,13 @@ export interface AdapterFactoryDeps {
   readonly accountSources?: Directory<AccountSource>;
 }
 
+/** What configuration asks of an adapter for one certificate, checked before anything runs. */
+export interface CertificateUse {
+  readonly id: string;
+  readonly validityDays: number;
+  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
+}
+
 /** What configuration says of one adapter: a name, a kind, and the kind's options. */
 export interface AdapterSettings<O = Readonly<Record<string, unknown>>> {
   readonly name: string;
@@ -56,6 +63,11 @@ export interface AdapterDescriptor<T, S extends TSchema = TSchema> {
   readonly summary: string;
   readonly runtimes: readonly RuntimeName[];
   readonly optionsSchema: S;
+  /**
+   * Checks one certificate that names this adapter, when configuration loads (e.g. a short-lived
+   * Private CA refuses more than 7 days): each problem a line, none when it fits.
+   */
+  checkCertificate?(options: Static<S>, certificate: CertificateUse): string[];
   create(deps: AdapterFactoryDeps, settings: AdapterSettings<Static<S>>): Promise<T>;
 }
 

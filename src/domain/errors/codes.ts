@@ -38,6 +38,10 @@ export const ErrorCodes = {
   KEYSTORE_CONFLICT: 'KEYSTORE.CONFLICT',
   KEYSTORE_VERSION_UNKNOWN: 'KEYSTORE.VERSION_UNKNOWN',
   KEYSTORE_UNAVAILABLE: 'KEYSTORE.UNAVAILABLE',
+  /** CURRENT is never removed, only moved (Secrets Manager's own rule for AWSCURRENT). */
+  KEYSTORE_LABEL_PROTECTED: 'KEYSTORE.LABEL_PROTECTED',
+  /** The store refused the caller (IAM, a KMS key policy): not retryable until someone changes a policy. */
+  KEYSTORE_ACCESS_DENIED: 'KEYSTORE.ACCESS_DENIED',
   /** The state says a certificate is issued but the key store has no CURRENT version for it (lost or replaced key store). */
   KEYSTORE_CURRENT_MISSING: 'KEYSTORE.CURRENT_MISSING',
   /** An `issuing` request is leased to a worker that is still alive (or on another host): it waits for the lease. */
@@ -67,6 +71,11 @@ export const ErrorCodes = {
   DNS_UNAVAILABLE: 'DNS.UNAVAILABLE',
   DNS_ZONE_NOT_FOUND: 'DNS.ZONE_NOT_FOUND',
   DNS_REJECTED: 'DNS.REJECTED',
+  // Destinations (after promotion; a failed delivery never moves CURRENT).
+  DESTINATION_UNKNOWN: 'DESTINATION.UNKNOWN',
+  DESTINATION_REJECTED: 'DESTINATION.REJECTED',
+  DESTINATION_UNAVAILABLE: 'DESTINATION.UNAVAILABLE',
+  DESTINATION_HOOK_FAILED: 'DESTINATION.HOOK_FAILED',
   // Events.
   EVENT_INVALID: 'EVENT.INVALID',
   EVENT_PATTERN_INVALID: 'EVENT.PATTERN_INVALID',

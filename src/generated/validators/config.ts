@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -3466,6 +3466,9 @@ data99.ipAddresses = [];
 if(data99.uris === undefined){
 data99.uris = [];
 }
+if(data99.destinations === undefined){
+data99.destinations = [];
+}
 if(data99.id === undefined){
 const err271 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
@@ -3526,9 +3529,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-for(const key21 in data99){
-if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
-const err277 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data99.destinations === undefined){
+const err277 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3537,12 +3539,9 @@ vErrors.push(err277);
 }
 errors++;
 }
-}
-if(data99.id !== undefined){
-let data100 = data99.id;
-if(typeof data100 === "string"){
-if(!pattern5.test(data100)){
-const err278 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+for(const key21 in data99){
+if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
+const err278 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3552,8 +3551,11 @@ vErrors.push(err278);
 errors++;
 }
 }
-else {
-const err279 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data99.id !== undefined){
+let data100 = data99.id;
+if(typeof data100 === "string"){
+if(!pattern5.test(data100)){
+const err279 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3563,11 +3565,8 @@ vErrors.push(err279);
 errors++;
 }
 }
-if(data99.commonName !== undefined){
-let data101 = data99.commonName;
-if(typeof data101 === "string"){
-if(func2(data101) > 253){
-const err280 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+else {
+const err280 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3576,8 +3575,12 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(!pattern32.test(data101)){
-const err281 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+}
+if(data99.commonName !== undefined){
+let data101 = data99.commonName;
+if(typeof data101 === "string"){
+if(func2(data101) > 253){
+const err281 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3586,9 +3589,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-}
-else {
-const err282 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern32.test(data101)){
+const err282 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3598,10 +3600,8 @@ vErrors.push(err282);
 errors++;
 }
 }
-let data102 = data99.dnsNames;
-if(Array.isArray(data102)){
-if(data102.length > 100){
-const err283 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+else {
+const err283 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3610,12 +3610,11 @@ vErrors.push(err283);
 }
 errors++;
 }
-const len27 = data102.length;
-for(let i27=0; i27<len27; i27++){
-let data103 = data102[i27];
-if(typeof data103 === "string"){
-if(func2(data103) > 253){
-const err284 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+}
+let data102 = data99.dnsNames;
+if(Array.isArray(data102)){
+if(data102.length > 100){
+const err284 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3624,8 +3623,12 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(!pattern32.test(data103)){
-const err285 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+const len27 = data102.length;
+for(let i27=0; i27<len27; i27++){
+let data103 = data102[i27];
+if(typeof data103 === "string"){
+if(func2(data103) > 253){
+const err285 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3634,9 +3637,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-}
-else {
-const err286 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern32.test(data103)){
+const err286 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3646,9 +3648,8 @@ vErrors.push(err286);
 errors++;
 }
 }
-}
 else {
-const err287 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err287 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3657,15 +3658,27 @@ vErrors.push(err287);
 }
 errors++;
 }
-let data104 = data99.ipAddresses;
-if(Array.isArray(data104)){
-if(data104.length > 100){
-const err288 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+}
+}
+else {
+const err288 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err288];
 }
 else {
 vErrors.push(err288);
+}
+errors++;
+}
+let data104 = data99.ipAddresses;
+if(Array.isArray(data104)){
+if(data104.length > 100){
+const err289 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
 }
 errors++;
 }
@@ -3677,18 +3690,7 @@ let valid85 = false;
 const _errs262 = errors;
 if(typeof data105 === "string"){
 if(!(formats0.test(data105))){
-const err289 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
-if(vErrors === null){
-vErrors = [err289];
-}
-else {
-vErrors.push(err289);
-}
-errors++;
-}
-}
-else {
-const err290 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err290 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3697,12 +3699,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-var _valid4 = _errs262 === errors;
-valid85 = valid85 || _valid4;
-const _errs264 = errors;
-if(typeof data105 === "string"){
-if(!(formats2.test(data105))){
-const err291 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+}
+else {
+const err291 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3711,9 +3710,12 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-else {
-const err292 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs262 === errors;
+valid85 = valid85 || _valid4;
+const _errs264 = errors;
+if(typeof data105 === "string"){
+if(!(formats2.test(data105))){
+const err292 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3722,15 +3724,26 @@ vErrors.push(err292);
 }
 errors++;
 }
-var _valid4 = _errs264 === errors;
-valid85 = valid85 || _valid4;
-if(!valid85){
-const err293 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err293 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err293];
 }
 else {
 vErrors.push(err293);
+}
+errors++;
+}
+var _valid4 = _errs264 === errors;
+valid85 = valid85 || _valid4;
+if(!valid85){
+const err294 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
 }
 errors++;
 }
@@ -3748,19 +3761,7 @@ vErrors = null;
 }
 }
 else {
-const err294 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err294];
-}
-else {
-vErrors.push(err294);
-}
-errors++;
-}
-let data106 = data99.uris;
-if(Array.isArray(data106)){
-if(data106.length > 100){
-const err295 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+const err295 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3769,12 +3770,10 @@ vErrors.push(err295);
 }
 errors++;
 }
-const len29 = data106.length;
-for(let i29=0; i29<len29; i29++){
-let data107 = data106[i29];
-if(typeof data107 === "string"){
-if(func2(data107) > 2048){
-const err296 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+let data106 = data99.uris;
+if(Array.isArray(data106)){
+if(data106.length > 100){
+const err296 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3783,8 +3782,12 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(!(formats4(data107))){
-const err297 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+const len29 = data106.length;
+for(let i29=0; i29<len29; i29++){
+let data107 = data106[i29];
+if(typeof data107 === "string"){
+if(func2(data107) > 2048){
+const err297 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3793,9 +3796,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-}
-else {
-const err298 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats4(data107))){
+const err298 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3805,9 +3807,8 @@ vErrors.push(err298);
 errors++;
 }
 }
-}
 else {
-const err299 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err299 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3816,11 +3817,10 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data99.issuer !== undefined){
-let data108 = data99.issuer;
-if(typeof data108 === "string"){
-if(!pattern5.test(data108)){
-const err300 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+}
+else {
+const err300 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3829,9 +3829,11 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-else {
-const err301 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data99.issuer !== undefined){
+let data108 = data99.issuer;
+if(typeof data108 === "string"){
+if(!pattern5.test(data108)){
+const err301 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3841,11 +3843,8 @@ vErrors.push(err301);
 errors++;
 }
 }
-if(data99.owner !== undefined){
-let data109 = data99.owner;
-if(typeof data109 === "string"){
-if(func2(data109) > 128){
-const err302 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err302 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3854,8 +3853,12 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(func2(data109) < 1){
-const err303 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data99.owner !== undefined){
+let data109 = data99.owner;
+if(typeof data109 === "string"){
+if(func2(data109) > 128){
+const err303 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3864,9 +3867,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-else {
-const err304 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data109) < 1){
+const err304 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3876,11 +3878,8 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(data99.requester !== undefined){
-let data110 = data99.requester;
-if(typeof data110 === "string"){
-if(func2(data110) > 128){
-const err305 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err305 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3889,8 +3888,12 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(func2(data110) < 1){
-const err306 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data99.requester !== undefined){
+let data110 = data99.requester;
+if(typeof data110 === "string"){
+if(func2(data110) > 128){
+const err306 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3899,14 +3902,24 @@ vErrors.push(err306);
 }
 errors++;
 }
-}
-else {
-const err307 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data110) < 1){
+const err307 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err307];
 }
 else {
 vErrors.push(err307);
+}
+errors++;
+}
+}
+else {
+const err308 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
 }
 errors++;
 }
@@ -3917,17 +3930,7 @@ const _errs277 = errors;
 let valid88 = false;
 const _errs278 = errors;
 if(typeof data111 !== "string"){
-const err308 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-if("EC_P256" !== data111){
-const err309 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+const err309 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3936,11 +3939,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-var _valid5 = _errs278 === errors;
-valid88 = valid88 || _valid5;
-const _errs280 = errors;
-if(typeof data111 !== "string"){
-const err310 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P256" !== data111){
+const err310 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3949,8 +3949,11 @@ vErrors.push(err310);
 }
 errors++;
 }
-if("EC_P384" !== data111){
-const err311 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+var _valid5 = _errs278 === errors;
+valid88 = valid88 || _valid5;
+const _errs280 = errors;
+if(typeof data111 !== "string"){
+const err311 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3959,11 +3962,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-var _valid5 = _errs280 === errors;
-valid88 = valid88 || _valid5;
-const _errs282 = errors;
-if(typeof data111 !== "string"){
-const err312 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P384" !== data111){
+const err312 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3972,8 +3972,11 @@ vErrors.push(err312);
 }
 errors++;
 }
-if("RSA_2048" !== data111){
-const err313 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+var _valid5 = _errs280 === errors;
+valid88 = valid88 || _valid5;
+const _errs282 = errors;
+if(typeof data111 !== "string"){
+const err313 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3982,11 +3985,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-var _valid5 = _errs282 === errors;
-valid88 = valid88 || _valid5;
-const _errs284 = errors;
-if(typeof data111 !== "string"){
-const err314 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("RSA_2048" !== data111){
+const err314 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3995,8 +3995,11 @@ vErrors.push(err314);
 }
 errors++;
 }
-if("RSA_3072" !== data111){
-const err315 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+var _valid5 = _errs282 === errors;
+valid88 = valid88 || _valid5;
+const _errs284 = errors;
+if(typeof data111 !== "string"){
+const err315 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4005,11 +4008,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-var _valid5 = _errs284 === errors;
-valid88 = valid88 || _valid5;
-const _errs286 = errors;
-if(typeof data111 !== "string"){
-const err316 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("RSA_3072" !== data111){
+const err316 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4018,8 +4018,11 @@ vErrors.push(err316);
 }
 errors++;
 }
-if("RSA_4096" !== data111){
-const err317 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+var _valid5 = _errs284 === errors;
+valid88 = valid88 || _valid5;
+const _errs286 = errors;
+if(typeof data111 !== "string"){
+const err317 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4028,15 +4031,25 @@ vErrors.push(err317);
 }
 errors++;
 }
-var _valid5 = _errs286 === errors;
-valid88 = valid88 || _valid5;
-if(!valid88){
-const err318 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if("RSA_4096" !== data111){
+const err318 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err318];
 }
 else {
 vErrors.push(err318);
+}
+errors++;
+}
+var _valid5 = _errs286 === errors;
+valid88 = valid88 || _valid5;
+if(!valid88){
+const err319 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
 }
 errors++;
 }
@@ -4055,18 +4068,7 @@ vErrors = null;
 if(data99.validityDays !== undefined){
 let data112 = data99.validityDays;
 if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
-const err319 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err319];
-}
-else {
-vErrors.push(err319);
-}
-errors++;
-}
-if(typeof data112 == "number"){
-if(data112 > 3650 || isNaN(data112)){
-const err320 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err320 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4075,8 +4077,9 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data112 < 1 || isNaN(data112)){
-const err321 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data112 == "number"){
+if(data112 > 3650 || isNaN(data112)){
+const err321 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4085,12 +4088,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-}
-if(data99.renewBeforeDays !== undefined){
-let data113 = data99.renewBeforeDays;
-if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
-const err322 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data112 < 1 || isNaN(data112)){
+const err322 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4099,9 +4098,12 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(typeof data113 == "number"){
-if(data113 > 3650 || isNaN(data113)){
-const err323 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+}
+if(data99.renewBeforeDays !== undefined){
+let data113 = data99.renewBeforeDays;
+if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
+const err323 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4110,8 +4112,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(data113 < 0 || isNaN(data113)){
-const err324 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data113 == "number"){
+if(data113 > 3650 || isNaN(data113)){
+const err324 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4120,11 +4123,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err325 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data113 < 0 || isNaN(data113)){
+const err325 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4135,8 +4135,10 @@ errors++;
 }
 }
 }
-else {
-const err326 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+let data114 = data99.destinations;
+if(Array.isArray(data114)){
+if(data114.length > 20){
+const err326 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4145,14 +4147,74 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-else {
-const err327 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len30 = data114.length;
+for(let i30=0; i30<len30; i30++){
+let data115 = data114[i30];
+if(typeof data115 === "string"){
+if(!pattern5.test(data115)){
+const err327 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err327];
 }
 else {
 vErrors.push(err327);
+}
+errors++;
+}
+}
+else {
+const err328 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+}
+}
+else {
+const err329 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+}
+else {
+const err331 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+}
+else {
+const err332 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
 }
 errors++;
 }

@@ -17,6 +17,9 @@ import { certflow } from '../../support/cli.js';
 import { lab } from '../../support/aws-lab.js';
 import type * as RegistriesModule from '../../../src/adapters/registries.js';
 import { captureLambdaOutput } from '../../support/lambda-output.js';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { FakeSecretsManager } from '../../fakes/fake-secrets-manager.js';
+import { CA_ARN, FakePrivateCa } from '../../fakes/fake-private-ca.js';
 
 // Handlers and the CLI build from the shipped registries: here, those plus the lab's test-only
 // issuer (pending twice, then a real local CA) and key store (SQLite standing in for Secrets Manager).
@@ -250,6 +253,44 @@ describe('the AWS runtime, in process', () => {
     expect([...lab().signed.values()].map((s) => s.size)).toEqual([1]);
   }, 60_000);
 
+  it('produces the same lifecycle events with the Private CA issuer and the Secrets Manager key store (on mocks) as with the local stand-ins', async () => {
+    // Prepare: the same certificate, once through the lab's kinds and once through the shipped AWS kinds
+    const local = await newStage();
+    await local.scheduled('plan');
+    await local.settle();
+    const sm = new FakeSecretsManager();
+    const pca = new FakePrivateCa();
+    const smMock = sm.install();
+    pca.install();
+    const aws = await newStage({
+      ...CONFIG,
+      keyStore: { kind: 'secrets-manager', options: { namePrefix: 'certflow/e2e/', tags: { stage: 'e2e' } } },
+      issuers: [{ name: 'internal', kind: 'aws-private-ca', options: { certificateAuthorityArn: CA_ARN } }],
+    });
+    try {
+      // Act
+      await aws.scheduled('plan');
+      await aws.settle();
+      // Assess: the same events, in the same order, for the one certificate
+      const sequence = (stage: Stage) => [...new Map(stage.published.map((e) => [e.id, e.detailType])).values()];
+      expect(sequence(aws)).toEqual(sequence(local));
+      expect(sequence(aws)).toEqual(['Issuance Requested', 'Issuance Approved', 'Certificate Issued', 'Certificate Rotated']);
+      // One issuance at the CA; AWSCURRENT holds its certificate with the key certflow made.
+      expect(pca.issued).toHaveLength(1);
+      expect(pca.count('GetCertificate')).toBeGreaterThanOrEqual(2);
+      const secret = sm.secrets.get('certflow/e2e/api');
+      const current = [...(secret?.versions.values() ?? [])].find((v) => v.stages.has('AWSCURRENT'));
+      const value = JSON.parse(current?.value ?? '{}') as { certificate: string; privateKey: string; serialNumber: string; revision: number };
+      expect(value.certificate.trim()).toBe(pca.issued[0]?.certificatePem.trim());
+      expect(new X509Certificate(value.certificate).publicKey.export({ type: 'spki', format: 'der' })).toEqual(createPublicKey(value.privateKey).export({ type: 'spki', format: 'der' }));
+      expect(value).toMatchObject({ serialNumber: pca.issued[0]?.serial, revision: 1 });
+      expect(secret?.tags).toEqual([{ Key: 'stage', Value: 'e2e' }]);
+    } finally {
+      smMock.restore();
+      pca.restore();
+    }
+  }, 60_000);
+
   // A crash inside a step (key store, issuer) is the crash-injection suite's (test/integration/app/
   // crash-recovery.test.ts, with a clock it can move): its recovery waits out a backoff or a lease.
   it.each([
@@ -352,7 +393,7 @@ describe('the AWS runtime, in process', () => {
     // Assess
     expect(failure.code).toBe('CONFIG.INVALID');
     expect(failure.details).toEqual([
-      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, lab-sqlite)",
+      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, secrets-manager, lab-sqlite)",
       "/issuers/0/kind: issuer kind 'local-ca' cannot run in the aws runtime (only: local)",
     ]);
     expect(sqs.calls()).toHaveLength(0);

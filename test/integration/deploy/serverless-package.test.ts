@@ -434,7 +434,14 @@ describe('osls package output', () => {
     expect(allows({ Resources: live }, roleStatements('WorkRequestsLambdaFunction'), 'sqs:SendMessage', arn('sqs', `certflow-${STAGE}-work`))).toBe(true);
     expect(allows({ Resources: live }, roleStatements('WorkRequestsLambdaFunction'), 'ssm:GetParameter', arn('ssm', `parameter/certflow/${STAGE}/config`))).toBe(true);
     expect(allows({ Resources: live }, roleStatements('PlanLambdaFunction'), 'dynamodb:Query', `${table}/index/due`)).toBe(true);
-    const items = roleStatements('WorkRequestsLambdaFunction').find((st) => asList(st.Action).includes('dynamodb:PutItem'));
+    const worker = roleStatements('WorkRequestsLambdaFunction');
+    expect(allows({ Resources: live }, worker, 'secretsmanager:PutSecretValue', arn('secretsmanager', 'secret:certflow/api-AbCdEf'))).toBe(true);
+    expect(allows({ Resources: live }, worker, 'secretsmanager:PutSecretValue', arn('secretsmanager', 'secret:prod/db-password-AbCdEf'))).toBe(false);
+    expect(allows({ Resources: live }, worker, 'secretsmanager:DeleteSecret', arn('secretsmanager', 'secret:certflow/api-AbCdEf'))).toBe(false);
+    expect(allows({ Resources: live }, worker, 'acm-pca:IssueCertificate', arn('acm-pca', 'certificate-authority/11111111-2222-3333-4444-555555555555'))).toBe(true);
+    expect(allows({ Resources: live }, worker, 'acm:ImportCertificate', arn('acm', 'certificate/abc'))).toBe(true);
+    expect(allows({ Resources: live }, roleStatements('PlanLambdaFunction'), 'secretsmanager:GetSecretValue', arn('secretsmanager', 'secret:certflow/api-AbCdEf'))).toBe(false);
+    const items = worker.find((st) => asList(st.Action).includes('dynamodb:PutItem'));
     expect(items?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CERT#*', 'REQ#*', 'DEADLETTER#*'] } });
   });
 

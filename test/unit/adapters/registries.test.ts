@@ -76,7 +76,7 @@ accounts:
     );
     // Assess
     expect(error.details).toEqual([
-      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite)",
+      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, secrets-manager)",
       "/sources/0: must have required property 'path'",
       '/accounts/0/options/accounts/0/accountId: must match pattern "^\\d{12}$"',
       "/notifiers/0/options: unknown property 'extra'",
@@ -109,6 +109,6 @@ accounts:
   it('keeps the issuer registry typed to the issuer port', () => {
     // Assess: `satisfies` in the registry file is the check; this names it so a cast there shows up here.
     const issuers: Registry<CertificateIssuer> = registries.issuers;
-    expect(Object.keys(issuers)).toEqual(['local-ca', 'acme']);
+    expect(Object.keys(issuers)).toEqual(['local-ca', 'acme', 'aws-private-ca']);
   });
 });

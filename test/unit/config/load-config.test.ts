@@ -141,3 +141,27 @@ describe('loadConfigFile', () => {
     expect(error.message).toBe('cannot read config file /nonexistent/certflow.yaml (ENOENT)');
   });
 });
+
+describe('parseConfig with the real registries', () => {
+  it('refuses, when configuration loads, a certificate asking a short-lived Private CA for more than 7 days', async () => {
+    // Prepare
+    const { registries } = await import('../../../src/adapters/registries.js');
+    const text = `
+dataDir: data
+issuers:
+  - name: pca
+    kind: aws-private-ca
+    options: { certificateAuthorityArn: 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555', usageMode: SHORT_LIVED_CERTIFICATE }
+certificates:
+  - { id: short, dnsNames: [a.example.com], issuer: pca, owner: x, validityDays: 7, renewBeforeDays: 2 }
+  - { id: long, dnsNames: [b.example.com], issuer: pca, owner: x, validityDays: 30 }
+`;
+    // Act
+    const error = thrown(() => parseConfig(text, '/tmp/c.yaml', { kinds: registries }));
+    // Assess
+    expect(error.code).toBe('CONFIG.INVALID');
+    expect(error.details).toEqual([
+      "/certificates/1/validityDays: 30 exceeds 7, the most a Private CA in short-lived certificate mode signs (issuer 'pca')",
+    ]);
+  });
+});
