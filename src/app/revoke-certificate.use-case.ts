@@ -1,4 +1,4 @@
-import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
+import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
 import { lifecycleEvent } from '../domain/events/catalogue.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../ports/issuer.port.js';
 import type { AppDeps } from './deps.js';
@@ -15,6 +15,11 @@ export interface RevokeOutcome {
   readonly certificateId: string;
   readonly serialNumber: string;
   readonly reason: RevocationReasonName;
+  /**
+   * True when the key store keeps the revoked version CURRENT (Secrets Manager: AWSCURRENT can only
+   * move, never be removed) until a replacement is promoted: ask for one with `certflow renew`.
+   */
+  readonly currentKept: boolean;
 }
 
 /**
@@ -38,13 +43,21 @@ export function revokeCertificate(deps: Pick<AppDeps, 'state' | 'keys' | 'issuer
     const issuer = deps.issuers.get(spec.issuer.name);
     const privateKeyPem = issuer.revokesWithCertificateKey ? version.material.privateKeyPem : undefined;
     await issuer.revoke({ certificateId, certificatePem, reason: code, ...(privateKeyPem ? { privateKeyPem } : {}) });
-    await deps.keys.removeLabel(secretName, 'CURRENT');
+    let currentKept = false;
+    try {
+      await deps.keys.removeLabel(secretName, 'CURRENT');
+    } catch (error) {
+      // A store where CURRENT can only move (Secrets Manager) keeps the revoked version until its
+      // replacement is promoted; the revocation itself is done and is recorded all the same.
+      if (!isCertflowError(error) || error.code !== ErrorCodes.KEYSTORE_LABEL_PROTECTED) throw error;
+      currentKept = true;
+    }
     const event = lifecycleEvent(
       'Certificate Revoked',
       { occurredAt: deps.clock.now().toISOString(), certificateId, serialNumber: facts.serialNumber, reason },
       `cert:${certificateId}:revoked:${facts.serialNumber}`,
     );
     await saveOver(deps.state, meta, meta.data, { ...renewalIndexOf(meta.data), events: [event] });
-    return { certificateId, serialNumber: facts.serialNumber, reason };
+    return { certificateId, serialNumber: facts.serialNumber, reason, currentKept };
   };
 }

@@ -18,6 +18,10 @@ export async function revokeCommand(ctx: CommandContext): Promise<number> {
     await publishPendingEvents(rt.deps)();
     return revoked;
   });
-  ctx.io.stdout(`revoked ${outcome.certificateId} serial ${outcome.serialNumber} (${outcome.reason}); it is no longer CURRENT\n`);
+  ctx.io.stdout(
+    outcome.currentKept
+      ? `revoked ${outcome.certificateId} serial ${outcome.serialNumber} (${outcome.reason}); the key store keeps it CURRENT until a replacement is promoted: run 'certflow renew ${outcome.certificateId} --as <you>'\n`
+      : `revoked ${outcome.certificateId} serial ${outcome.serialNumber} (${outcome.reason}); it is no longer CURRENT\n`,
+  );
   return EXIT.ok;
 }

@@ -6,7 +6,7 @@ import { runCycle } from '../../../src/app/run-cycle.use-case.js';
 import { revokeCertificate } from '../../../src/app/revoke-certificate.use-case.js';
 import { publishPendingEvents } from '../../../src/app/publish-events.use-case.js';
 import type { LocalCaIssuer } from '../../../src/adapters/local/local-ca/index.js';
-import { isCertflowError } from '../../../src/domain/errors/index.js';
+import { CertflowError, ErrorCodes, isCertflowError } from '../../../src/domain/errors/index.js';
 import { LocalFixture } from '../../support/local-fixture.js';
 
 const ONE = `
@@ -53,6 +53,32 @@ describe('revocation on the local CA', () => {
     expect(events.filter((e) => e['detail-type'] === 'Certificate Revoked').map((e) => e.detail)).toEqual([
       expect.objectContaining({ certificateId: 'api', serialNumber: outcome.serialNumber, reason: 'keyCompromise' }),
     ]);
+  });
+
+  it('revokes and records the revocation when the key store only moves CURRENT (as Secrets Manager does), keeping the version CURRENT', async () => {
+    // Prepare: a key store that refuses to remove CURRENT, as the Secrets Manager store does
+    const fx = new LocalFixture(ONE);
+    fixtures.push(fx);
+    const rt = await fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    const keys = rt.deps.keys;
+    const onlyMoves = Object.assign(Object.create(keys) as typeof keys, {
+      removeLabel: (secret: string, label: Parameters<typeof keys.removeLabel>[1]) =>
+        label === 'CURRENT' ? Promise.reject(new CertflowError(ErrorCodes.KEYSTORE_LABEL_PROTECTED, 'CURRENT can only move')) : keys.removeLabel(secret, label),
+    });
+    const before = await keys.getVersion('certflow/api', { label: 'CURRENT' });
+
+    // Act
+    const outcome = await revokeCertificate({ ...rt.deps, keys: onlyMoves })('api', 'superseded');
+    await publishPendingEvents(rt.deps)();
+
+    // Assess
+    expect(outcome).toMatchObject({ certificateId: 'api', reason: 'superseded', currentKept: true });
+    const issuer = rt.deps.issuers.get('local') as LocalCaIssuer;
+    expect(execFileSync('openssl', ['crl', '-in', issuer.crlPath(), '-noout', '-text'], { encoding: 'utf8' })).toContain(`Serial Number: ${outcome.serialNumber}`);
+    expect((await keys.getVersion('certflow/api', { label: 'CURRENT' }))?.versionId).toBe(before?.versionId);
+    const events = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { 'detail-type': string });
+    expect(events.filter((e) => e['detail-type'] === 'Certificate Revoked')).toHaveLength(1);
   });
 
   it('refuses to revoke a certificate with no CURRENT version (a second revocation)', async () => {
