@@ -60,11 +60,14 @@ const envCredentials = (requireHere(join(REPO, 'scripts/esbuild-plugins.cjs')) a
 /** Where the configured functions find their configuration at cold start: the SSM stand-in. */
 const CONFIG_PARAMETER = '/certflow/bench/config';
 /**
- * The configuration the stand-in serves, in the smallest form the schema takes. Until an issuer
- * and a key store that run on AWS exist, the aws runtime refuses it (local-only kinds), and the
- * configured functions are measured by size only (the bench says so).
+ * The configuration the stand-in serves, in the smallest form the schema takes, with an issuer and
+ * a key store that run on AWS (Private CA, Secrets Manager), so the configured functions are timed.
  */
-const BENCH_CONFIG = { issuers: [{ name: 'bench', kind: 'local-ca' }], certificates: [] };
+const BENCH_CONFIG = {
+  keyStore: { kind: 'secrets-manager' },
+  issuers: [{ name: 'bench', kind: 'aws-private-ca', options: { certificateAuthorityArn: 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/12345678-1234-1234-1234-123456789012' } }],
+  certificates: [],
+};
 
 /**
  * What the handlers see: serverless.yml's variables with dummy values, dummy credentials, and every
@@ -145,13 +148,15 @@ function sdkUse(metafile: Metafile): Map<string, { clients: Set<string>; command
 
 /** The floor's source: those clients instantiated (as the handler does at import) and those commands kept. */
 function floorSource(use: ReturnType<typeof sdkUse>): string {
-  const lines = [...use].map(([pkg, u]) => `import { ${[...u.clients, ...u.commands].join(', ')} } from '@aws-sdk/${pkg}';`);
+  // Commands are aliased per package: two clients can both have e.g. GetCertificateCommand (ACM, ACM PCA).
+  const alias = (pkg: string, name: string) => `${name}__${pkg.replace(/[^a-zA-Z0-9]/g, '_')}`;
+  const lines = [...use].map(([pkg, u]) => `import { ${[...u.clients, ...[...u.commands].map((c) => `${c} as ${alias(pkg, c)}`)].join(', ')} } from '@aws-sdk/${pkg}';`);
   // lib-dynamodb's document client wraps a DynamoDB client.
   if (use.has('lib-dynamodb') && !use.get('client-dynamodb')?.clients.has('DynamoDBClient')) lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
   const clients = [...use.values()].flatMap((u) =>
     [...u.clients].map((c) => (c === 'DynamoDBDocumentClient' ? `${c}.from(new DynamoDBClient({}))` : `new ${c}({})`)),
   );
-  const commands = [...use.values()].flatMap((u) => [...u.commands]);
+  const commands = [...use].flatMap(([pkg, u]) => [...u.commands].map((c) => alias(pkg, c)));
   return `${lines.join('\n')}\nexport const clients = [${clients.join(', ')}];\nexport const commands = [${commands.join(', ')}];\n`;
 }
 
