@@ -66,7 +66,7 @@ export function makeTls(dir: string): { caFile: string; certFile: string; keyFil
   return { caFile, certFile, keyFile };
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; Date.now() < deadline; i++) {
     if (await check().catch(() => false)) return;
@@ -177,14 +177,20 @@ export class PebbleHarness {
   private readonly logs: string[] = [];
 
   static async start(options: PebbleOptions = {}): Promise<PebbleHarness> {
-    const harness = new PebbleHarness();
-    try {
-      await harness.boot(options);
-    } catch (error) {
-      await harness.stop();
-      throw error;
+    // Ports are picked free, then bound by the children: another test file's server can take one
+    // in between (seen in CI). A start that does not come up is retried on fresh ports, 3 at most.
+    let failure: unknown;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const harness = new PebbleHarness();
+      try {
+        await harness.boot(options);
+        return harness;
+      } catch (error) {
+        failure = error;
+        await harness.stop();
+      }
     }
-    return harness;
+    throw failure;
   }
 
   private spawn(command: string, args: string[], env: Record<string, string>): ChildProcess {
