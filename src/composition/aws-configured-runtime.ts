@@ -9,7 +9,7 @@ import type { EventBus } from '../ports/event-bus.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Outbox, StateStore } from '../ports/state-store.port.js';
 import type { WorkQueue } from '../ports/work-queue.port.js';
-import { buildAdapters, destinationsByCertificate, type BuiltAdapters } from './build-adapters.js';
+import { buildAdapters, destinationsByCertificate, fanOut, type BuiltAdapters } from './build-adapters.js';
 
 /*
  * The AWS composition root, configured half: the configuration (same schema as the local file,
@@ -50,7 +50,7 @@ export async function buildAwsAppDeps(options: AwsAppDepsOptions): Promise<AwsAp
     aws: options.clients,
     state: options.state,
   });
-  const notifier = options.notifier ?? firstNotifier(adapters.notifiers);
+  const notifier = options.notifier ?? (adapters.notifiers.length > 0 ? fanOut(adapters.notifiers) : undefined);
   return {
     state: options.state,
     outbox: options.state,
@@ -68,7 +68,3 @@ export async function buildAwsAppDeps(options: AwsAppDepsOptions): Promise<AwsAp
   };
 }
 
-function firstNotifier(list: readonly Notifier[]): Notifier | undefined {
-  if (list.length <= 1) return list[0];
-  return { notify: async (n) => void (await Promise.all(list.map((x) => x.notify(n)))) };
-}

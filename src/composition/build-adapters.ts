@@ -88,3 +88,14 @@ export function destinationsByCertificate(
   const byId = new Map(certificates.map((c) => [c.spec.id, (c.destinations ?? []).map((name) => destinations.get(name))]));
   return { forCertificate: (id) => byId.get(id) ?? [] };
 }
+
+/** One notifier that tells every configured one; one failing never silences the others. */
+export function fanOut(notifiers: readonly Notifier[]): Notifier {
+  return {
+    async notify(n) {
+      const results = await Promise.allSettled(notifiers.map((x) => x.notify(n)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}

@@ -4,7 +4,7 @@ import type { CertflowConfig } from '../config/load-config.js';
 import { loadConfigFile } from '../config/load-config.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
-import type { Notification, Notifier } from '../ports/notifier.port.js';
+import type { Notification } from '../ports/notifier.port.js';
 import { registries as defaultRegistries, type AdapterRegistries } from '../adapters/registries.js';
 import { awsClientFactory, type AwsClientFactory } from '../adapters/aws/client-factory.js';
 import { SqliteStateStore } from '../adapters/local/sqlite.state-store.js';
@@ -12,7 +12,7 @@ import { prepareDataDir } from '../adapters/local/data-dir.js';
 import { LocalProcessWorkers } from '../adapters/local/local-process.workers.js';
 import { LocalEventBus } from '../adapters/local/local.event-bus.js';
 import { notifyOnEvent } from '../app/notify.use-case.js';
-import { buildAdapters, destinationsByCertificate, type BuiltAdapters } from './build-adapters.js';
+import { buildAdapters, destinationsByCertificate, fanOut, type BuiltAdapters } from './build-adapters.js';
 import notifyPattern from '../../events/patterns/notify.json' with { type: 'json' };
 
 /** The embedded default, built from configuration: SQLite state, the configured adapters, in-process bus. */
@@ -94,17 +94,6 @@ export async function openLocalRuntime(config: CertflowConfig, clock: Clock, opt
     notifications,
     close: async () => {
       await Promise.all([state.close(), closeIfClosable(adapters.keys)]);
-    },
-  };
-}
-
-/** One notifier that tells every configured one; one failing never silences the others. */
-export function fanOut(notifiers: readonly Notifier[]): Notifier {
-  return {
-    async notify(n) {
-      const results = await Promise.allSettled(notifiers.map((x) => x.notify(n)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
     },
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CertflowError, ErrorCodes } from '../../../domain/errors/index.js';
 import type { Delivery, Destination } from '../../../ports/destination.port.js';
 import type { DirectoryOptions } from './directory.options.js';
+import { fsyncDirectory } from '../durable-fs.js';
 
 /** What the folder holds, written last: a delivery of the same version with its hook done is a no-op. */
 const MARKER = '.certflow-delivery.json';
@@ -34,15 +35,6 @@ function writeAtomically(directory: string, name: string, content: string, mode:
   }
   closeSync(fd);
   renameSync(temp, join(directory, name));
-}
-
-function fsyncDirectory(directory: string): void {
-  const fd = openSync(directory, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function readMarker(directory: string): Marker | undefined {

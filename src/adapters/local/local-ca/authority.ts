@@ -6,6 +6,7 @@ import { CertflowError, ErrorCodes } from '../../../domain/errors/index.js';
 import {
   buildCertificate, certificateSubjectAttributes, generateKeyPair, pemToDer, randomSerialNumber, type CertificateSigner,
 } from '../../../crypto/index.js';
+import { fsyncDirectory } from '../durable-fs.js';
 
 /** The CA as the issuer uses it: what it signs with and what it hands out. */
 export interface Authority {
@@ -82,15 +83,6 @@ function writePrivateFile(path: string, content: string): void {
   const fd = openSync(path, 'wx', 0o600);
   try {
     writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function fsyncDirectory(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
