@@ -2,6 +2,7 @@ import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { AdapterRegistries } from '../adapters/registries.js';
 import type { AdapterDescriptor, AdapterFactoryDeps, Directory } from '../adapters/registry/descriptor.js';
 import type { AdapterSettings, CertflowConfig } from '../config/load-config.js';
+import { ownValue } from '../domain/own-value.js';
 import type { AccountSource } from '../ports/account-source.port.js';
 import type { CertificateSource } from '../ports/certificate-source.port.js';
 import type { Destination, DestinationDirectory } from '../ports/destination.port.js';
@@ -50,7 +51,7 @@ export async function buildAdapters(config: CertflowConfig, registries: AdapterR
 }
 
 async function create<T>(registry: Readonly<Record<string, AdapterDescriptor<T>>>, deps: AdapterFactoryDeps, settings: AdapterSettings, label: string): Promise<T> {
-  const descriptor = registry[settings.kind];
+  const descriptor = ownValue(registry, settings.kind);
   // Configuration was validated against these registries; reaching here means a caller mixed them up.
   if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown ${label} kind ${settings.kind}`, { context: { kind: settings.kind } });
   return descriptor.create(deps, settings);

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { AppDeps, IssuerDirectory } from '../app/deps.js';
 import type { CertflowConfig } from '../config/load-config.js';
+import { ownValue } from '../domain/own-value.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { Notification } from '../ports/notifier.port.js';
@@ -58,7 +59,7 @@ export async function openLocalSnapshot(config: CertflowConfig, clock: Clock, op
     const accountSources = new Map(
       await Promise.all(
         config.accountSources.map(async (a) => {
-          const descriptor = registries.accountSources[a.kind];
+          const descriptor = ownValue(registries.accountSources, a.kind);
           if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown account source kind ${a.kind}`, { context: { kind: a.kind } });
           return [a.name, await descriptor.create(baseDeps, a)] as const;
         }),
@@ -77,7 +78,7 @@ export async function openLocalSnapshot(config: CertflowConfig, clock: Clock, op
     };
     sources = await Promise.all(
       config.sources.map((s) => {
-        const descriptor = registries.sources[s.kind];
+        const descriptor = ownValue(registries.sources, s.kind);
         if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `unknown source kind ${s.kind}`, { context: { kind: s.kind } });
         return descriptor.create(factoryDeps, s);
       }),

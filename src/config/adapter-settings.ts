@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { createAjv } from '../domain/schema/ajv.js';
+import { ownValue } from '../domain/own-value.js';
 import type { CertflowConfigFile } from './config.schema.js';
 
 /** What configuration needs to know of a kind: its options schema and where it can run. */
@@ -95,7 +96,7 @@ export function checkAdapters(file: CertflowConfigFile, kinds: ConfigKinds, runt
       const base = at.replace(/\/options$/, '');
       if (seen.has(s.name)) problems.push(`${base}/name: duplicate ${label} '${s.name}'`);
       seen.add(s.name);
-      const info = known[s.kind];
+      const info = ownValue(known, s.kind);
       if (!info) {
         const list = Object.keys(known);
         problems.push(`${base}/kind: unknown ${label} kind '${s.kind}' (known: ${list.length > 0 ? list.join(', ') : 'none'})`);
@@ -121,7 +122,7 @@ export function checkCertificatesAgainstIssuers(file: CertflowConfigFile, kinds:
   const problems: string[] = [];
   file.certificates.forEach((c, i) => {
     const issuer = issuers.find((s) => s.name === c.issuer);
-    const check = issuer ? kinds.issuers[issuer.kind]?.checkCertificate : undefined;
+    const check = issuer ? ownValue(kinds.issuers, issuer.kind)?.checkCertificate : undefined;
     if (!issuer || !check) return;
     const use = { id: c.id, validityDays: c.validityDays ?? defaultValidityDays, names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris } };
     for (const problem of check(issuer.options as never, use)) problems.push(`/certificates/${i.toString()}/${problem} (issuer '${issuer.name}')`);

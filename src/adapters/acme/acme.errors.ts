@@ -1,4 +1,5 @@
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorCode, type ErrorContext } from '../../domain/errors/index.js';
+import { ownValue } from '../../domain/own-value.js';
 
 /** An RFC 8555 §6.7 problem document (the fields certflow reads). */
 export interface AcmeProblem {
@@ -56,7 +57,7 @@ export function fromProblem(problem: AcmeProblem, what: string, context: ErrorCo
   const sub = problem.subproblems?.[0];
   const name = problemName(problem.type) ?? 'unknown';
   const effective = name === 'compound' && sub ? (problemName(sub.type) ?? name) : name;
-  const known = TABLE[effective] ?? { code: (problem.status ?? 500) >= 500 ? ErrorCodes.ISSUER_UNAVAILABLE : ErrorCodes.ISSUER_REJECTED, retryable: (problem.status ?? 500) >= 500 };
+  const known = ownValue(TABLE, effective) ?? { code: (problem.status ?? 500) >= 500 ? ErrorCodes.ISSUER_UNAVAILABLE : ErrorCodes.ISSUER_REJECTED, retryable: (problem.status ?? 500) >= 500 };
   const detail = safeDetail(problem.detail ?? sub?.detail);
   return new CertflowError(known.code, `${what}: ${effective}${detail ? ` (${detail})` : ''}`, {
     retryable: known.retryable,

@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.port.js';
+import { ownValue } from '../../domain/own-value.js';
 import type { SlackWebApi } from './web-api.js';
 
 /** Looks up who belongs to a Slack user group; fails closed. */
@@ -32,7 +33,7 @@ export class SlackGroupDirectory implements GroupDirectory {
   }
 
   private async members(group: string): Promise<ReadonlySet<string> | undefined> {
-    const slackId = this.options.groups[group];
+    const slackId = ownValue(this.options.groups, group);
     if (!slackId) return undefined;
     const now = this.options.clock.now().getTime();
     const cached = this.cache.get(slackId);

@@ -7,7 +7,7 @@ import type { IssuanceOrder, IssuerStep } from '../../../src/ports/issuer.port.j
 import { CA_ARN, FakePrivateCa, pcaServiceError } from '../../fakes/fake-private-ca.js';
 import { aSpec } from '../../support/builders.js';
 import { ManualClock } from '../../support/local-fixture.js';
-import { InvalidStateException, MalformedCSRException, ResourceNotFoundException } from '@aws-sdk/client-acm-pca';
+import { ACMPCAServiceException, InvalidStateException, MalformedCSRException, ResourceNotFoundException } from '@aws-sdk/client-acm-pca';
 
 function setup(options: Partial<ConstructorParameters<typeof PrivateCaIssuer>[2]> = {}) {
   const clock = new ManualClock(new Date());
@@ -134,6 +134,16 @@ describe('PrivateCaIssuer', () => {
     expect(step).toMatchObject({ status: 'failed', error: { code: 'ISSUER.REJECTED', retryable: false } });
     if (step.status === 'failed') expect(step.error.message).toContain(why);
     expect(fake.issued).toHaveLength(0);
+  });
+
+  it('treats an error named like an Object.prototype member as unknown: retryable ISSUER.UNAVAILABLE, not a refusal', async () => {
+    // Prepare
+    const { fake, issuer } = setup();
+    fake.failNext('IssueCertificate', new ACMPCAServiceException({ name: 'constructor', $fault: 'server', message: 'x', $metadata: { httpStatusCode: 503 } }));
+    // Act
+    const step = await issuer.submit(anOrder().order);
+    // Assess
+    expect(step).toMatchObject({ status: 'failed', error: { code: 'ISSUER.UNAVAILABLE', retryable: true, message: 'Private CA IssueCertificate failed (constructor)' } });
   });
 
   it('revokes with the RFC 5280 reason, the serial as Private CA writes it, and takes a second revocation calmly', async () => {

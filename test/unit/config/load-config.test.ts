@@ -102,6 +102,23 @@ certificates:
     ]);
   });
 
+  it.each(['valueOf', 'toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses the kind %s as unknown (not an inherited property of the kind table)', (kind) => {
+    // Prepare: found by the property tier (CI seed -1297029908): 'valueOf' crashed with a TypeError
+    const bad = `
+issuers:
+  - { name: local, kind: ${kind} }
+sources:
+  - { name: legacy, kind: ${kind}, path: legacy }
+certificates:
+  - { id: api, dnsNames: [a.example.com], issuer: local, owner: x }
+`;
+    // Act
+    const error = thrown(() => parseConfig(bad, '/tmp/c.yaml', kinds));
+    // Assess
+    expect(error.code).toBe('CONFIG.INVALID');
+    expect(error.details).toEqual([`/issuers/0/kind: unknown issuer kind '${kind}' (known: local-ca)`, `/sources/0/kind: unknown source kind '${kind}' (known: pem-folder)`]);
+  });
+
   it('refuses malformed YAML with the line of the problem', () => {
     // Act
     const error = thrown(() => parseConfig('issuers: [\n  - name: x\n  bad', '/tmp/c.yaml', kinds));

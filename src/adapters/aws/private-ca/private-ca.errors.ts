@@ -1,4 +1,5 @@
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
+import { ownValue } from '../../../domain/own-value.js';
 
 interface SdkErrorShape {
   readonly name?: string;
@@ -27,7 +28,7 @@ export function privateCaError(error: unknown, operation: string, context: Error
   if (THROTTLED.has(name) || e.$retryable !== undefined) {
     return new CertflowError(ErrorCodes.ISSUER_RATE_LIMITED, `Private CA ${operation} throttled (${name})`, { retryable: true, context: ctx, cause: error });
   }
-  const why = REFUSED[name];
+  const why = ownValue(REFUSED, name);
   if (why !== undefined) return new CertflowError(ErrorCodes.ISSUER_REJECTED, `Private CA ${operation}: ${why} (${name})`, { context: ctx, cause: error });
   const retryable = status === undefined || status >= 500;
   return new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, `Private CA ${operation} failed (${name})`, { retryable, context: ctx, cause: error });

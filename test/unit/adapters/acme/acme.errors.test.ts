@@ -24,6 +24,14 @@ describe('fromProblem', () => {
     expect(error.message).toBe(`new order refused: ${name} (why)`);
   });
 
+  it.each(['constructor', 'toString', '__proto__'])('classes an unknown problem type named %s by its status, not by an inherited property', (name) => {
+    // Act: a hostile or buggy CA controls the problem type
+    const error = fromProblem({ type: `${P}${name}`, detail: 'why', status: 400 }, 'new order refused', {});
+
+    // Assess
+    expect({ code: error.code, retryable: error.retryable }).toEqual({ code: 'ISSUER.REJECTED', retryable: false });
+  });
+
   it('takes a compound problem\'s class from its first subproblem', () => {
     // Act
     const error = fromProblem({ type: `${P}compound`, subproblems: [{ type: `${P}caa`, detail: 'CAA forbids' }] }, 'order invalid', {});
