@@ -21,7 +21,7 @@ const VALID = {
 /** Values that stress a config: wrong types, odd names, hostile strings. */
 const hostile = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom('*.com', 'localhost', 'javascript:alert(1)', `${'a'.repeat(63)}.example.com`, '', '../../etc', '/dev/null', 'a..b', '-x.example.com', '*.*.example.com', '10.0.0.1', '::1', 'https:x'),
+  fc.constantFrom('*.com', 'localhost', 'javascript:alert(1)', `${'a'.repeat(63)}.example.com`, '', '../../etc', '/dev/null', 'a..b', '-x.example.com', '*.*.example.com', '10.0.0.1', '::1', 'https:x', '__proto__', 'constructor', 'valueOf', 'toString', 'hasOwnProperty'),
   fc.string({ maxLength: 80 }),
 );
 
