@@ -3,6 +3,7 @@ import type { CertificateRequest, Decision, Vote, RequestReason } from './reques
 import { allNames, sameNames, type CertificateSpec, type KeyAlgorithm } from './certificate.js';
 import { checkIdentity, identityKey, samePerson } from './identity.js';
 import { matchName, type NameKind } from './name-match.js';
+import { ownValue } from './own-value.js';
 import { transition } from './request.js';
 
 /** One rule of automatic approval: every name of the request must match one of `names`. */
@@ -210,7 +211,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   const rsaBits = RSA_BITS[spec.keyAlgorithm];
   const minRsa = Math.max(2048, policy.minRsaBits ?? 2048);
   if (rsaBits !== undefined && rsaBits < minRsa) refusals.push(`RSA keys of ${String(rsaBits)} bits are below the ${String(minRsa)} bits policy requires`);
-  const issuerMax = policy.issuerMaxValidityDays?.[spec.issuer.name];
+  const issuerMax = policy.issuerMaxValidityDays ? ownValue(policy.issuerMaxValidityDays, spec.issuer.name) : undefined;
   if (issuerMax !== undefined && spec.validityDays > issuerMax) {
     refusals.push(`validity of ${String(spec.validityDays)} days is above issuer ${spec.issuer.name}'s maximum of ${String(issuerMax)} days`);
   }
@@ -278,7 +279,7 @@ function mayDecide(policy: ApprovalPolicy, request: CertificateRequest, approver
   const groups = request.approverGroups ?? [];
   if (groups.length > 0) {
     if (verified.groups) return verified.groups.some((g) => groups.includes(g));
-    return groups.some((g) => (policy.approverGroups?.[g] ?? []).some((member) => keyOrUndefined(member) === approver));
+    return groups.some((g) => ((policy.approverGroups && ownValue(policy.approverGroups, g)) ?? []).some((member) => keyOrUndefined(member) === approver));
   }
   return policy.approvers.length === 0 || policy.approvers.some((a) => keyOrUndefined(a) === approver);
 }

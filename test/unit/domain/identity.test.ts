@@ -116,4 +116,14 @@ describe('castVote under identity variants (the issue reproductions; each passed
     expect(outsider).toThrow(expect.objectContaining({ code: 'APPROVAL.NOT_AUTHORIZED' }));
     expect(verifiedElsewhere).toThrow(expect.objectContaining({ code: 'APPROVAL.NOT_AUTHORIZED' }));
   });
+
+  it('refuses, with a code, a vote on a request whose approver group is no longer configured, even one named like an Object member', () => {
+    // Prepare: the request was made under a scope naming group 'constructor'; the policy has since dropped it
+    const policy = aPolicy({ approvers: [], approverGroups: { pki: ['alice'] } });
+    const request = aRequest({ approverGroups: ['constructor'] });
+    // Act
+    const vote = () => castVote(policy, request, { approver: 'alice', verdict: 'approve', at });
+    // Assess
+    expect(vote).toThrow(expect.objectContaining({ code: 'APPROVAL.NOT_AUTHORIZED' }));
+  });
 });
