@@ -207,6 +207,7 @@ async function storeAndPromote(
     revision: r.revision,
     requestId: r.id,
     facts: check.facts,
+    certificatePem: issued.certificatePem,
     secretName,
     secretVersionId: versionId,
     issuedAt: now,
@@ -219,6 +220,8 @@ async function storeAndPromote(
     current: check.facts,
     revision: r.revision,
     pendingRequestId: undefined,
+    // The CA's advice was about the certificate this one replaces.
+    renewalAdvice: undefined,
     secretName,
     lastSeenAt: now,
   };

@@ -23,10 +23,11 @@ export interface InventoryHealth {
 }
 
 /**
- * The scheduled planner in AWS: discover, plan renewals (policy decides at once what it can),
+ * The scheduled planner in AWS: discover, plan renewals (policy decides at once what it can; a CA
+ * offering renewal advice is asked with the public certificate, never through the key store),
  * raise expiry alerts, and queue whatever is due for the issuance workers. It issues nothing itself.
  */
-export function planCycle(deps: Pick<AppDeps, 'state' | 'sources' | 'clock' | 'policy' | 'alertThresholdsDays'> & { readonly queue: WorkQueue }) {
+export function planCycle(deps: Pick<AppDeps, 'state' | 'sources' | 'clock' | 'policy' | 'alertThresholdsDays' | 'issuers'> & { readonly queue: WorkQueue }) {
   const discover = discoverCertificates(deps);
   const plan = planRenewals(deps);
   const alert = alertExpiringCertificates(deps);

@@ -1,13 +1,13 @@
-import { isRenewalDue, renewalDueAt } from '../domain/renewal-policy.js';
 import { ErrorCodes, isCertflowError } from '../domain/errors/index.js';
 import { isClosed, type CertificateRequest, type RequestReason } from '../domain/request.js';
 import type { CertificateSpec } from '../domain/certificate.js';
 import type { StoredItem } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
-import { keys, newManagedRecord, renewalIndexOf, renewalTimingOf, type CertificateRecord } from './records.js';
+import { keys, newManagedRecord, renewalDueOf, renewalIndexOf, type CertificateRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { contentHash, submitRequest } from './submit-request.use-case.js';
 import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
+import { refreshRenewalAdvice } from './renewal-advice.js';
 
 export interface ManagedCertificateInput {
   readonly spec: CertificateSpec;
@@ -35,11 +35,12 @@ export interface PlanOptions {
  * certificate that needs a revision: never issued, due for renewal, or changed. A certificate
  * with a request in flight is left alone, so re-running converges.
  */
-export function planRenewals(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) {
+export function planRenewals(deps: PlanDeps) {
   const submit = submitRequest(deps);
+  const advise = refreshRenewalAdvice(deps);
   return async (managed: readonly ManagedCertificateInput[], options: PlanOptions = {}): Promise<PlanOutcome[]> => {
     return mapConcurrent(managed, WORK_CONCURRENCY, (input) =>
-      planOne(deps, submit, input, options.reissue?.has(input.spec.id) === true).catch((error: unknown): PlanOutcome => {
+      planOne(deps, submit, advise, input, options.reissue?.has(input.spec.id) === true).catch((error: unknown): PlanOutcome => {
         // A concurrent planner got there first; what it wrote is what this one would have.
         if (isCertflowError(error) && error.code === ErrorCodes.STATE_CONFLICT) {
           return { certificateId: input.spec.id, action: 'skipped', why: 'planned by another worker at the same time' };
@@ -50,9 +51,13 @@ export function planRenewals(deps: Pick<AppDeps, 'state' | 'clock' | 'policy'>) 
   };
 }
 
+/** Issuers and keys are optional: without them (a preview, a test) the renewal policy alone decides. */
+export type PlanDeps = Pick<AppDeps, 'state' | 'clock' | 'policy'> & Partial<Pick<AppDeps, 'issuers' | 'keys'>>;
+
 async function planOne(
   deps: Pick<AppDeps, 'state' | 'clock'>,
   submit: ReturnType<typeof submitRequest>,
+  advise: ReturnType<typeof refreshRenewalAdvice>,
   { spec, requester }: ManagedCertificateInput,
   keysMissing: boolean,
 ): Promise<PlanOutcome> {
@@ -66,6 +71,7 @@ async function planOne(
   if (inFlight) {
     return { certificateId: spec.id, action: 'skipped', why: inFlight.why, requestId: inFlight.id, ...(inFlight.failure ? { failure: inFlight.failure } : {}) };
   }
+  meta = await advise(meta, spec);
   // A certificate whose CURRENT key store version is gone gets a new revision now, whatever its renewal time.
   const reason = keysMissing && meta.data.revision > 0 ? 'renewal' : renewalReason(meta.data, spec, hash, now);
   if (typeof reason !== 'string') return { certificateId: spec.id, action: 'skipped', why: reason.why };
@@ -116,7 +122,7 @@ function renewalReason(record: CertificateRecord, spec: CertificateSpec, hash: s
   const current = record.current;
   if (record.revision === 0 || !current) return 'new';
   if (record.spec && contentHash(record.spec) !== hash) return 'renewal';
-  const timing = renewalTimingOf(current, spec.renewBeforeDays);
-  if (isRenewalDue(timing, now)) return 'renewal';
-  return { why: `not due until ${renewalDueAt(timing).toISOString()}` };
+  const { dueAt, byCa } = renewalDueOf(record, spec) ?? { dueAt: now, byCa: false };
+  if (now.getTime() >= dueAt.getTime()) return 'renewal';
+  return { why: `not due until ${dueAt.toISOString()}${byCa ? ' (the CA\'s renewal window)' : ''}` };
 }

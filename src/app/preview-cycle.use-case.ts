@@ -57,7 +57,8 @@ export function previewCycle(deps: AppDeps, context: { readonly issuers: readonl
     }
     const discovery = await discoverCertificates(deps)();
     for (const d of discovery) if (!d.ok) preflight.push({ check: 'source', subject: `${d.source} ${d.scope}`, ok: false, detail: d.problems.join('; ') || 'unreadable' });
-    const plan = await planRenewals(deps)(managed);
+    // No issuers: a preview asks no CA for renewal advice (it plans with what the inventory holds).
+    const plan = await planRenewals({ state: deps.state, clock: deps.clock, policy: deps.policy })(managed);
     const due = await new Requests(deps.state).due(at, DUE_LIMIT);
     const toIssue = due.map((i) => i.data).filter((r) => r.state === 'approved' || r.state === 'issuing' || (r.state === 'failed' && r.progress.lastError?.retryable === true));
     const awaitingApproval = (await listRequests(deps)({ state: 'pending_approval' })).map((request) => ({

@@ -1,10 +1,10 @@
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import type { CertificateFacts } from '../domain/certificate.js';
 import { REQUEST_STATES, type CertificateRequest, type RequestState } from '../domain/request.js';
-import { daysRemaining, isExpired, renewalDueAt } from '../domain/renewal-policy.js';
+import { daysRemaining, isExpired } from '../domain/renewal-policy.js';
 import type { KeyVersionInfo } from '../ports/key-store.port.js';
 import type { AppDeps } from './deps.js';
-import { renewalTimingOf, type CertificateRecord, type RevisionRecord } from './records.js';
+import { renewalDueOf, type CertificateRecord, type RevisionRecord } from './records.js';
 import { Inventory, Requests } from './stores.js';
 
 /**
@@ -41,7 +41,7 @@ export function viewOf(record: CertificateRecord, now: Date, alertThresholdsDays
   const current = record.current;
   const pendingRequest = pending ? { pendingRequest: { id: pending.id, state: pending.state } } : {};
   if (!current) return { record, status: 'not-issued', ...pendingRequest };
-  const due = record.origin === 'managed' ? renewalDueAt(renewalTimingOf(current, record.spec?.renewBeforeDays)) : undefined;
+  const due = record.origin === 'managed' ? renewalDueOf(record)?.dueAt : undefined;
   const left = daysRemaining(current.notAfter, now);
   const horizon = Math.max(0, ...alertThresholdsDays);
   const status: CertificateStatus = isExpired(current.notAfter, now)

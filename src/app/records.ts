@@ -1,5 +1,5 @@
 import type { CertificateFacts, CertificateSpec, InventoryCertificate } from '../domain/certificate.js';
-import { renewalDueAt, type RenewalTiming } from '../domain/renewal-policy.js';
+import { renewalDueWithAdvice, type CaRenewalAdvice, type RenewalTiming } from '../domain/renewal-policy.js';
 import type { ItemKey } from '../ports/state-store.port.js';
 import type { DeliveredTo } from '../ports/destination.port.js';
 
@@ -32,6 +32,8 @@ export const REQUEST_PREFIX = 'REQ#';
 export interface CertificateRecord extends InventoryCertificate {
   /** The request now working on the next revision; one in flight per certificate. */
   readonly pendingRequestId?: string;
+  /** The CA's renewal advice on the current certificate (ACME ARI), when its issuer offers it. */
+  readonly renewalAdvice?: CaRenewalAdvice;
   /** Key store entry of a managed certificate. */
   readonly secretName?: string;
   /** The last delivery to each destination, by destination name (e.g. the ACM ARN re-imported into). */
@@ -74,6 +76,11 @@ export interface RevisionRecord {
   readonly revision: number;
   readonly requestId: string;
   readonly facts: CertificateFacts;
+  /**
+   * The certificate itself (public): what the planner shows the CA to ask its renewal advice,
+   * so planning needs no read access to the key store. Absent on revisions older than this field.
+   */
+  readonly certificatePem?: string;
   readonly secretName: string;
   readonly secretVersionId: string;
   readonly issuedAt: Date;
@@ -120,5 +127,12 @@ export function renewalTimingOf(facts: CertificateFacts, renewBeforeDays: number
 
 /** Where a certificate sits in the due index: its renewal time, once it has a current certificate. */
 export function renewalIndexOf(record: CertificateRecord): { dueAt?: Date } {
-  return record.current ? { dueAt: renewalDueAt(renewalTimingOf(record.current, record.spec?.renewBeforeDays)) } : {};
+  const due = renewalDueOf(record);
+  return due ? { dueAt: due.dueAt } : {};
+}
+
+/** When the current certificate renews: the policy's time, or the CA's advice when earlier (`byCa`). */
+export function renewalDueOf(record: CertificateRecord, spec = record.spec): { dueAt: Date; byCa: boolean } | undefined {
+  const current = record.current;
+  return current ? renewalDueWithAdvice(renewalTimingOf(current, spec?.renewBeforeDays), record.renewalAdvice, current.serialNumber) : undefined;
 }

@@ -21,6 +21,30 @@ export function renewalDueAt(timing: RenewalTiming): Date {
   return new Date(notBefore.getTime() + Math.floor((lifetime * 2) / 3));
 }
 
+/** What the CA advised about renewing one certificate (ACME ARI), as the inventory keeps it. */
+export interface CaRenewalAdvice {
+  /** The certificate the advice is about: advice on an older certificate does not count. */
+  readonly serialNumber: string;
+  /** The CA's suggested window; absent while the CA could not be asked yet. */
+  readonly window?: { readonly start: Date; readonly end: Date };
+  /** The time picked inside the window. */
+  readonly renewAt?: Date;
+  /** When to ask the CA again. */
+  readonly checkAgainAt: Date;
+}
+
+/**
+ * The renewal time once the CA has advised: the earlier of the policy's time and the CA's. A CA
+ * that plans to revoke (a mis-issuance incident) moves its window forward and certflow follows
+ * at once; a CA window later than the policy's never delays a renewal the operator configured.
+ */
+export function renewalDueWithAdvice(timing: RenewalTiming, advice: CaRenewalAdvice | undefined, serialNumber: string): { dueAt: Date; byCa: boolean } {
+  const policy = renewalDueAt(timing);
+  const renewAt = advice?.serialNumber === serialNumber ? advice.renewAt : undefined;
+  if (!renewAt || renewAt.getTime() >= policy.getTime()) return { dueAt: policy, byCa: false };
+  return { dueAt: renewAt, byCa: true };
+}
+
 export function isRenewalDue(timing: RenewalTiming, now: Date): boolean {
   return now.getTime() >= renewalDueAt(timing).getTime();
 }

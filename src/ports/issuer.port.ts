@@ -58,6 +58,18 @@ export type IssuerStep =
   | { readonly status: 'pending'; readonly handle: Readonly<Record<string, unknown>>; readonly resumeAfter: Date }
   | { readonly status: 'failed'; readonly error: CertflowError };
 
+/**
+ * A CA's own advice on when to renew one certificate (ACME Renewal Information, RFC 9773): the
+ * window it suggests, a time picked inside it, and when to ask again.
+ */
+export interface RenewalInfo {
+  readonly window: { readonly start: Date; readonly end: Date };
+  /** A time picked at random inside the window, so renewals of many certificates spread out. */
+  readonly renewAt: Date;
+  /** The CA's Retry-After, bounded: asking sooner is wasted on the CA's rate limits. */
+  readonly checkAgainAt: Date;
+}
+
 export interface CertificateIssuer {
   readonly kind: string;
   readonly name: string;
@@ -76,4 +88,10 @@ export interface CertificateIssuer {
   trustAnchorsPem(): Promise<string>;
   /** Optional: conditions an operator must hear of before they break issuance (e.g. a CA root near its end). */
   warnings?(): Promise<readonly string[]>;
+  /**
+   * Optional: the CA's renewal advice for a certificate it signed. Undefined when the CA offers
+   * none (the renewal policy alone decides); throws a `CertflowError` when it cannot be asked.
+   * A window earlier than the policy's time (the CA is about to revoke, say) brings renewal forward.
+   */
+  renewalInfo?(certificatePem: string): Promise<RenewalInfo | undefined>;
 }

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../domain/errors/index.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { DnsChange, DnsProviderDirectory, TxtRecord } from '../../ports/dns-provider.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest } from '../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RenewalInfo, RevocationRequest } from '../../ports/issuer.port.js';
 import type { KeyStore } from '../../ports/key-store.port.js';
 import { fromProblem, toAcmeError, type AcmeProblem } from './acme.errors.js';
 import { optionsSchema, type AcmeOptions } from './acme.options.js';
@@ -48,12 +48,6 @@ interface AcmeAuthorization {
   readonly status: 'pending' | 'valid' | 'invalid' | 'deactivated' | 'expired' | 'revoked';
   readonly challenges: readonly AcmeChallenge[];
   readonly wildcard?: boolean;
-}
-
-export interface RenewalInfo {
-  readonly window: { readonly start: Date; readonly end: Date };
-  readonly renewAt: Date;
-  readonly checkAgainAt: Date;
 }
 
 /**
@@ -102,6 +96,7 @@ export class AcmeIssuer implements CertificateIssuer {
   readonly needsPrivateKey = false;
   readonly revokesWithCertificateKey = true;
   private sessionPromise: Promise<AcmeSession> | undefined;
+  private infoSessionPromise: Promise<AcmeSession> | undefined;
   private readonly accountSecret: string;
   private readonly budgets: RateBudgets | undefined;
 
@@ -206,7 +201,7 @@ export class AcmeIssuer implements CertificateIssuer {
    */
   async renewalInfo(certificatePem: string, random: () => number = Math.random): Promise<RenewalInfo | undefined> {
     const context: ErrorContext = { issuer: this.name };
-    const session = await this.session();
+    const session = await this.infoSession();
     const base = session.directory.renewalInfo;
     if (!base) return undefined;
     const response = await session.get<{ suggestedWindow?: { start?: string; end?: string } }>(`${base.replace(/\/$/, '')}/${ariCertId(certificatePem)}`, context);
@@ -223,6 +218,18 @@ export class AcmeIssuer implements CertificateIssuer {
       renewAt: new Date(start + Math.floor(random() * (end - start))),
       checkAgainAt: new Date(now + recheck),
     };
+  }
+
+  /**
+   * renewalInfo is an unauthenticated GET: a session on the directory with a throwaway key, no
+   * account, so a planner that may not read the key store (the AWS planner) can still ask.
+   */
+  private infoSession(): Promise<AcmeSession> {
+    this.infoSessionPromise ??= this.keySession(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()).catch((error: unknown) => {
+      this.infoSessionPromise = undefined;
+      throw error;
+    });
+    return this.infoSessionPromise;
   }
 
   /** The account URL once registered (for logs and tests; not a secret). */

@@ -3,7 +3,8 @@ import type { CertificateIssuer } from '../../ports/issuer.port.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { optionsSchema } from './acme.options.js';
 
-export { AcmeIssuer, type AcmeDeps, type AcmeHandle, type RenewalInfo } from './acme.issuer.js';
+export { AcmeIssuer, type AcmeDeps, type AcmeHandle } from './acme.issuer.js';
+export type { RenewalInfo } from '../../ports/issuer.port.js';
 export { optionsSchema, type AcmeOptions } from './acme.options.js';
 export { ariCertId } from './ari.js';
 

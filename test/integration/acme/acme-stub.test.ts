@@ -80,6 +80,22 @@ describe('ACME issuer on a protocol stub (ARI, profiles)', () => {
     expect(info?.checkAgainAt.toISOString()).toBe('2026-11-29T06:00:00.000Z');
   });
 
+  it('asks renewalInfo without the account key: a planner that may not read the key store can ask', async () => {
+    // Prepare: a key store every read and write of which fails, as in the AWS planner's IAM role
+    const stub = await AcmeStub.start({ certificatePem: RFC9773_EXAMPLE, renewalInfo: true, window: { start: '2026-12-01T00:00:00Z', end: '2026-12-03T00:00:00Z' } });
+    stubs.push(stub);
+    const denied = () => Promise.reject(new Error('AccessDenied: the planner may not read keys'));
+    const keys = { getVersion: denied, putVersion: denied } as unknown as ConstructorParameters<typeof AcmeIssuer>[0]['keys'];
+    const issuer = new AcmeIssuer({ clock: { now: () => new Date('2026-11-29T00:00:00Z') }, keys }, 'stub', { directoryUrl: stub.directoryUrl, caFile: stub.caFile });
+
+    // Act
+    const info = await issuer.renewalInfo(RFC9773_EXAMPLE, () => 0.5);
+
+    // Assess
+    expect(info?.renewAt.toISOString()).toBe('2026-12-02T00:00:00.000Z');
+    expect(stub.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('orders with a profile the directory lists', async () => {
     // Prepare
     const { stub, issuer } = await issuerOn({ profiles: { classic: 'the usual', shortlived: '160 hours' } }, { profile: 'shortlived' });

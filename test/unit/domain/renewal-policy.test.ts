@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, isRenewalDue, renewalDueAt } from '../../../src/domain/renewal-policy.js';
+import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, isRenewalDue, renewalDueAt, renewalDueWithAdvice } from '../../../src/domain/renewal-policy.js';
 
 const DAY = 86_400_000;
 const notBefore = new Date('2026-01-01T00:00:00Z');
@@ -66,5 +66,28 @@ describe('eligibleThresholds', () => {
     // Assess
     expect(thirtyDay).toEqual([14, 7, 1]);
     expect(sixDay).toEqual([1]);
+  });
+});
+
+describe('renewalDueWithAdvice (the CA\'s renewal window, ACME ARI)', () => {
+  const timing = { notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2026-04-01T00:00:00Z') };
+  const policy = renewalDueAt(timing);
+  const advice = (renewAt: string | undefined, serialNumber = 'AB01') => ({
+    serialNumber,
+    checkAgainAt: new Date('2026-02-01T06:00:00Z'),
+    ...(renewAt ? { renewAt: new Date(renewAt), window: { start: new Date(renewAt), end: new Date(renewAt) } } : {}),
+  });
+
+  it.each([
+    ['no advice', undefined, policy, false],
+    ['a CA window before the policy\'s time', advice('2026-01-15T00:00:00Z'), new Date('2026-01-15T00:00:00Z'), true],
+    ['a CA window after the policy\'s time', advice('2026-03-20T00:00:00Z'), policy, false],
+    ['advice on another certificate', advice('2026-01-15T00:00:00Z', 'CD02'), policy, false],
+    ['a CA that could not be asked yet', advice(undefined), policy, false],
+  ])('with %s renews at the right time', (_what, given, dueAt, byCa) => {
+    // Act
+    const due = renewalDueWithAdvice(timing, given, 'AB01');
+    // Assess
+    expect(due).toEqual({ dueAt, byCa });
   });
 });
