@@ -3,7 +3,7 @@ import { ErrorCodes } from '../domain/errors/index.js';
 import { verifyBundle } from '../crypto/index.js';
 import type { KeyMaterial } from '../ports/key-store.port.js';
 import type { AppDeps } from './deps.js';
-import { CERT_PREFIX, keys, type CertificateRecord } from './records.js';
+import { CERT_PREFIX, currentRevocation, keys, type CertificateRecord } from './records.js';
 
 /** Something a run must not pass over in silence; `critical` makes the run fail (exit 1). */
 export interface Attention {
@@ -54,6 +54,12 @@ export function checkStores(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers'>) {
         const current = await deps.keys.getVersion(record.secretName, { label: 'CURRENT' });
         if (current?.material.certificatePem) {
           if (issuer !== undefined && !samples.has(issuer)) samples.set(issuer, { record, material: current.material });
+          continue;
+        }
+        // A revoked certificate has no CURRENT on purpose (the store took the label off): not a loss.
+        const revoked = currentRevocation(record);
+        if (revoked) {
+          if (revoked.replace) missingKeys.add(record.id);
           continue;
         }
         missingKeys.add(record.id);

@@ -220,8 +220,9 @@ async function storeAndPromote(
     current: check.facts,
     revision: r.revision,
     pendingRequestId: undefined,
-    // The CA's advice was about the certificate this one replaces.
+    // The CA's advice and a revocation were about the certificate this one replaces.
     renewalAdvice: undefined,
+    revoked: undefined,
     secretName,
     lastSeenAt: now,
   };

@@ -3,7 +3,7 @@ import { isClosed, type CertificateRequest, type RequestReason } from '../domain
 import type { CertificateSpec } from '../domain/certificate.js';
 import type { StoredItem } from '../ports/state-store.port.js';
 import type { AppDeps } from './deps.js';
-import { keys, newManagedRecord, renewalDueOf, renewalIndexOf, type CertificateRecord } from './records.js';
+import { currentRevocation, keys, newManagedRecord, renewalDueOf, renewalIndexOf, type CertificateRecord } from './records.js';
 import { createOnce, saveOver } from './persistence.js';
 import { contentHash, submitRequest } from './submit-request.use-case.js';
 import { mapConcurrent, WORK_CONCURRENCY } from './concurrency.js';
@@ -71,9 +71,13 @@ async function planOne(
   if (inFlight) {
     return { certificateId: spec.id, action: 'skipped', why: inFlight.why, requestId: inFlight.id, ...(inFlight.failure ? { failure: inFlight.failure } : {}) };
   }
-  meta = await advise(meta, spec);
-  // A certificate whose CURRENT key store version is gone gets a new revision now, whatever its renewal time.
-  const reason = keysMissing && meta.data.revision > 0 ? 'renewal' : renewalReason(meta.data, spec, hash, now);
+  const revoked = currentRevocation(meta.data);
+  if (revoked && !revoked.replace) {
+    return { certificateId: spec.id, action: 'skipped', why: `revoked (${revoked.reason}) and not replaced; remove it from configuration, or run 'certflow renew ${spec.id}' to replace it` };
+  }
+  if (!revoked) meta = await advise(meta, spec);
+  // A certificate whose CURRENT key store version is gone, or that was revoked, gets a new revision now, whatever its renewal time.
+  const reason = (keysMissing || revoked) && meta.data.revision > 0 ? 'renewal' : renewalReason(meta.data, spec, hash, now);
   if (typeof reason !== 'string') return { certificateId: spec.id, action: 'skipped', why: reason.why };
 
   const previous = meta.data.revision > 0 ? meta.data.spec : undefined;

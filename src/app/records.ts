@@ -32,6 +32,11 @@ export const REQUEST_PREFIX = 'REQ#';
 export interface CertificateRecord extends InventoryCertificate {
   /** The request now working on the next revision; one in flight per certificate. */
   readonly pendingRequestId?: string;
+  /**
+   * Set when the current certificate was revoked: the planner replaces it at once unless the
+   * reason says the certificate is no longer wanted (`replace: false`).
+   */
+  readonly revoked?: { readonly serialNumber: string; readonly reason: string; readonly at: Date; readonly replace: boolean };
   /** The CA's renewal advice on the current certificate (ACME ARI), when its issuer offers it. */
   readonly renewalAdvice?: CaRenewalAdvice;
   /** Key store entry of a managed certificate. */
@@ -129,6 +134,11 @@ export function renewalTimingOf(facts: CertificateFacts, renewBeforeDays: number
 export function renewalIndexOf(record: CertificateRecord): { dueAt?: Date } {
   const due = renewalDueOf(record);
   return due ? { dueAt: due.dueAt } : {};
+}
+
+/** The revocation of the certificate now current, if it was revoked (older revocations do not count). */
+export function currentRevocation(record: CertificateRecord): CertificateRecord['revoked'] {
+  return record.revoked && record.revoked.serialNumber === record.current?.serialNumber ? record.revoked : undefined;
 }
 
 /** When the current certificate renews: the policy's time, or the CA's advice when earlier (`byCa`). */

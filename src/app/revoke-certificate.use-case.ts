@@ -11,10 +11,23 @@ export function isRevocationReason(name: string): name is RevocationReasonName {
   return Object.hasOwn(REVOCATION_REASONS, name);
 }
 
+/**
+ * Reasons that say the certificate itself is no longer wanted (the service is gone, the right
+ * to it withdrawn, or it is only on hold): the planner does not replace it. Every other reason
+ * (a compromised key, superseded, unspecified) gets a replacement at the next plan.
+ */
+const NOT_REPLACED: ReadonlySet<RevocationReasonName> = new Set(['cessationOfOperation', 'privilegeWithdrawn', 'certificateHold', 'removeFromCRL']);
+
+export function replacedByDefault(reason: RevocationReasonName): boolean {
+  return !NOT_REPLACED.has(reason);
+}
+
 export interface RevokeOutcome {
   readonly certificateId: string;
   readonly serialNumber: string;
   readonly reason: RevocationReasonName;
+  /** True when the next plan issues a replacement. */
+  readonly replace: boolean;
   /**
    * True when the key store keeps the revoked version CURRENT (Secrets Manager: AWSCURRENT can only
    * move, never be removed) until a replacement is promoted: ask for one with `certflow renew`.
@@ -29,7 +42,8 @@ export interface RevokeOutcome {
  * revocation as done, and the event's key names the serial.
  */
 export function revokeCertificate(deps: Pick<AppDeps, 'state' | 'keys' | 'issuers' | 'clock'>) {
-  return async (certificateId: string, reason: RevocationReasonName): Promise<RevokeOutcome> => {
+  return async (certificateId: string, reason: RevocationReasonName, options: { readonly replace?: boolean } = {}): Promise<RevokeOutcome> => {
+    const replace = options.replace ?? replacedByDefault(reason);
     const context = { certificateId };
     const meta = await deps.state.get<CertificateRecord>(keys.certificate(certificateId));
     if (!meta) throw new CertflowError(ErrorCodes.CERTIFICATE_UNKNOWN, `no certificate ${certificateId}`, { context });
@@ -57,7 +71,8 @@ export function revokeCertificate(deps: Pick<AppDeps, 'state' | 'keys' | 'issuer
       { occurredAt: deps.clock.now().toISOString(), certificateId, serialNumber: facts.serialNumber, reason },
       `cert:${certificateId}:revoked:${facts.serialNumber}`,
     );
-    await saveOver(deps.state, meta, meta.data, { ...renewalIndexOf(meta.data), events: [event] });
-    return { certificateId, serialNumber: facts.serialNumber, reason, currentKept };
+    const record: CertificateRecord = { ...meta.data, revoked: { serialNumber: facts.serialNumber, reason, at: deps.clock.now(), replace } };
+    await saveOver(deps.state, meta, record, { ...renewalIndexOf(record), events: [event] });
+    return { certificateId, serialNumber: facts.serialNumber, reason, replace, currentKept };
   };
 }

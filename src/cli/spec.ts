@@ -141,8 +141,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       ...RUNTIME,
       { name: 'reason', type: 'string', value: 'REASON', choices: REVOCATION_REASON_CHOICES, help: `RFC 5280 reason (${REVOCATION_REASON_CHOICES.join(', ')}; default unspecified)` },
+      { name: 'no-replace', type: 'boolean', help: 'do not issue a replacement at the next run (the default for cessationOfOperation, privilegeWithdrawn, certificateHold)' },
+      { name: 'replace', type: 'boolean', help: 'issue a replacement at the next run (the default for every other reason)' },
     ],
-    examples: ['certflow revoke api --reason keyCompromise'],
+    examples: ['certflow revoke api --reason keyCompromise', 'certflow revoke old-api --reason cessationOfOperation'],
     load: () => import('./commands/revoke.command.js').then((m) => m.revokeCommand),
   },
   {

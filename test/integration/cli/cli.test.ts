@@ -27,6 +27,24 @@ describe('certflow CLI', () => {
     expect(run.stdout).toMatch(/^summary {3}issued 2, awaiting approval 1, failed 0$/m);
   });
 
+  it('revokes, says whether a replacement follows, and the next run issues it only when it should', async () => {
+    // Prepare
+    await cli('run');
+    // Act
+    const kept = await cli('revoke', 'api', '--reason', 'keyCompromise', '--no-replace');
+    const replaced = await cli('revoke', 'grpc', '--reason', 'cessationOfOperation', '--replace');
+    const both = await cli('revoke', 'payments', '--replace', '--no-replace');
+    const next = await cli('run');
+    // Assess
+    expect(kept.stdout).toMatch(/^revoked api serial [0-9A-F]+ \(keyCompromise\); it is no longer CURRENT; no replacement will be issued \(run 'certflow renew api --as <you>' to get one\)$/m);
+    expect(replaced.stdout).toMatch(/^revoked grpc serial [0-9A-F]+ \(cessationOfOperation\); it is no longer CURRENT; the next run issues a replacement$/m);
+    expect(both).toMatchObject({ code: 2 });
+    expect(both.stderr).toContain('give --replace or --no-replace, not both');
+    expect(next.code).toBe(0);
+    expect(next.stdout).toMatch(/^issue {5}grpc r2 issued, serial [0-9A-F]+$/m);
+    expect(next.stdout).not.toMatch(/api r2/);
+  });
+
   it('says there is nothing to issue on a second run', async () => {
     // Prepare
     await cli('run');

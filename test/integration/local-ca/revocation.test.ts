@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCycle } from '../../../src/app/run-cycle.use-case.js';
+import { cycleFailed, runCycle } from '../../../src/app/run-cycle.use-case.js';
 import { revokeCertificate } from '../../../src/app/revoke-certificate.use-case.js';
 import { publishPendingEvents } from '../../../src/app/publish-events.use-case.js';
 import type { LocalCaIssuer } from '../../../src/adapters/local/local-ca/index.js';
@@ -79,6 +79,73 @@ describe('revocation on the local CA', () => {
     expect((await keys.getVersion('certflow/api', { label: 'CURRENT' }))?.versionId).toBe(before?.versionId);
     const events = readFileSync(join(fx.dir, 'data', 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { 'detail-type': string });
     expect(events.filter((e) => e['detail-type'] === 'Certificate Revoked')).toHaveLength(1);
+  });
+
+  it('replaces a certificate revoked for a compromised key at the next run, which reports no lost key store', async () => {
+    // Prepare: found when a revoke was followed by a run: it failed with "key store lost, truncated or replaced"
+    const fx = new LocalFixture(ONE);
+    fixtures.push(fx);
+    const rt = await fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    const revoked = await revokeCertificate(rt.deps)('api', 'keyCompromise');
+
+    // Act
+    const report = await runCycle(rt.deps)(rt.config.certificates);
+
+    // Assess
+    expect(revoked.replace).toBe(true);
+    expect(report.attention).toEqual([]);
+    expect(cycleFailed(report)).toBe(false);
+    expect(report.work.filter((w) => w.status === 'issued').map((w) => w.certificateId)).toEqual(['api']);
+    const current = await rt.deps.keys.getVersion('certflow/api', { label: 'CURRENT' });
+    expect(current?.material.certificatePem).toBeDefined();
+    expect(current?.versionId.startsWith('r2-')).toBe(true);
+  });
+
+  it('replaces a revoked certificate whose key store keeps it CURRENT (as Secrets Manager does), without being asked', async () => {
+    // Prepare
+    const fx = new LocalFixture(ONE);
+    fixtures.push(fx);
+    const rt = await fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    const keys = rt.deps.keys;
+    const onlyMoves = Object.assign(Object.create(keys) as typeof keys, {
+      removeLabel: (secret: string, label: Parameters<typeof keys.removeLabel>[1]) =>
+        label === 'CURRENT' ? Promise.reject(new CertflowError(ErrorCodes.KEYSTORE_LABEL_PROTECTED, 'CURRENT can only move')) : keys.removeLabel(secret, label),
+    });
+    const deps = { ...rt.deps, keys: onlyMoves };
+    const revoked = await revokeCertificate(deps)('api', 'superseded');
+
+    // Act
+    const report = await runCycle(deps)(rt.config.certificates);
+    const again = await runCycle(deps)(rt.config.certificates);
+
+    // Assess
+    expect(report.work.filter((w) => w.status === 'issued').map((w) => w.certificateId)).toEqual(['api']);
+    expect((await keys.getVersion('certflow/api', { label: 'CURRENT' }))?.versionId.startsWith('r2-')).toBe(true);
+    expect((await keys.getVersion('certflow/api', { label: 'CURRENT' }))?.material.certificatePem).not.toContain(revoked.serialNumber);
+    expect(again.work).toEqual([]);
+  });
+
+  it('does not replace a certificate revoked because it is no longer used, and says so without alarming', async () => {
+    // Prepare
+    const fx = new LocalFixture(ONE);
+    fixtures.push(fx);
+    const rt = await fx.open();
+    await runCycle(rt.deps)(rt.config.certificates);
+    const revoked = await revokeCertificate(rt.deps)('api', 'cessationOfOperation');
+
+    // Act
+    const report = await runCycle(rt.deps)(rt.config.certificates);
+
+    // Assess
+    expect(revoked.replace).toBe(false);
+    expect(report.work).toEqual([]);
+    expect(report.attention).toEqual([]);
+    expect(report.plan.find((p) => p.certificateId === 'api')).toMatchObject({
+      action: 'skipped',
+      why: "revoked (cessationOfOperation) and not replaced; remove it from configuration, or run 'certflow renew api' to replace it",
+    });
   });
 
   it('refuses to revoke a certificate with no CURRENT version (a second revocation)', async () => {
