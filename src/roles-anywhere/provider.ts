@@ -33,7 +33,7 @@ const ARN = /^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$/;
 
 function checkArn(problems: string[], name: string, value: unknown, service: string): RegExpExecArray | undefined {
   const match = typeof value === 'string' ? ARN.exec(value) : null;
-  if (!match || match[1] !== service) problems.push(`/${name} is not an ${service} ARN`);
+  if (!match || match[1] !== service) problems.push(`/${name} is not an ARN of ${service}`);
   return match ?? undefined;
 }
 

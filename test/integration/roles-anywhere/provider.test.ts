@@ -4,6 +4,8 @@ import type { KeyAlgorithm } from '../../../src/domain/certificate.js';
 import { ErrorCodes } from '../../../src/domain/errors/index.js';
 import type { CertflowError } from '../../../src/domain/errors/index.js';
 import { fromRolesAnywhere, type RolesAnywhereOptions } from '../../../src/roles-anywhere/index.js';
+import { loadIdentity } from '../../../src/roles-anywhere/key-material.js';
+import { signRequest } from '../../../src/roles-anywhere/sign-request.js';
 import { aCa, aLeaf, type TestLeaf } from '../../support/certs.js';
 import { startCreateSessionStub, type CreateSessionStub } from '../../support/roles-anywhere-stub.js';
 
@@ -104,6 +106,28 @@ describe('fromRolesAnywhere against a CreateSession stub', () => {
       expect(JSON.stringify(error)).not.toContain('PRIVATE KEY');
     });
   }
+
+  it('refuses a correctly signed request dated more than 5 minutes ago, and accepts the same request dated now', async () => {
+    // Prepare
+    const leaf = aClientCert();
+    const identity = await loadIdentity({ certificate: leaf.pem, privateKey: leaf.privateKeyPem, chain: issuing.pem });
+    const body = JSON.stringify({ profileArn: PROFILE, roleArn: ROLE, trustAnchorArn: TRUST_ANCHOR });
+    const send = (at: Date): Promise<Response> =>
+      fetch(`${stub.endpoint}/sessions`, {
+        method: 'POST',
+        body,
+        headers: signRequest(identity, { origin: new URL(stub.endpoint), path: '/sessions', body, contentType: 'application/json' }, 'eu-west-1', at),
+      });
+
+    // Act
+    const stale = await send(new Date(Date.now() - 6 * 60_000));
+    const fresh = await send(new Date());
+
+    // Assess
+    expect(stale.status).toBe(403);
+    expect(fresh.status).toBe(201);
+    expect(stub.refusals).toEqual(['X-Amz-Date is more than 5 minutes off']);
+  });
 
   it('is refused when the certificate does not chain to the trust anchor', async () => {
     // Prepare
