@@ -1,7 +1,7 @@
 /**
  * `certflow/roles-anywhere`: temporary AWS credentials for a workload outside AWS, from the client
  * certificate certflow issues and rotates. No SDK, SQLite or CLI code behind this entry: Node's
- * crypto and fetch only (test/unit/roles-anywhere/package-entry.test.ts keeps it so).
+ * crypto and fetch only (test/integration/roles-anywhere/package-entry.test.ts keeps it so).
  *
  * ```ts
  * import { fromRolesAnywhere } from 'certflow/roles-anywhere';
