@@ -77,7 +77,8 @@ export async function createSession(identity: SigningIdentity, input: CreateSess
 
   let response: Response;
   try {
-    response = await input.fetch(new URL(path, input.endpoint), { method: 'POST', headers, body, signal: AbortSignal.timeout(input.timeoutMs) });
+    // A redirect is answered, not followed: the signed request (certificate attached) goes to the configured endpoint only.
+    response = await input.fetch(new URL(path, input.endpoint), { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(input.timeoutMs) });
   } catch (error) {
     const timedOut = (error as { name?: string } | null)?.name === 'TimeoutError';
     throw new CertflowError(
@@ -95,7 +96,7 @@ export async function createSession(identity: SigningIdentity, input: CreateSess
     });
   }
   if (response.status < 200 || response.status >= 300) {
-    // 403 is a refused signature, chain, anchor, profile or role: the same request fails again.
+    // 403 is a refused signature, chain, anchor, profile or role (3xx, 400 and 404 are no better): the same request fails again.
     const errorType = response.headers.get('x-amzn-errortype')?.split(':')[0];
     const serverMessage = await serverMessageOf(response);
     throw new CertflowError(ErrorCodes.ROLES_ANYWHERE_REFUSED, `CreateSession refused the request (${response.status}${errorType ? ` ${errorType}` : ''})`, {

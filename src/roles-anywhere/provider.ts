@@ -49,7 +49,9 @@ function settingsOf(options: RolesAnywhereOptions): Settings {
   checkArn(problems, 'profileArn', options.profileArn, 'rolesanywhere');
   checkArn(problems, 'roleArn', options.roleArn, 'iam');
   const hasFiles = 'certificate' in options || 'privateKey' in options;
-  if (hasFiles === 'keyStore' in options) problems.push('/ give either certificate and privateKey, or keyStore and secretName');
+  const hasKeyStore = 'keyStore' in options;
+  if (hasFiles && hasKeyStore) problems.push('/ give either certificate and privateKey, or keyStore and secretName, not both');
+  if (!hasFiles && !hasKeyStore) problems.push('/ give either certificate and privateKey, or keyStore and secretName');
   if (hasFiles && (typeof options.certificate !== 'string' || typeof options.privateKey !== 'string')) {
     problems.push('/certificate and /privateKey must both be PEM text or file paths');
   }

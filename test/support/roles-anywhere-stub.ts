@@ -19,7 +19,7 @@ export interface StubOptions {
   readonly credentialTtlMs: number;
 }
 
-export type StubMode = 'normal' | 'garbage' | 'no-token' | 'hang' | 'unavailable';
+export type StubMode = 'normal' | 'garbage' | 'no-token' | 'hang' | 'unavailable' | 'redirect';
 
 export interface CreateSessionStub {
   readonly endpoint: string;
@@ -175,6 +175,10 @@ export async function startCreateSessionStub(options: StubOptions): Promise<Crea
     });
     req.on('end', () => {
       if (stub.mode === 'hang') return;
+      if (stub.mode === 'redirect') {
+        res.writeHead(307, { location: 'http://127.0.0.1:9/sessions' }).end();
+        return;
+      }
       if (stub.mode === 'unavailable') {
         res.writeHead(503, { 'content-type': 'application/json' }).end('{"message":"try later"}');
         return;

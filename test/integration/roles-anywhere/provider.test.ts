@@ -232,6 +232,19 @@ describe('fromRolesAnywhere against a CreateSession stub', () => {
     expect(error.message).toContain('200 ms');
   });
 
+  it('does not follow a redirect with the signed request', async () => {
+    // Prepare
+    stub.mode = 'redirect';
+    const provider = fromRolesAnywhere(optionsFor(aClientCert()));
+
+    // Act
+    const error = await failure(provider);
+
+    // Assess
+    expect(error.code).toBe(ErrorCodes.ROLES_ANYWHERE_REFUSED);
+    expect(error.context.status).toBe(307);
+  });
+
   it('reports a refused connection as retryable ROLES_ANYWHERE.UNAVAILABLE', async () => {
     // Prepare: a port that was just free.
     const endpoint = stub.endpoint;

@@ -103,11 +103,17 @@ describe('fromRolesAnywhere options', () => {
   });
 
   it('refuses both a key store and files, or neither', () => {
+    // Prepare
+    const leaf = aLeaf({ dns: ['w'], issuer: issuing });
+    const keyStore = { getVersion: () => Promise.resolve(undefined) } as never;
+
     // Act
     const neither = thrown(() => fromRolesAnywhere({ ...arns } as never));
+    const both = thrown(() => fromRolesAnywhere({ ...arns, certificate: leaf.pem, privateKey: leaf.privateKeyPem, keyStore, secretName: 's' } as never));
 
     // Assess
     expect(neither.details).toContain('/ give either certificate and privateKey, or keyStore and secretName');
+    expect(both.details).toContain('/ give either certificate and privateKey, or keyStore and secretName, not both');
   });
 
   it('refuses an Ed25519 key with ROLES_ANYWHERE.KEY_UNSUPPORTED', async () => {
