@@ -24,5 +24,6 @@ export default tseslint.config(
   layer(['src/domain/**'], ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**', '**/ports/**', '@aws-sdk/*', 'better-sqlite3'], 'src/domain is pure: it imports only the domain.'),
   layer(['src/app/**'], ['**/adapters/**', '**/cli/**', '@aws-sdk/*', 'better-sqlite3', 'acme-client'], 'use cases reach the world only through src/ports.'),
   layer(['src/cli/**'], ['**/adapters/**', '@aws-sdk/*', 'better-sqlite3', 'ajv', 'ajv/*'], 'the CLI reaches state through use cases (src/app) and its one runtime seam (src/cli/runtime.ts, backed by src/composition).'),
+  layer(['src/roles-anywhere/**'], ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**', '**/composition/**', '@aws-sdk/*', '@smithy/*', 'better-sqlite3'], 'src/roles-anywhere is a library workloads import: Node crypto and fetch, error codes and the KeyStore port only.'),
   layer(['src/adapters/local/**', 'src/adapters/acme/**', 'src/adapters/slack/**', 'src/config/**', 'src/ports/**', 'src/crypto/**'], ['@aws-sdk/*'], 'AWS SDK names appear only inside src/adapters/aws.'),
 );

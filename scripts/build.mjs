@@ -21,6 +21,22 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// The Roles Anywhere credential provider, `certflow/roles-anywhere` in package.json's exports: one
+// file of its own (no chunks shared with the CLI), so a workload importing it loads Node built-ins
+// and nothing else (test/integration/roles-anywhere/package-entry.test.ts checks the graph).
+await build({
+  entryPoints: { 'roles-anywhere': 'src/roles-anywhere/index.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
 // Chunks of earlier builds (other hashes) are removed; never the whole directory, which a
 // concurrent build or a running CLI may be reading (outputs are content-addressed, so a
 // concurrent build writes the same names).

@@ -89,6 +89,17 @@ export const ErrorCodes = {
   SOURCE_ACCESS_DENIED: 'SOURCE.ACCESS_DENIED',
   /** An account source (Organizations) could not list the accounts. */
   SOURCE_ACCOUNTS_UNAVAILABLE: 'SOURCE.ACCOUNTS_UNAVAILABLE',
+  // IAM Roles Anywhere credential provider (src/roles-anywhere): CreateSession outcomes on the workload's side.
+  /** CreateSession answered 4xx (signature, chain, trust anchor, profile or role refused); the server's message is in `context.serverMessage`. */
+  ROLES_ANYWHERE_REFUSED: 'ROLES_ANYWHERE.REFUSED',
+  /** The endpoint could not be reached, timed out, throttled or failed (5xx): retryable. */
+  ROLES_ANYWHERE_UNAVAILABLE: 'ROLES_ANYWHERE.UNAVAILABLE',
+  /** CreateSession answered 2xx with a body that does not hold one credential set. */
+  ROLES_ANYWHERE_RESPONSE_INVALID: 'ROLES_ANYWHERE.RESPONSE_INVALID',
+  /** The private key is not the certificate's (a rotation caught half-way, or files from two versions): retryable. */
+  ROLES_ANYWHERE_KEY_MISMATCH: 'ROLES_ANYWHERE.KEY_MISMATCH',
+  /** A key Roles Anywhere cannot sign with (only RSA and EC P-256/P-384 are supported here). */
+  ROLES_ANYWHERE_KEY_UNSUPPORTED: 'ROLES_ANYWHERE.KEY_UNSUPPORTED',
   // Export.
   EXPORT_TARGET_EXISTS: 'EXPORT.TARGET_EXISTS',
   EXPORT_NOT_ISSUED: 'EXPORT.NOT_ISSUED',

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { build } from 'esbuild';
+import { nodeBundle } from '../../support/node-bundle.js';
 
 describe('ACME and Route 53 code in bundles', () => {
   it('leaves acme-client and the Route 53 and STS SDKs out of the CLI bundle\'s start-up: imported only when first used', async () => {
     // Act: the CLI bundle as scripts/build.mjs makes it.
-    const out = await build({
-      entryPoints: ['src/cli/bin.ts'],
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      packages: 'external',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = out.outputFiles[0]?.text ?? '';
+    const { code } = await nodeBundle('src/cli/bin.ts');
 
     // Assess
     for (const name of ['acme-client', '@aws-sdk/client-route-53', '@aws-sdk/client-sts']) {
