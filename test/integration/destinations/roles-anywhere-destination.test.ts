@@ -11,6 +11,7 @@ import { RolesAnywhereDestination } from '../../../src/adapters/local/roles-anyw
 import type { RolesAnywhereOptions } from '../../../src/adapters/local/roles-anywhere-destination/roles-anywhere.options.js';
 import { parseConfig } from '../../../src/config/load-config.js';
 import { ErrorCodes } from '../../../src/domain/errors/index.js';
+import { certflow } from '../../support/cli.js';
 import { aBundle } from '../../support/pki.js';
 import { thrown } from '../../support/thrown.js';
 
@@ -89,6 +90,38 @@ describe('rolesanywhere destination', () => {
     expect(statSync(join(version, 'key.pem')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(location, 'aws-config'), 'utf8')).toMatch(/^\[profile batch\]\ncredential_process = .*\nregion = eu-central-1\n$/m);
   });
+
+  it('is delivered by `certflow run` and `certflow renew` from configuration, the certificate verifying against the issuer\'s root', async () => {
+    // Prepare
+    const { dir } = workspace('pair');
+    writeFileSync(
+      join(dir, 'certflow.yaml'),
+      `
+dataDir: data
+issuers: [{ name: local, kind: local-ca }]
+policy: { autoApprove: [{ name: all, names: ['**.example.com'] }] }
+destinations:
+  - { name: workload, kind: rolesanywhere, options: { path: live, trustAnchorArn: '${ARNS.trustAnchorArn}', profileArn: '${ARNS.profileArn}', roleArn: '${ARNS.roleArn}' } }
+certificates:
+  - { id: batch, dnsNames: [batch.example.com], issuer: local, owner: team-batch, validityDays: 2, renewBeforeDays: 1, destinations: [workload] }
+`,
+    );
+    // Act
+    const first = await certflow(['run'], { cwd: dir });
+    const config = readFileSync(join(dir, 'live', 'batch', 'aws-config'), 'utf8');
+    const renewed = await certflow(['renew', 'batch', '--as', 'ops', '--reason', 'rotation'], { cwd: dir });
+    // Assess
+    expect([first.code, renewed.code], first.stderr + renewed.stderr).toEqual([0, 0]);
+    const current = join(dir, 'live', 'batch', 'current');
+    expect(readlinkSync(current)).toMatch(/^v2-/);
+    const anchors = readFileSync(join(dir, 'data', 'ca', 'local', 'root.pem'), 'utf8');
+    const leaf = new X509Certificate(readFileSync(join(current, 'cert.pem')));
+    const intermediate = new X509Certificate(readFileSync(join(current, 'chain.pem')));
+    expect(leaf.verify(intermediate.publicKey) && intermediate.verify(new X509Certificate(anchors).publicKey)).toBe(true);
+    expect(spki(leaf.publicKey)).toBe(spki(createPublicKey(readFileSync(join(current, 'key.pem')))));
+    expect(readFileSync(join(dir, 'live', 'batch', 'aws-config'), 'utf8')).toBe(config);
+    expect(config).toContain('[profile batch]\ncredential_process = /bin/sh -c ');
+  }, 60_000);
 
   it('gives the helper the certificate and key of one version when a rotation lands between its two reads', async () => {
     // Prepare: each read stops after the certificate; the rotation happens right then
