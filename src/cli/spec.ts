@@ -188,9 +188,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'inspect',
     summary: 'describe PEM or DER files: certificates, chains, CSRs, keys; key match and chain order',
     args: '<file>...',
-    description: 'Needs no configuration. Give a certificate and its key together to check that they match.',
-    options: [JSON_OUT],
-    examples: ['certflow inspect cert.pem', 'certflow inspect cert.pem chain.pem key.pem'],
+    description:
+      'Needs no configuration. Give a certificate and its key together to check that they match. With --roles-anywhere, the first certificate is checked as IAM Roles Anywhere would (the other certificates are its intermediates) and the source identity and principal tags of its session are shown.',
+    options: [
+      { name: 'roles-anywhere', type: 'boolean', help: 'check the first certificate as IAM Roles Anywhere would; exit 1 when it would be refused' },
+      { name: 'trust-anchor', type: 'string', value: 'BUNDLE', file: true, help: 'the trust anchor\'s CA certificate or bundle (PEM), with --roles-anywhere' },
+      JSON_OUT,
+    ],
+    examples: ['certflow inspect cert.pem', 'certflow inspect cert.pem chain.pem key.pem', 'certflow inspect cert.pem chain.pem --roles-anywhere --trust-anchor anchor.pem'],
     load: () => import('./commands/inspect.command.js').then((m) => m.inspectCommand),
   },
   {

@@ -58,6 +58,8 @@ export interface Inspection {
   readonly keyMatches: readonly { readonly key: Where; readonly certificate: Where; readonly matches: boolean }[];
   /** Problems of the certificates taken as one chain, leaf first, in the order given. */
   readonly chainProblems: readonly string[];
+  /** The certificates read, in order (for further checks such as Roles Anywhere's); not part of the report. */
+  readonly certificates: readonly { readonly where: Where; readonly x509: X509Certificate }[];
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -177,7 +179,7 @@ export function inspectFiles(files: readonly { readonly name: string; readonly c
     });
   }
   const keyMatches = privateKeys.flatMap((k) => certificates.map((c) => ({ key: k.where, certificate: c.where, matches: c.x509.checkPrivateKey(k.key) })));
-  return { items, keyMatches, chainProblems: chainProblems(certificates) };
+  return { items, keyMatches, chainProblems: chainProblems(certificates), certificates };
 }
 
 function tryIt(attempt: () => unknown): boolean {

@@ -1,32 +1,90 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
-import { inspectFiles, type InspectedItem, type Inspection } from '../../crypto/inspect-files.js';
-import { EXIT, colors, type CliIo } from '../io.js';
-import { flag, type CommandContext } from '../context.js';
+import { inspectFiles, type InspectedItem, type Inspection, type Where } from '../../crypto/inspect-files.js';
+import { anchorsOf, assessForRolesAnywhere, type RolesAnywhereAssessment } from '../../crypto/roles-anywhere.js';
+import { EXIT, colors, printable, type CliIo } from '../io.js';
+import { flag, stringOption, type CommandContext } from '../context.js';
 import { API_VERSION } from '../output.js';
 
 const DAY_MS = 86_400_000;
 
+/** `--roles-anywhere`: what IAM Roles Anywhere would check of the first certificate, against `--trust-anchor`. */
+export interface RolesAnywhereReport extends RolesAnywhereAssessment {
+  readonly certificate: Where;
+  readonly trustAnchor: string;
+}
+
+function readInput(ctx: CommandContext, name: string): Buffer {
+  try {
+    return readFileSync(resolve(ctx.io.cwd, name));
+  } catch (error) {
+    throw new CertflowError(ErrorCodes.INPUT_INVALID, `cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: error });
+  }
+}
+
+function rolesAnywhereReport(ctx: CommandContext, inspection: Inspection, now: Date): RolesAnywhereReport | undefined {
+  const anchorFile = stringOption(ctx, 'trust-anchor');
+  if (!flag(ctx, 'roles-anywhere')) {
+    if (anchorFile !== undefined) throw new CertflowError(ErrorCodes.INPUT_INVALID, '--trust-anchor is read with --roles-anywhere only');
+    return undefined;
+  }
+  if (anchorFile === undefined) throw new CertflowError(ErrorCodes.INPUT_INVALID, '--roles-anywhere needs --trust-anchor BUNDLE (the CA bundle or certificate of the trust anchor)');
+  const [leaf, ...intermediates] = inspection.certificates;
+  if (!leaf) throw new CertflowError(ErrorCodes.INPUT_INVALID, '--roles-anywhere needs a certificate among the files');
+  const anchors = anchorsOf(readInput(ctx, anchorFile).toString('latin1'));
+  if (anchors.length === 0) throw new CertflowError(ErrorCodes.INPUT_INVALID, `${anchorFile} holds no certificate`);
+  const assessment = assessForRolesAnywhere(leaf.x509.raw, intermediates.map((c) => c.x509), anchors, now);
+  return { certificate: leaf.where, trustAnchor: anchorFile, ...assessment };
+}
+
 /**
  * `certflow inspect FILE...`: certificates, chains, CSRs and keys in PEM or DER. Exit 0 when all
- * is well, 1 when a key does not match or a chain is out of order, 2 when a file cannot be read.
+ * is well, 1 when a key does not match, a chain is out of order or (with --roles-anywhere) Roles
+ * Anywhere would refuse the certificate, 2 when a file cannot be read.
  */
 export async function inspectCommand(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length === 0) throw new CertflowError(ErrorCodes.INPUT_INVALID, `certflow inspect needs at least one FILE (see 'certflow inspect --help')`);
-  const files = ctx.positionals.map((name) => {
-    try {
-      return { name, content: readFileSync(resolve(ctx.io.cwd, name)) };
-    } catch (error) {
-      throw new CertflowError(ErrorCodes.INPUT_INVALID, `cannot read ${name}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, { cause: error });
-    }
-  });
+  const files = ctx.positionals.map((name) => ({ name, content: readInput(ctx, name) }));
   const inspection = inspectFiles(files);
   const now = ctx.io.clock?.now() ?? new Date();
-  ctx.io.stdout(flag(ctx, 'json') ? JSON.stringify(inspectionJson(inspection, now), null, 2) + '\n' : describe(inspection, now, ctx.io));
+  const rolesAnywhere = rolesAnywhereReport(ctx, inspection, now);
+  ctx.io.stdout(
+    flag(ctx, 'json')
+      ? JSON.stringify({ ...inspectionJson(inspection, now), ...(rolesAnywhere ? { rolesAnywhere: rolesAnywhereJson(rolesAnywhere) } : {}) }, null, 2) + '\n'
+      : describe(inspection, now, ctx.io) + (rolesAnywhere ? describeRolesAnywhere(rolesAnywhere, ctx.io) : ''),
+  );
   const keyWithoutCertificate = inspection.keyMatches.some((m) => inspection.keyMatches.filter((x) => x.key === m.key).every((x) => !x.matches));
-  const bad = inspection.chainProblems.length > 0 || keyWithoutCertificate;
+  const bad = inspection.chainProblems.length > 0 || keyWithoutCertificate || (rolesAnywhere !== undefined && !rolesAnywhere.accepted);
   return bad ? EXIT.failure : EXIT.ok;
+}
+
+/** The `rolesAnywhere` member of `inspect --json` (schemas/cli/inspection.schema.json). */
+export function rolesAnywhereJson(r: RolesAnywhereReport) {
+  return {
+    certificate: { file: r.certificate.file, index: r.certificate.index },
+    trustAnchor: r.trustAnchor,
+    accepted: r.accepted,
+    checks: r.checks.map((c) => ({ check: c.check, ok: c.ok, detail: c.detail })),
+    refusals: r.checks.filter((c) => !c.ok).map((c) => `${c.check}: ${c.detail}`),
+    sourceIdentity: r.sourceIdentity,
+    principalTags: { ...r.principalTags },
+    warnings: [...r.warnings],
+  };
+}
+
+function describeRolesAnywhere(r: RolesAnywhereReport, io: CliIo): string {
+  const c = colors(io);
+  const verdict = r.accepted ? c.green('would be accepted') : c.red('would be refused');
+  const width = Math.max(0, ...Object.keys(r.principalTags).map((k) => k.length));
+  return [
+    `${c.bold('roles anywhere')} ${printable(r.certificate.file)}#${r.certificate.index.toString()} against ${printable(r.trustAnchor)}: ${verdict}`,
+    ...r.checks.map((x) => `  ${x.ok ? c.green('ok  ') : c.red('FAIL')}  ${x.check.padEnd(18)} ${printable(x.detail)}`),
+    `  source identity   ${r.sourceIdentity === null ? '-' : printable(r.sourceIdentity)}`,
+    '  principal tags',
+    ...Object.entries(r.principalTags).map(([k, v]) => `    aws:PrincipalTag/${printable(k).padEnd(width)}  ${printable(v)}`),
+    ...r.warnings.map((w) => `  ${c.yellow('warning')}: ${printable(w)}`),
+  ].join('\n') + '\n';
 }
 
 function itemJson(item: InspectedItem, now: Date) {
@@ -61,9 +119,9 @@ function describe(i: Inspection, now: Date, io: CliIo): string {
       const validity = now < item.notBefore ? c.red('NOT YET VALID') : now > item.notAfter ? c.red('EXPIRED') : `${left.toString()} day(s) left`;
       lines.push(
         `${c.bold('certificate')} ${at}${item.isCA ? ' (CA)' : ''}${item.selfSigned ? ' (self-signed)' : ''}`,
-        `  subject      ${item.subject}`,
-        `  issuer       ${item.issuer}`,
-        `  names        ${[...item.names.dns, ...item.names.ip, ...item.names.uri].join(', ') || '-'}`,
+        `  subject      ${printable(item.subject)}`,
+        `  issuer       ${printable(item.issuer)}`,
+        `  names        ${printable([...item.names.dns, ...item.names.ip, ...item.names.uri].join(', ')) || '-'}`,
         `  validity     ${item.notBefore.toISOString()} to ${item.notAfter.toISOString()} (${validity})`,
         `  serial       ${item.serialNumber}`,
         `  key          ${item.keyAlgorithm}`,

@@ -1,0 +1,22 @@
+import type { AdapterDescriptor } from '../../registry/descriptor.js';
+import type { Destination } from '../../../ports/destination.port.js';
+import { optionsSchema } from './roles-anywhere.options.js';
+
+export { optionsSchema, type RolesAnywhereOptions } from './roles-anywhere.options.js';
+
+/**
+ * Registry descriptor of the rolesanywhere destination: certificate, chain and key for IAM Roles
+ * Anywhere's signing helper, and an AWS config profile that runs it. Local files only (the ARNs are
+ * strings in a profile; no AWS SDK is used), so it lives with the local adapters.
+ */
+export const rolesAnywhereDestination = {
+  kind: 'rolesanywhere',
+  summary: 'certificate, chain and key for aws_signing_helper, swapped atomically, and an AWS config profile (credential_process)',
+  // Lambda has no disk that outlives it, and a Lambda function has an IAM role already.
+  runtimes: ['local'],
+  optionsSchema,
+  async create(deps, { name, options }) {
+    const { RolesAnywhereDestination } = await import('./roles-anywhere.destination.js');
+    return new RolesAnywhereDestination({ resolvePath: (p) => deps.resolvePath(p) }, name, options);
+  },
+} as const satisfies AdapterDescriptor<Destination, typeof optionsSchema>;
