@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { splitPemChain } from '../crypto/pem.js';
 import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
 import type { KeyStore } from '../ports/key-store.port.js';
@@ -91,6 +92,22 @@ function identityOf(certificatePem: string, privateKeyPem: string, chainPem: str
   return { certificate: leaf, chain, privateKey, algorithm, serialNumber: decimalSerial(leaf) };
 }
 
+/**
+ * Files that share one directory are read from that directory's real path, resolved once: when the
+ * directory is a symlink swapped at each rotation (certflow's rolesanywhere destination publishes
+ * `current -> v<N>`), certificate and key then come from one version even if the swap lands between
+ * the reads. PEM text, files in different directories and unresolvable directories are left as given.
+ */
+export async function pinDirectory(values: readonly (string | undefined)[]): Promise<(string | undefined)[]> {
+  const files = values.filter((v): v is string => v !== undefined && !isPem(v));
+  const directories = new Set(files.map((f) => dirname(f)));
+  const [directory] = directories;
+  if (files.length < 2 || directories.size !== 1 || directory === undefined) return [...values];
+  const real = await realpath(directory).catch(() => undefined);
+  if (real === undefined) return [...values];
+  return values.map((v) => (v === undefined || isPem(v) ? v : join(real, basename(v))));
+}
+
 /** Reads the source as it is now: the current files, or the key store's CURRENT version. */
 export async function loadIdentity(source: KeySource): Promise<SigningIdentity> {
   if ('keyStore' in source) {
@@ -105,10 +122,12 @@ export async function loadIdentity(source: KeySource): Promise<SigningIdentity> 
     return identityOf(material.certificatePem, material.privateKeyPem, material.chainPem);
   }
   try {
+    const chainGiven = source.chain === undefined || source.chain.trim() === '' ? undefined : source.chain;
+    const [certificate, privateKey, chain] = await pinDirectory([source.certificate, source.privateKey, chainGiven]);
     const [certificatePem, privateKeyPem, chainPem] = await Promise.all([
-      pemOf(source.certificate, 'certificate'),
-      pemOf(source.privateKey, 'private key'),
-      source.chain === undefined || source.chain.trim() === '' ? Promise.resolve(undefined) : pemOf(source.chain, 'chain'),
+      pemOf(certificate ?? source.certificate, 'certificate'),
+      pemOf(privateKey ?? source.privateKey, 'private key'),
+      chain === undefined ? Promise.resolve(undefined) : pemOf(chain, 'chain'),
     ]);
     return identityOf(certificatePem, privateKeyPem, chainPem);
   } catch (error) {

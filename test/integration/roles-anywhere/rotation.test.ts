@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteKeyStore } from '../../../src/adapters/local/sqlite.key-store.js';
 import { ErrorCodes } from '../../../src/domain/errors/index.js';
 import type { CertflowError } from '../../../src/domain/errors/index.js';
 import { fromRolesAnywhere } from '../../../src/roles-anywhere/index.js';
+import { pinDirectory } from '../../../src/roles-anywhere/key-material.js';
 import { aCa, aLeaf, type TestLeaf } from '../../support/certs.js';
 import { startCreateSessionStub, type CreateSessionStub } from '../../support/roles-anywhere-stub.js';
 
@@ -134,5 +135,32 @@ describe('fromRolesAnywhere across a rotation', () => {
     // Assess
     expect(error?.code).toBe(ErrorCodes.KEYSTORE_CURRENT_MISSING);
     expect(stub.acceptedSerials).toEqual([]);
+  });
+});
+
+describe('pinDirectory (reads of one rotation version)', () => {
+  it('reads certificate and key from the version a swapped symlink pointed at when the read began', async () => {
+    // Prepare: current -> v1, as the rolesanywhere destination publishes it
+    const base = mkdtempSync(join(tmpdir(), 'certflow-ra-pin-'));
+    const [v1, v2] = [aClientCert(), aClientCert()];
+    for (const [name, leaf] of [['v1', v1], ['v2', v2]] as const) {
+      mkdirSync(join(base, name));
+      writeFileSync(join(base, name, 'cert.pem'), leaf.pem);
+      writeFileSync(join(base, name, 'key.pem'), leaf.privateKeyPem);
+    }
+    symlinkSync('v1', join(base, 'current'));
+    const given = [join(base, 'current', 'cert.pem'), join(base, 'current', 'key.pem'), undefined];
+
+    // Act: the paths are pinned, then the rotation swaps current -> v2 before the files are read
+    const [cert, key, chain] = await pinDirectory(given);
+    symlinkSync('v2', join(base, 'current.next'));
+    renameSync(join(base, 'current.next'), join(base, 'current'));
+
+    // Assess
+    expect(chain).toBeUndefined();
+    expect(readFileSync(cert ?? '', 'utf8')).toBe(v1.pem);
+    expect(readFileSync(key ?? '', 'utf8')).toBe(v1.privateKeyPem);
+    expect(await pinDirectory([v1.pem, join(base, 'current', 'key.pem')])).toEqual([v1.pem, join(base, 'current', 'key.pem')]);
+    rmSync(base, { recursive: true, force: true });
   });
 });
