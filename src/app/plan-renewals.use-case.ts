@@ -116,7 +116,7 @@ function renewalReason(record: CertificateRecord, spec: CertificateSpec, hash: s
   const current = record.current;
   if (record.revision === 0 || !current) return 'new';
   if (record.spec && contentHash(record.spec) !== hash) return 'renewal';
-  const timing = renewalTimingOf(current, spec.renewBeforeDays);
+  const timing = renewalTimingOf(current, spec);
   if (isRenewalDue(timing, now)) return 'renewal';
   return { why: `not due until ${renewalDueAt(timing).toISOString()}` };
 }

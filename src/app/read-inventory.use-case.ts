@@ -41,7 +41,7 @@ export function viewOf(record: CertificateRecord, now: Date, alertThresholdsDays
   const current = record.current;
   const pendingRequest = pending ? { pendingRequest: { id: pending.id, state: pending.state } } : {};
   if (!current) return { record, status: 'not-issued', ...pendingRequest };
-  const due = record.origin === 'managed' ? renewalDueAt(renewalTimingOf(current, record.spec?.renewBeforeDays)) : undefined;
+  const due = record.origin === 'managed' ? renewalDueAt(renewalTimingOf(current, record.spec)) : undefined;
   const left = daysRemaining(current.notAfter, now);
   const horizon = Math.max(0, ...alertThresholdsDays);
   const status: CertificateStatus = isExpired(current.notAfter, now)

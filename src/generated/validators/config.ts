@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"usage":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]},"commonName":{"minLength":1,"maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"validityHours":{"minimum":1,"maximum":87600,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"renewBeforeHours":{"minimum":0,"maximum":87600,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -3576,11 +3576,13 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(data99.commonName !== undefined){
-let data101 = data99.commonName;
-if(typeof data101 === "string"){
-if(func2(data101) > 253){
-const err281 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(data99.usage !== undefined){
+let data101 = data99.usage;
+const _errs253 = errors;
+let valid81 = false;
+const _errs254 = errors;
+if(typeof data101 !== "string"){
+const err281 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3589,8 +3591,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(!pattern32.test(data101)){
-const err282 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if("server" !== data101){
+const err282 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3599,9 +3601,11 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-else {
-const err283 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs254 === errors;
+valid81 = valid81 || _valid4;
+const _errs256 = errors;
+if(typeof data101 !== "string"){
+const err283 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3610,11 +3614,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-let data102 = data99.dnsNames;
-if(Array.isArray(data102)){
-if(data102.length > 100){
-const err284 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if("client" !== data101){
+const err284 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3623,12 +3624,11 @@ vErrors.push(err284);
 }
 errors++;
 }
-const len27 = data102.length;
-for(let i27=0; i27<len27; i27++){
-let data103 = data102[i27];
-if(typeof data103 === "string"){
-if(func2(data103) > 253){
-const err285 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+var _valid4 = _errs256 === errors;
+valid81 = valid81 || _valid4;
+const _errs258 = errors;
+if(typeof data101 !== "string"){
+const err285 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3637,8 +3637,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(!pattern32.test(data103)){
-const err286 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if("both" !== data101){
+const err286 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3647,9 +3647,10 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-else {
-const err287 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs258 === errors;
+valid81 = valid81 || _valid4;
+if(!valid81){
+const err287 = {instancePath:instancePath+"/certificates/" + i26+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3658,10 +3659,23 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
+else {
+errors = _errs253;
+if(vErrors !== null){
+if(_errs253){
+vErrors.length = _errs253;
 }
 else {
-const err288 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+if(data99.commonName !== undefined){
+let data102 = data99.commonName;
+if(typeof data102 === "string"){
+if(func2(data102) > 253){
+const err288 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3670,10 +3684,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-let data104 = data99.ipAddresses;
-if(Array.isArray(data104)){
-if(data104.length > 100){
-const err289 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(func2(data102) < 1){
+const err289 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3682,15 +3694,9 @@ vErrors.push(err289);
 }
 errors++;
 }
-const len28 = data104.length;
-for(let i28=0; i28<len28; i28++){
-let data105 = data104[i28];
-const _errs261 = errors;
-let valid85 = false;
-const _errs262 = errors;
-if(typeof data105 === "string"){
-if(!(formats0.test(data105))){
-const err290 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+}
+else {
+const err290 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3700,8 +3706,10 @@ vErrors.push(err290);
 errors++;
 }
 }
-else {
-const err291 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data103 = data99.dnsNames;
+if(Array.isArray(data103)){
+if(data103.length > 100){
+const err291 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3710,12 +3718,12 @@ vErrors.push(err291);
 }
 errors++;
 }
-var _valid4 = _errs262 === errors;
-valid85 = valid85 || _valid4;
-const _errs264 = errors;
-if(typeof data105 === "string"){
-if(!(formats2.test(data105))){
-const err292 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+const len27 = data103.length;
+for(let i27=0; i27<len27; i27++){
+let data104 = data103[i27];
+if(typeof data104 === "string"){
+if(func2(data104) > 253){
+const err292 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3724,9 +3732,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-else {
-const err293 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern32.test(data104)){
+const err293 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3735,10 +3742,9 @@ vErrors.push(err293);
 }
 errors++;
 }
-var _valid4 = _errs264 === errors;
-valid85 = valid85 || _valid4;
-if(!valid85){
-const err294 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err294 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3747,21 +3753,10 @@ vErrors.push(err294);
 }
 errors++;
 }
-else {
-errors = _errs261;
-if(vErrors !== null){
-if(_errs261){
-vErrors.length = _errs261;
-}
-else {
-vErrors = null;
-}
-}
-}
 }
 }
 else {
-const err295 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err295 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3770,10 +3765,10 @@ vErrors.push(err295);
 }
 errors++;
 }
-let data106 = data99.uris;
-if(Array.isArray(data106)){
-if(data106.length > 100){
-const err296 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+let data105 = data99.ipAddresses;
+if(Array.isArray(data105)){
+if(data105.length > 100){
+const err296 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3782,12 +3777,15 @@ vErrors.push(err296);
 }
 errors++;
 }
-const len29 = data106.length;
-for(let i29=0; i29<len29; i29++){
-let data107 = data106[i29];
-if(typeof data107 === "string"){
-if(func2(data107) > 2048){
-const err297 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const len28 = data105.length;
+for(let i28=0; i28<len28; i28++){
+let data106 = data105[i28];
+const _errs269 = errors;
+let valid86 = false;
+const _errs270 = errors;
+if(typeof data106 === "string"){
+if(!(formats0.test(data106))){
+const err297 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3796,8 +3794,9 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(!(formats4(data107))){
-const err298 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+}
+else {
+const err298 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3806,9 +3805,12 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-else {
-const err299 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid5 = _errs270 === errors;
+valid86 = valid86 || _valid5;
+const _errs272 = errors;
+if(typeof data106 === "string"){
+if(!(formats2.test(data106))){
+const err299 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3818,9 +3820,8 @@ vErrors.push(err299);
 errors++;
 }
 }
-}
 else {
-const err300 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err300 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3829,11 +3830,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data99.issuer !== undefined){
-let data108 = data99.issuer;
-if(typeof data108 === "string"){
-if(!pattern5.test(data108)){
-const err301 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+var _valid5 = _errs272 === errors;
+valid86 = valid86 || _valid5;
+if(!valid86){
+const err301 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3842,9 +3842,21 @@ vErrors.push(err301);
 }
 errors++;
 }
+else {
+errors = _errs269;
+if(vErrors !== null){
+if(_errs269){
+vErrors.length = _errs269;
 }
 else {
-const err302 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3853,12 +3865,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data99.owner !== undefined){
-let data109 = data99.owner;
-if(typeof data109 === "string"){
-if(func2(data109) > 128){
-const err303 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+let data107 = data99.uris;
+if(Array.isArray(data107)){
+if(data107.length > 100){
+const err303 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3867,8 +3877,12 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(func2(data109) < 1){
-const err304 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len29 = data107.length;
+for(let i29=0; i29<len29; i29++){
+let data108 = data107[i29];
+if(typeof data108 === "string"){
+if(func2(data108) > 2048){
+const err304 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3877,9 +3891,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-else {
-const err305 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats4(data108))){
+const err305 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3889,11 +3902,8 @@ vErrors.push(err305);
 errors++;
 }
 }
-if(data99.requester !== undefined){
-let data110 = data99.requester;
-if(typeof data110 === "string"){
-if(func2(data110) > 128){
-const err306 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err306 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3902,8 +3912,10 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(func2(data110) < 1){
-const err307 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err307 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3912,9 +3924,11 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-else {
-const err308 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data99.issuer !== undefined){
+let data109 = data99.issuer;
+if(typeof data109 === "string"){
+if(!pattern5.test(data109)){
+const err308 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3924,13 +3938,8 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(data99.keyAlgorithm !== undefined){
-let data111 = data99.keyAlgorithm;
-const _errs277 = errors;
-let valid88 = false;
-const _errs278 = errors;
-if(typeof data111 !== "string"){
-const err309 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err309 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3939,8 +3948,12 @@ vErrors.push(err309);
 }
 errors++;
 }
-if("EC_P256" !== data111){
-const err310 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+}
+if(data99.owner !== undefined){
+let data110 = data99.owner;
+if(typeof data110 === "string"){
+if(func2(data110) > 128){
+const err310 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3949,11 +3962,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-var _valid5 = _errs278 === errors;
-valid88 = valid88 || _valid5;
-const _errs280 = errors;
-if(typeof data111 !== "string"){
-const err311 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data110) < 1){
+const err311 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3962,8 +3972,9 @@ vErrors.push(err311);
 }
 errors++;
 }
-if("EC_P384" !== data111){
-const err312 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+}
+else {
+const err312 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3972,11 +3983,12 @@ vErrors.push(err312);
 }
 errors++;
 }
-var _valid5 = _errs280 === errors;
-valid88 = valid88 || _valid5;
-const _errs282 = errors;
-if(typeof data111 !== "string"){
-const err313 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data99.requester !== undefined){
+let data111 = data99.requester;
+if(typeof data111 === "string"){
+if(func2(data111) > 128){
+const err313 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3985,8 +3997,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if("RSA_2048" !== data111){
-const err314 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if(func2(data111) < 1){
+const err314 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3995,11 +4007,9 @@ vErrors.push(err314);
 }
 errors++;
 }
-var _valid5 = _errs282 === errors;
-valid88 = valid88 || _valid5;
-const _errs284 = errors;
-if(typeof data111 !== "string"){
-const err315 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err315 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4008,8 +4018,14 @@ vErrors.push(err315);
 }
 errors++;
 }
-if("RSA_3072" !== data111){
-const err316 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+}
+if(data99.keyAlgorithm !== undefined){
+let data112 = data99.keyAlgorithm;
+const _errs285 = errors;
+let valid89 = false;
+const _errs286 = errors;
+if(typeof data112 !== "string"){
+const err316 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4018,11 +4034,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-var _valid5 = _errs284 === errors;
-valid88 = valid88 || _valid5;
-const _errs286 = errors;
-if(typeof data111 !== "string"){
-const err317 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("EC_P256" !== data112){
+const err317 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4031,8 +4044,11 @@ vErrors.push(err317);
 }
 errors++;
 }
-if("RSA_4096" !== data111){
-const err318 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+var _valid6 = _errs286 === errors;
+valid89 = valid89 || _valid6;
+const _errs288 = errors;
+if(typeof data112 !== "string"){
+const err318 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4041,10 +4057,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-var _valid5 = _errs286 === errors;
-valid88 = valid88 || _valid5;
-if(!valid88){
-const err319 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if("EC_P384" !== data112){
+const err319 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4053,22 +4067,11 @@ vErrors.push(err319);
 }
 errors++;
 }
-else {
-errors = _errs277;
-if(vErrors !== null){
-if(_errs277){
-vErrors.length = _errs277;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data99.validityDays !== undefined){
-let data112 = data99.validityDays;
-if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
-const err320 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid6 = _errs288 === errors;
+valid89 = valid89 || _valid6;
+const _errs290 = errors;
+if(typeof data112 !== "string"){
+const err320 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4077,9 +4080,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(typeof data112 == "number"){
-if(data112 > 3650 || isNaN(data112)){
-const err321 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if("RSA_2048" !== data112){
+const err321 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4088,8 +4090,11 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data112 < 1 || isNaN(data112)){
-const err322 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid6 = _errs290 === errors;
+valid89 = valid89 || _valid6;
+const _errs292 = errors;
+if(typeof data112 !== "string"){
+const err322 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4098,12 +4103,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-}
-if(data99.renewBeforeDays !== undefined){
-let data113 = data99.renewBeforeDays;
-if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
-const err323 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("RSA_3072" !== data112){
+const err323 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4112,9 +4113,11 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(typeof data113 == "number"){
-if(data113 > 3650 || isNaN(data113)){
-const err324 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid6 = _errs292 === errors;
+valid89 = valid89 || _valid6;
+const _errs294 = errors;
+if(typeof data112 !== "string"){
+const err324 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4123,8 +4126,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data113 < 0 || isNaN(data113)){
-const err325 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if("RSA_4096" !== data112){
+const err325 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4133,12 +4136,10 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-}
-let data114 = data99.destinations;
-if(Array.isArray(data114)){
-if(data114.length > 20){
-const err326 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+var _valid6 = _errs294 === errors;
+valid89 = valid89 || _valid6;
+if(!valid89){
+const err326 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4147,12 +4148,22 @@ vErrors.push(err326);
 }
 errors++;
 }
-const len30 = data114.length;
-for(let i30=0; i30<len30; i30++){
-let data115 = data114[i30];
-if(typeof data115 === "string"){
-if(!pattern5.test(data115)){
-const err327 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+errors = _errs285;
+if(vErrors !== null){
+if(_errs285){
+vErrors.length = _errs285;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data99.validityDays !== undefined){
+let data113 = data99.validityDays;
+if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
+const err327 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4161,9 +4172,9 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-else {
-const err328 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data113 == "number"){
+if(data113 > 3650 || isNaN(data113)){
+const err328 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4172,10 +4183,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-}
-else {
-const err329 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data113 < 1 || isNaN(data113)){
+const err329 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4185,8 +4194,11 @@ vErrors.push(err329);
 errors++;
 }
 }
-else {
-const err330 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data99.validityHours !== undefined){
+let data114 = data99.validityHours;
+if(!((typeof data114 == "number") && (!(data114 % 1) && !isNaN(data114)))){
+const err330 = {instancePath:instancePath+"/certificates/" + i26+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4195,10 +4207,9 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-}
-else {
-const err331 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data114 == "number"){
+if(data114 > 87600 || isNaN(data114)){
+const err331 = {instancePath:instancePath+"/certificates/" + i26+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4207,14 +4218,168 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-else {
-const err332 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data114 < 1 || isNaN(data114)){
+const err332 = {instancePath:instancePath+"/certificates/" + i26+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err332];
 }
 else {
 vErrors.push(err332);
+}
+errors++;
+}
+}
+}
+if(data99.renewBeforeDays !== undefined){
+let data115 = data99.renewBeforeDays;
+if(!((typeof data115 == "number") && (!(data115 % 1) && !isNaN(data115)))){
+const err333 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+if(typeof data115 == "number"){
+if(data115 > 3650 || isNaN(data115)){
+const err334 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if(data115 < 0 || isNaN(data115)){
+const err335 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+}
+if(data99.renewBeforeHours !== undefined){
+let data116 = data99.renewBeforeHours;
+if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
+const err336 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+if(typeof data116 == "number"){
+if(data116 > 87600 || isNaN(data116)){
+const err337 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+if(data116 < 0 || isNaN(data116)){
+const err338 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+}
+let data117 = data99.destinations;
+if(Array.isArray(data117)){
+if(data117.length > 20){
+const err339 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+const len30 = data117.length;
+for(let i30=0; i30<len30; i30++){
+let data118 = data117[i30];
+if(typeof data118 === "string"){
+if(!pattern5.test(data118)){
+const err340 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+else {
+const err341 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+}
+}
+else {
+const err342 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+else {
+const err343 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+else {
+const err345 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
 }
 errors++;
 }
