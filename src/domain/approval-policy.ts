@@ -124,7 +124,8 @@ function vouchedNames(spec: CertificateSpec): { name: string; kind: NameKind }[]
 
 function everyNameMatches(request: CertificateRequest, patterns: readonly string[]): boolean {
   const names = vouchedNames(request.spec);
-  return names.length > 0 && names.every(({ name, kind }) => patterns.some((p) => matchName(p, name, kind === 'uri' ? 'uri' : kind)));
+  // Auto-approval rules have always matched SANs as DNS-like names (their patterns are checked as such); a CN with case.
+  return names.length > 0 && names.every(({ name, kind }) => patterns.some((p) => matchName(p, name, kind === 'cn' ? 'cn' : 'dns')));
 }
 
 const DAY_HOURS = 24;

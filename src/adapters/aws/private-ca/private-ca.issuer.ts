@@ -3,7 +3,7 @@ import type { ACMPCAClient, IssueCertificateCommandInput, RevocationReason as Pc
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
 import { usageOf, validityMsOf, type CertificateSpec, type CertificateUsage } from '../../../domain/certificate.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest, TrustAnchor } from '../../../ports/issuer.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
 import { privateCaError } from './private-ca.errors.js';
 import type { PrivateCaOptions } from './private-ca.options.js';
@@ -154,6 +154,15 @@ export class PrivateCaIssuer implements CertificateIssuer {
     } catch (error) {
       throw privateCaError(error, 'GetCertificateAuthorityCertificate', { issuer: this.name, certificateAuthorityArn: this.caArn });
     }
+  }
+
+  /** Roles Anywhere trusts a Private CA by its ARN (an AWS_ACM_PCA source): no certificate leaves AWS, no call is made. */
+  async trustAnchor(): Promise<TrustAnchor> {
+    return {
+      kind: 'reference',
+      reference: this.caArn,
+      note: `use this ARN as the trust anchor's source (sourceType AWS_ACM_PCA, acmPcaArn); Roles Anywhere then trusts every certificate Private CA '${this.name}' signs`,
+    };
   }
 
   async revoke(request: RevocationRequest): Promise<void> {

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { describeValidity, isClientUsage, sameNames, usageOf, validityHoursOf, validityMsOf, type CertificateSpec, type SubjectNames } from '../../../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest, TrustAnchor } from '../../../ports/issuer.port.js';
 import {
   buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, pemToDer, randomSerialNumber, serialNumberHex, type ParsedCsr,
 } from '../../../crypto/index.js';
@@ -143,6 +143,20 @@ export class LocalCaIssuer implements CertificateIssuer {
   /** The root; never creates a CA (ISSUER.CA_MISSING when there is none): only a first issuance does. */
   async trustAnchorsPem(): Promise<string> {
     return this.open(false).authority.rootPem;
+  }
+
+  /**
+   * The root, alone: a trust anchor is one CA certificate, and the root outlives every intermediate
+   * (which rotates when it can no longer cover a full validity). Workloads send the intermediate
+   * with each request (the chain certflow delivers), so a rotation never touches the anchor.
+   */
+  async trustAnchor(): Promise<TrustAnchor> {
+    const { authority } = this.open(false);
+    return {
+      kind: 'certificate',
+      certificatePem: authority.rootPem,
+      note: `the root of local CA '${this.name}', valid until ${authority.rootNotAfter.toISOString()}; register it as an external trust anchor (a certificate bundle) and have workloads send the intermediate (chain.pem) with their certificate`,
+    };
   }
 
   /** Closes the ledger; the issuer reopens it on next use. */
