@@ -1,8 +1,9 @@
 import { CertflowError, ErrorCodes } from './errors/index.js';
 import type { CertificateRequest, Decision, Vote, RequestReason } from './request.js';
-import { allNames, describeValidity, isClientUsage, sameNames, usageOf, validityHoursOf, type CertificateSpec, type CertificateUsage, type KeyAlgorithm } from './certificate.js';
+import { describeValidity, sameNames, usageOf, validityHoursOf, type CertificateSpec, type CertificateUsage, type KeyAlgorithm } from './certificate.js';
 import { checkIdentity, identityKey, samePerson } from './identity.js';
 import { matchName, type NameKind } from './name-match.js';
+import { usageViolations, vouchedNames } from './client-identity.js';
 import { transition } from './request.js';
 
 /** One rule of automatic approval: every name of the request must match one of `names`. */
@@ -113,15 +114,6 @@ export function nameMatches(pattern: string, name: string): boolean {
   return matchName(pattern, name, 'dns');
 }
 
-/**
- * Every name the certificate vouches for, with the kind to match it as: its SANs, and for a
- * client certificate its CN too (the workload identity a verifier such as Roles Anywhere reads).
- */
-function vouchedNames(spec: CertificateSpec): { name: string; kind: NameKind }[] {
-  const sans = allNames(spec.names).map((name) => ({ name, kind: (spec.names.uri.includes(name) ? 'uri' : 'dns') as NameKind }));
-  return isClientUsage(usageOf(spec)) && spec.commonName !== '' ? [{ name: spec.commonName, kind: 'cn' }, ...sans] : sans;
-}
-
 function everyNameMatches(request: CertificateRequest, patterns: readonly string[]): boolean {
   const names = vouchedNames(request.spec);
   // Auto-approval rules have always matched SANs as DNS-like names (their patterns are checked as such); a CN with case.
@@ -183,18 +175,6 @@ function scopeViolations(policy: ApprovalPolicy, scope: PolicyScope, request: Ce
   if (scope.maxValidityDays !== undefined && longerThan(spec, scope.maxValidityDays)) problems.push(`validity of ${describeValidity(spec)} is above the ${String(scope.maxValidityDays)} days ${label} allows`);
   void policy;
   return problems;
-}
-
-/** Reasons the request's usage, or its client CN, is not one the scope grants. */
-function usageViolations(scope: PolicyScope, spec: CertificateSpec, label: string): string[] {
-  const usage = usageOf(spec);
-  const usages = scope.usages ?? ['server'];
-  if (!usages.includes(usage)) return [`${label} does not allow ${usage} certificates (allowed: ${usages.join(', ')})`];
-  if (!isClientUsage(usage)) return [];
-  const cn = spec.commonName;
-  const allowed = scope.allowedCommonNames ?? [];
-  if (allowed.length === 0) return [`${label} allows no client common names, so it cannot grant common name ${cn} (set allowedCommonNames)`];
-  return allowed.some((p) => matchName(p, cn, 'cn')) ? [] : [`common name ${cn} is outside the common names ${label} allows`];
 }
 
 /** Reasons the request needs more than one pair of eyes, each with the approvals it needs. */
