@@ -60,7 +60,7 @@ async function alertOne(deps: Pick<AppDeps, 'state' | 'clock' | 'alertThresholds
   // A managed certificate is renewed before its thresholds; it alerts only when renewal is overdue.
   const spec = meta.data.spec;
   if (spec && meta.data.origin === 'managed') {
-    const due = renewalDueAt(renewalTimingOf(facts, spec.renewBeforeDays));
+    const due = renewalDueAt(renewalTimingOf(facts, spec));
     if (now.getTime() < due.getTime()) return undefined;
   }
   const thresholds = eligibleThresholds(facts.notBefore, facts.notAfter, deps.alertThresholdsDays);

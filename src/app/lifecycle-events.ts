@@ -1,4 +1,4 @@
-import type { CertificateFacts, SubjectNames } from '../domain/certificate.js';
+import { isClientUsage, usageOf, validityHoursOf, type CertificateFacts, type SubjectNames } from '../domain/certificate.js';
 import { lifecycleEvent, type LifecycleEvent } from '../domain/events/detail-types.js';
 import type { CertificateRequest } from '../domain/request.js';
 import { capLocator, capNames } from '../domain/events/event-size.js';
@@ -45,7 +45,10 @@ export function approvalRequested(r: CertificateRequest, reason: string, reasons
       reason,
       issuer: { kind: r.spec.issuer.kind, name: r.spec.issuer.name },
       keyAlgorithm: r.spec.keyAlgorithm,
-      validityDays: r.spec.validityDays,
+      ...(r.spec.validityDays === undefined || r.spec.validityHours !== undefined ? {} : { validityDays: r.spec.validityDays }),
+      validityHours: validityHoursOf(r.spec),
+      usage: usageOf(r.spec),
+      ...(isClientUsage(usageOf(r.spec)) ? { commonName: r.spec.commonName } : {}),
       contentHash: r.contentHash,
       reasons: reasons.slice(0, 20).map((x) => x.slice(0, 512)),
       ...(r.approverGroups ? { approverGroups: [...r.approverGroups] } : {}),

@@ -1,4 +1,4 @@
-import type { CertificateFacts, CertificateSpec, InventoryCertificate } from '../domain/certificate.js';
+import { renewBeforeMsOf, type CertificateFacts, type CertificateSpec, type InventoryCertificate } from '../domain/certificate.js';
 import { renewalDueWithAdvice, type CaRenewalAdvice, type RenewalTiming } from '../domain/renewal-policy.js';
 import type { ItemKey } from '../ports/state-store.port.js';
 import type { DeliveredTo } from '../ports/destination.port.js';
@@ -126,8 +126,9 @@ export function newManagedRecord(spec: CertificateSpec, now: Date): CertificateR
 }
 
 /** The renewal timing of a certificate's facts, with the renew-before its spec asks for. */
-export function renewalTimingOf(facts: CertificateFacts, renewBeforeDays: number | undefined): RenewalTiming {
-  return { notBefore: facts.notBefore, notAfter: facts.notAfter, ...(renewBeforeDays === undefined ? {} : { renewBeforeDays }) };
+export function renewalTimingOf(facts: CertificateFacts, spec: Pick<CertificateSpec, 'renewBeforeDays' | 'renewBeforeHours'> | undefined): RenewalTiming {
+  const renewBeforeMs = spec ? renewBeforeMsOf(spec) : undefined;
+  return { notBefore: facts.notBefore, notAfter: facts.notAfter, ...(renewBeforeMs === undefined ? {} : { renewBeforeMs }) };
 }
 
 /** Where a certificate sits in the due index: its renewal time, once it has a current certificate. */
@@ -144,5 +145,5 @@ export function currentRevocation(record: CertificateRecord): CertificateRecord[
 /** When the current certificate renews: the policy's time, or the CA's advice when earlier (`byCa`). */
 export function renewalDueOf(record: CertificateRecord, spec = record.spec): { dueAt: Date; byCa: boolean } | undefined {
   const current = record.current;
-  return current ? renewalDueWithAdvice(renewalTimingOf(current, spec?.renewBeforeDays), record.renewalAdvice, current.serialNumber) : undefined;
+  return current ? renewalDueWithAdvice(renewalTimingOf(current, spec), record.renewalAdvice, current.serialNumber) : undefined;
 }

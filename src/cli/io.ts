@@ -39,6 +39,8 @@ const BAD_INPUT = new Set<string>([
   ErrorCodes.IDENTITY_CONFUSABLE,
   ErrorCodes.EXPORT_TARGET_EXISTS,
   ErrorCodes.EXPORT_NOT_ISSUED,
+  ErrorCodes.ISSUER_UNKNOWN,
+  ErrorCodes.TRUST_ANCHOR_UNSUPPORTED,
   ErrorCodes.EVENT_INVALID,
   ErrorCodes.EVENT_PATTERN_INVALID,
   ErrorCodes.STATE_NOT_FOUND,

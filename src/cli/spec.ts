@@ -185,6 +185,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./commands/export.command.js').then((m) => m.exportCommand),
   },
   {
+    name: 'trust-anchor',
+    summary: 'what a verifier registers to trust client certificates (IAM Roles Anywhere trust anchors)',
+    options: [],
+    examples: ['certflow trust-anchor export --issuer local --out anchor.pem'],
+    subcommands: [
+      {
+        name: 'export',
+        summary: "a local CA's root (PEM) to register as an external trust anchor, or a Private CA's ARN; never creates a CA",
+        description:
+          'The root alone: a trust anchor is one CA certificate, and the root outlives every intermediate. Workloads send the intermediate (chain.pem) with their certificate. For aws-private-ca the ARN is printed: use it as an AWS_ACM_PCA source.',
+        options: [
+          ...RUNTIME,
+          { name: 'issuer', type: 'string', value: 'NAME', help: 'the configured issuer (local-ca or aws-private-ca)' },
+          { name: 'out', short: 'o', type: 'string', value: 'FILE', file: true, help: 'write the anchor to FILE (0644, atomically) instead of stdout' },
+          { name: 'force', type: 'boolean', help: 'overwrite FILE' },
+          JSON_OUT,
+        ],
+        examples: [
+          'certflow trust-anchor export --issuer local --out anchor.pem',
+          'openssl verify -purpose sslclient -CAfile anchor.pem -untrusted runner/chain.pem runner/cert.pem',
+          'certflow trust-anchor export --issuer pca',
+        ],
+        load: () => import('./commands/trust-anchor.command.js').then((m) => m.trustAnchorExportCommand),
+      },
+    ],
+  },
+  {
     name: 'inspect',
     summary: 'describe PEM or DER files: certificates, chains, CSRs, keys; key match and chain order',
     args: '<file>...',

@@ -3,6 +3,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { createAjv } from '../domain/schema/ajv.js';
 import { ownValue } from '../domain/own-value.js';
 import type { CertflowConfigFile } from './config.schema.js';
+import type { CertificateUsage } from '../domain/certificate.js';
+import { specValidity } from './certificate-checks.js';
 
 /** What configuration needs to know of a kind: its options schema and where it can run. */
 export interface KindInfo {
@@ -10,7 +12,16 @@ export interface KindInfo {
   readonly runtimes: readonly string[];
   readonly summary?: string;
   /** Checks one certificate naming the adapter (see AdapterDescriptor.checkCertificate). */
-  checkCertificate?(options: never, certificate: { id: string; validityDays: number; names: { dns: readonly string[]; ip: readonly string[]; uri: readonly string[] } }): string[];
+  checkCertificate?(options: never, certificate: CertificateUseInfo): string[];
+}
+
+/** What a kind's certificate check receives (see CertificateUse in src/adapters/registry/descriptor.ts). */
+export interface CertificateUseInfo {
+  readonly id: string;
+  readonly usage: CertificateUsage;
+  readonly validityDays?: number;
+  readonly validityHours?: number;
+  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
 }
 
 /** The kinds of every family, by the configuration key that names them (see src/adapters/registries.ts). */
@@ -124,7 +135,13 @@ export function checkCertificatesAgainstIssuers(file: CertflowConfigFile, kinds:
     const issuer = issuers.find((s) => s.name === c.issuer);
     const check = issuer ? ownValue(kinds.issuers, issuer.kind)?.checkCertificate : undefined;
     if (!issuer || !check) return;
-    const use = { id: c.id, validityDays: c.validityDays ?? defaultValidityDays, names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris } };
+    const { validityDays, validityHours } = specValidity(c, defaultValidityDays);
+    const use: CertificateUseInfo = {
+      id: c.id,
+      usage: c.usage ?? 'server',
+      ...(validityHours === undefined ? { validityDays: validityDays ?? defaultValidityDays } : { validityHours }),
+      names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris },
+    };
     for (const problem of check(issuer.options as never, use)) problems.push(`/certificates/${i.toString()}/${problem} (issuer '${issuer.name}')`);
   });
   return problems;

@@ -1,19 +1,24 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KEY_ALGORITHMS } from '../domain/certificate.js';
+import { CERTIFICATE_USAGES, KEY_ALGORITHMS } from '../domain/certificate.js';
 import { PolicyConfig } from './policy-config.js';
 
 const Name = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'lower-case letters, digits and dashes' });
 const KeyAlgorithm = Type.Union(KEY_ALGORITHMS.map((a) => Type.Literal(a)));
-const DnsName = Type.String({
-  pattern: '^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$',
-  maxLength: 253,
-});
+/** A DNS name, `*.` allowed on the left; shared with the check of a server certificate's CN. */
+export const DNS_NAME_PATTERN = '^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$';
+const DnsName = Type.String({ pattern: DNS_NAME_PATTERN, maxLength: 253 });
 const IpAddress = Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })]);
 
 export const CertificateConfig = Type.Object(
   {
     id: Name,
-    commonName: Type.Optional(DnsName),
+    /** `server` (default): serverAuth; `client`: clientAuth, a workload CN, no DNS name needed; `both`. */
+    usage: Type.Optional(Type.Union(CERTIFICATE_USAGES.map((u) => Type.Literal(u)))),
+    /**
+     * A server certificate's CN is one of its DNS names (checked with the names); a client's names
+     * the workload (its Roles Anywhere source identity), checked by name-checks.ts's rules.
+     */
+    commonName: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
     dnsNames: Type.Array(DnsName, { maxItems: 100, default: [] }),
     ipAddresses: Type.Array(IpAddress, { maxItems: 100, default: [] }),
     uris: Type.Array(Type.String({ format: 'uri', maxLength: 2048 }), { maxItems: 100, default: [] }),
@@ -23,7 +28,10 @@ export const CertificateConfig = Type.Object(
     requester: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
     keyAlgorithm: Type.Optional(KeyAlgorithm),
     validityDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+    /** The validity in hours, instead of validityDays (client certificates default to 24). */
+    validityHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 * 24 })),
     renewBeforeDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+    renewBeforeHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 * 24 })),
     /** Destinations (by name) that receive every new revision after promotion, in order. */
     destinations: Type.Array(Name, { maxItems: 20, default: [] }),
   },

@@ -3,13 +3,14 @@ import { dirname, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
-import { normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
+import { isClientUsage, normalizeNames, type CertificateSpec, type IssuerRef, type KeyAlgorithm } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { checkPolicy, resolvePolicy } from './policy-config.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import { validateConfigFile } from '../generated/validators/config.js';
 import { checkAdapters, checkCertificatesAgainstIssuers, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
-import { commonNameProblem, DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem } from './name-checks.js';
+import { DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem, workloadNameProblem } from './name-checks.js';
+import { serverCommonNameProblem, specValidity, usageField, validityProblems } from './certificate-checks.js';
 
 export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
 export type IssuerSettings = AdapterSettings;
@@ -192,7 +193,9 @@ function crossCheck(file: unknown): string[] {
     });
     const dnsNames = list(field(c, 'dnsNames'));
     const uris = list(field(c, 'uris'));
-    if (dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length === 0) {
+    const client = isClientUsage(usageField(c));
+    // A client certificate names its workload in the CN (checked below); it needs no SAN.
+    if (!client && dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length === 0) {
       problems.push(`${at}: a certificate needs at least one of dnsNames, ipAddresses, uris`);
     }
     dnsNames.forEach((n, j) => {
@@ -204,13 +207,10 @@ function crossCheck(file: unknown): string[] {
       if (why) problems.push(`${at}/uris/${j.toString()}: ${why}`);
     });
     const commonName = text(field(c, 'commonName'));
-    const cnWhy = commonName === undefined ? undefined : commonNameProblem(commonName) ?? dnsNameProblem(commonName);
+    if (client && commonName === undefined) problems.push(`${at}/commonName: a ${String(usageField(c))} certificate needs a commonName naming its workload`);
+    const cnWhy = commonName === undefined ? undefined : client ? workloadNameProblem(commonName) : serverCommonNameProblem(commonName);
     if (cnWhy) problems.push(`${at}/commonName: ${cnWhy}`);
-    const validity = field(c, 'validityDays') ?? defaultValidity;
-    const renewBefore = field(c, 'renewBeforeDays');
-    if (typeof renewBefore === 'number' && typeof validity === 'number' && renewBefore >= validity) {
-      problems.push(`${at}/renewBeforeDays: must be less than the validity (${validity.toString()} days)`);
-    }
+    problems.push(...validityProblems(c, at, defaultValidity));
   });
   problems.push(...checkPolicy(field(file, 'policy'), issuerNames));
   return problems;
@@ -222,15 +222,18 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
   const certificates = file.certificates.map((c): ManagedCertificate => {
     const issuer: IssuerRef = { kind: kinds.get(c.issuer) ?? '', name: c.issuer };
     const keyAlgorithm: KeyAlgorithm = c.keyAlgorithm ?? file.defaults.keyAlgorithm ?? 'EC_P256';
+    const usage = c.usage ?? 'server';
     const spec: CertificateSpec = {
       id: c.id,
-      commonName: (c.commonName ?? defaultCommonName(c.dnsNames)).toLowerCase(),
+      // A server CN is a host name (case-insensitive); a client CN is an identity, kept as written.
+      commonName: isClientUsage(usage) ? (c.commonName ?? '') : (c.commonName ?? defaultCommonName(c.dnsNames)).toLowerCase(),
       names: normalizeNames({ dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris }),
       keyAlgorithm,
       issuer,
       owner: c.owner,
-      validityDays: c.validityDays ?? file.defaults.validityDays,
-      ...(c.renewBeforeDays === undefined ? {} : { renewBeforeDays: c.renewBeforeDays }),
+      // Absent for server: a server spec hashes as before usages existed, so upgrading re-issues nothing.
+      ...(usage === 'server' ? {} : { usage }),
+      ...specValidity(c, file.defaults.validityDays),
     };
     return { spec, requester: c.requester ?? c.owner, destinations: c.destinations };
   });

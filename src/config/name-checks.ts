@@ -57,6 +57,26 @@ export function commonNameProblem(commonName: string): string | undefined {
 }
 
 /**
+ * The characters IAM allows in a session's source identity (STS SetSourceIdentity: 2 to 64 of
+ * letters, digits and `_+=,.@-`). IAM Roles Anywhere sets the source identity to a client
+ * certificate's CN, so a CN outside these cannot identify the workload there.
+ */
+const WORKLOAD_NAME = /^[A-Za-z0-9_+=,.@-]{2,64}$/;
+
+/** Why a client certificate's common name (its workload identity) cannot be used, or undefined. */
+export function workloadNameProblem(commonName: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(commonName)) return 'contains a control character';
+  if (commonName.length > MAX_COMMON_NAME_LENGTH) return `is ${commonName.length.toString()} characters, over the ${MAX_COMMON_NAME_LENGTH.toString()} a common name may have`;
+  if (!WORKLOAD_NAME.test(commonName)) {
+    const bad = [...new Set([...commonName].filter((ch) => !/[A-Za-z0-9_+=,.@-]/.test(ch)))].map((ch) => JSON.stringify(ch)).join(' ');
+    const why = commonName.length < 2 ? 'is shorter than 2 characters' : `has ${bad}`;
+    return `'${shorten(commonName)}' ${why}: a client certificate's common name names the workload and becomes its session's source identity (IAM Roles Anywhere), so it must be 2 to 64 of letters, digits and _+=,.@-`;
+  }
+  return undefined;
+}
+
+/**
  * The common name a certificate gets when the configuration names none: the first DNS name short
  * enough to be one, or none at all (an empty CN is omitted from the CSR; clients read the SANs).
  */

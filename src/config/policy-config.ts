@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { KEY_ALGORITHMS } from '../domain/certificate.js';
+import { CERTIFICATE_USAGES, KEY_ALGORITHMS } from '../domain/certificate.js';
 import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { checkIdentity } from '../domain/identity.js';
 import { patternProblem, type NameKind } from '../domain/name-match.js';
@@ -12,6 +12,8 @@ import { patternProblem, type NameKind } from '../domain/name-match.js';
 
 const Name = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'lower-case letters, digits and dashes' });
 const NamePattern = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[a-zA-Z0-9*.:/_-]+$' });
+/** A client CN pattern: the characters of a workload name (see name-checks.ts) and `*` labels. */
+const CommonNamePattern = Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_+=,.@*-]+$' });
 const Identity = Type.String({ minLength: 1, maxLength: 256 });
 const Approvals = Type.Integer({ minimum: 1, maximum: 10 });
 const Days = Type.Integer({ minimum: 1, maximum: 3650 });
@@ -24,6 +26,10 @@ const Scope = Type.Object(
     allowedDnsNames: Type.Optional(Type.Array(NamePattern, { maxItems: 200 })),
     allowedIps: Type.Optional(Type.Array(NamePattern, { maxItems: 200 })),
     allowedUris: Type.Optional(Type.Array(NamePattern, { maxItems: 200 })),
+    /** Client certificate CNs (workload identities) the scope grants, matched with case; none: no client certificate. */
+    allowedCommonNames: Type.Optional(Type.Array(CommonNamePattern, { maxItems: 200 })),
+    /** Usages the scope grants; default server only. */
+    usages: Type.Optional(Type.Array(Type.Union(CERTIFICATE_USAGES.map((u) => Type.Literal(u))), { minItems: 1, maxItems: 3 })),
     sanTypes: Type.Optional(Type.Array(Type.Union([Type.Literal('dns'), Type.Literal('ip'), Type.Literal('uri'), Type.Literal('email')]))),
     issuers: Type.Optional(Type.Array(Name)),
     keyAlgorithms: Type.Optional(Type.Array(Type.Union(KEY_ALGORITHMS.map((a) => Type.Literal(a))), { minItems: 1 })),
@@ -136,6 +142,11 @@ export function checkPolicy(policy: unknown, issuerNames: ReadonlySet<string>): 
     for (const [p, j] of strings(field(scope, 'allowedUris'))) {
       pattern(`${at}/allowedUris/${n(j)}`, p, 'uri');
       if (!/^[a-z][a-z0-9+.-]*:\/\/[^/*]+/.test(p)) problems.push(`${at}/allowedUris/${n(j)}: '${p}' needs a scheme and a fixed authority (e.g. spiffe://trust-domain/...)`);
+    }
+    for (const [p, j] of strings(field(scope, 'allowedCommonNames'))) pattern(`${at}/allowedCommonNames/${n(j)}`, p, 'cn');
+    const usages = list(field(scope, 'usages'));
+    if (field(scope, 'allowedCommonNames') !== undefined && !usages.some((u) => u === 'client' || u === 'both')) {
+      problems.push(`${at}/allowedCommonNames: the scope grants no client certificates; add client or both to its usages`);
     }
     for (const [z, j] of strings(field(scope, 'ownZones'))) {
       if (z.includes('*')) problems.push(`${at}/ownZones/${n(j)}: a zone is a plain DNS name, without wildcards`);

@@ -1,9 +1,10 @@
 import { CertflowError, ErrorCodes } from './errors/index.js';
 import type { CertificateRequest, Decision, Vote, RequestReason } from './request.js';
-import { allNames, sameNames, type CertificateSpec, type KeyAlgorithm } from './certificate.js';
+import { describeValidity, sameNames, usageOf, validityHoursOf, type CertificateSpec, type CertificateUsage, type KeyAlgorithm } from './certificate.js';
 import { checkIdentity, identityKey, samePerson } from './identity.js';
 import { matchName, type NameKind } from './name-match.js';
 import { ownValue } from './own-value.js';
+import { usageViolations, vouchedNames } from './client-identity.js';
 import { transition } from './request.js';
 
 /** One rule of automatic approval: every name of the request must match one of `names`. */
@@ -33,6 +34,13 @@ export interface PolicyScope {
   readonly allowedIps?: readonly string[];
   /** URIs allowed, split on `/`: a SPIFFE ID pattern `spiffe://prod.example.org/ns/*\/sa/*`. */
   readonly allowedUris?: readonly string[];
+  /**
+   * Common names a client certificate may carry (its workload identity), split on `.` and matched
+   * with case: `build-runner`, `*.ci.example`. A scope without them grants no client certificate.
+   */
+  readonly allowedCommonNames?: readonly string[];
+  /** Usages a request may ask for; default `server` only, so a scope written before client certificates grants none. */
+  readonly usages?: readonly CertificateUsage[];
   /** SAN types a request may carry; default all. */
   readonly sanTypes?: readonly SanType[];
   readonly issuers?: readonly string[];
@@ -83,7 +91,7 @@ export interface ApprovalPolicy {
 
 /** What the policy may know beside the request: the certificate as last issued. */
 export interface PolicyContext {
-  readonly previous?: Pick<CertificateSpec, 'names' | 'issuer' | 'keyAlgorithm'>;
+  readonly previous?: Pick<CertificateSpec, 'names' | 'issuer' | 'keyAlgorithm' | 'commonName' | 'usage'>;
 }
 
 export type PolicyVerdict =
@@ -108,9 +116,14 @@ export function nameMatches(pattern: string, name: string): boolean {
 }
 
 function everyNameMatches(request: CertificateRequest, patterns: readonly string[]): boolean {
-  const names = [...request.spec.names.dns, ...request.spec.names.ip, ...request.spec.names.uri];
-  return names.length > 0 && names.every((name) => patterns.some((p) => nameMatches(p, name)));
+  const names = vouchedNames(request.spec);
+  // Auto-approval rules have always matched SANs as DNS-like names (their patterns are checked as such); a CN with case.
+  return names.length > 0 && names.every(({ name, kind }) => patterns.some((p) => matchName(p, name, kind === 'cn' ? 'cn' : 'dns')));
 }
+
+const DAY_HOURS = 24;
+/** True when the spec's lifetime is above `days` whole days (compared in hours: a 24-hour certificate is 1 day). */
+const longerThan = (spec: CertificateSpec, days: number) => validityHoursOf(spec) > days * DAY_HOURS;
 
 /** The reasons as one line short enough for an event's reason field (1,024 characters). */
 function summary(reasons: readonly string[]): string {
@@ -128,13 +141,13 @@ const isUnder = (zone: string, name: string) => {
 
 /** The scope a request falls in: the first whose team or names select it (Vault-role order). */
 function scopeOf(policy: ApprovalPolicy, request: CertificateRequest): PolicyScope | undefined {
-  const names = allNames(request.spec.names);
+  const names = vouchedNames(request.spec);
   // Strict: a look-alike owner (`team-pаyments`) belongs to no scope, rather than to the one it imitates.
   const owner = keyOrUndefined(request.spec.owner);
   return policy.scopes?.find(
     (s) =>
       (owner !== undefined && (s.teams ?? []).some((t) => keyOrUndefined(t) === owner)) ||
-      (s.names !== undefined && names.length > 0 && names.every((n) => s.names!.some((p) => matchName(p, n, request.spec.names.uri.includes(n) ? 'uri' : 'dns')))),
+      (s.names !== undefined && names.length > 0 && names.every(({ name, kind }) => s.names!.some((p) => matchName(p, name, kind)))),
   );
 }
 
@@ -156,10 +169,11 @@ function scopeViolations(policy: ApprovalPolicy, scope: PolicyScope, request: Ce
   check(spec.names.dns, scope.allowedDnsNames, 'dns', 'DNS name');
   check(spec.names.ip, scope.allowedIps, 'dns', 'IP address');
   check(spec.names.uri, scope.allowedUris, 'uri', 'URI');
+  problems.push(...usageViolations(scope, spec, label));
   if (scope.issuers && !scope.issuers.includes(spec.issuer.name)) problems.push(`issuer ${spec.issuer.name} is not one ${label} may use (${scope.issuers.join(', ')})`);
   if (scope.keyAlgorithms && !scope.keyAlgorithms.includes(spec.keyAlgorithm)) problems.push(`key algorithm ${spec.keyAlgorithm} is not one ${label} allows (${scope.keyAlgorithms.join(', ')})`);
-  if (scope.minValidityDays !== undefined && spec.validityDays < scope.minValidityDays) problems.push(`validity of ${String(spec.validityDays)} days is below the ${String(scope.minValidityDays)} days ${label} requires`);
-  if (scope.maxValidityDays !== undefined && spec.validityDays > scope.maxValidityDays) problems.push(`validity of ${String(spec.validityDays)} days is above the ${String(scope.maxValidityDays)} days ${label} allows`);
+  if (scope.minValidityDays !== undefined && validityHoursOf(spec) < scope.minValidityDays * DAY_HOURS) problems.push(`validity of ${describeValidity(spec)} is below the ${String(scope.minValidityDays)} days ${label} requires`);
+  if (scope.maxValidityDays !== undefined && longerThan(spec, scope.maxValidityDays)) problems.push(`validity of ${describeValidity(spec)} is above the ${String(scope.maxValidityDays)} days ${label} allows`);
   void policy;
   return problems;
 }
@@ -174,8 +188,8 @@ function sensitivity(policy: ApprovalPolicy, scope: PolicyScope | undefined, req
   if (rules.wildcards && wildcards.length > 0) found.push({ reason: `wildcard name ${wildcards.join(', ')} needs ${String(rules.wildcards)} approvers`, approvals: rules.wildcards });
   const apexes = spec.names.dns.filter((n) => (scope?.ownZones ?? []).some((z) => z.toLowerCase() === n) || n.split('.').length <= 2);
   if (rules.apexNames && apexes.length > 0) found.push({ reason: `apex name ${apexes.join(', ')} needs ${String(rules.apexNames)} approvers`, approvals: rules.apexNames });
-  if (rules.longValidity && spec.validityDays > rules.longValidity.days) {
-    found.push({ reason: `validity of ${String(spec.validityDays)} days is above ${String(rules.longValidity.days)} and needs ${String(rules.longValidity.approvals)} approvers`, approvals: rules.longValidity.approvals });
+  if (rules.longValidity && longerThan(spec, rules.longValidity.days)) {
+    found.push({ reason: `validity of ${describeValidity(spec)} is above ${String(rules.longValidity.days)} and needs ${String(rules.longValidity.approvals)} approvers`, approvals: rules.longValidity.approvals });
   }
   if (rules.newIssuer && context.previous && context.previous.issuer.name !== spec.issuer.name) {
     found.push({ reason: `issuer ${spec.issuer.name} is new for this certificate (was ${context.previous.issuer.name}) and needs ${String(rules.newIssuer)} approvers`, approvals: rules.newIssuer });
@@ -189,6 +203,9 @@ function unchangedIdentity(request: CertificateRequest, context: PolicyContext):
     request.reason === 'renewal' &&
     prev !== undefined &&
     sameNames(prev.names, request.spec.names) &&
+    // The CN is a client certificate's identity (a Roles Anywhere source identity): a new one is a new grant.
+    prev.commonName === request.spec.commonName &&
+    usageOf(prev) === usageOf(request.spec) &&
     prev.issuer.name === request.spec.issuer.name &&
     prev.keyAlgorithm === request.spec.keyAlgorithm
   );
@@ -201,10 +218,10 @@ function unchangedIdentity(request: CertificateRequest, context: PolicyContext):
  */
 export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateRequest, now: Date, context: PolicyContext = {}): PolicyVerdict {
   const { spec } = request;
-  const names = allNames(spec.names);
+  const vouched = vouchedNames(spec);
+  const names = vouched.map((v) => v.name);
   const refusals: string[] = [];
-  for (const name of names) {
-    const kind: NameKind = spec.names.uri.includes(name) ? 'uri' : 'dns';
+  for (const { name, kind } of vouched) {
     if (policy.forbiddenNames.some((p) => matchName(p, name, kind))) refusals.push(`name ${name} is forbidden by policy`);
   }
   if (names.length === 0) refusals.push('the request names nothing');
@@ -212,8 +229,8 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   const minRsa = Math.max(2048, policy.minRsaBits ?? 2048);
   if (rsaBits !== undefined && rsaBits < minRsa) refusals.push(`RSA keys of ${String(rsaBits)} bits are below the ${String(minRsa)} bits policy requires`);
   const issuerMax = policy.issuerMaxValidityDays ? ownValue(policy.issuerMaxValidityDays, spec.issuer.name) : undefined;
-  if (issuerMax !== undefined && spec.validityDays > issuerMax) {
-    refusals.push(`validity of ${String(spec.validityDays)} days is above issuer ${spec.issuer.name}'s maximum of ${String(issuerMax)} days`);
+  if (issuerMax !== undefined && longerThan(spec, issuerMax)) {
+    refusals.push(`validity of ${describeValidity(spec)} is above issuer ${spec.issuer.name}'s maximum of ${String(issuerMax)} days`);
   }
   const scoped = (policy.scopes?.length ?? 0) > 0;
   const scope = scoped ? scopeOf(policy, request) : undefined;
@@ -238,7 +255,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   }
 
   if (policy.autoApproveUnchangedRenewals && unchangedIdentity(request, context)) {
-    return { kind: 'auto-approve', rule: 'unchanged-renewal', reasons: ['a renewal with the names, issuer and key algorithm of the certificate now issued'] };
+    return { kind: 'auto-approve', rule: 'unchanged-renewal', reasons: ['a renewal with the names, common name, usage, issuer and key algorithm of the certificate now issued'] };
   }
   if (scope?.ownZones && spec.names.dns.length > 0 && spec.names.ip.length === 0 && spec.names.uri.length === 0) {
     const zones = scope.ownZones;
@@ -249,7 +266,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   for (const rule of policy.autoApprove) {
     if (rule.issuers && !rule.issuers.includes(spec.issuer.name)) continue;
     if (rule.reasons && !rule.reasons.includes(request.reason)) continue;
-    if (rule.maxValidityDays !== undefined && spec.validityDays > rule.maxValidityDays) continue;
+    if (rule.maxValidityDays !== undefined && longerThan(spec, rule.maxValidityDays)) continue;
     if (everyNameMatches(request, rule.names)) return { kind: 'auto-approve', rule: rule.name, reasons: [`every name matches auto-approval rule ${rule.name}`] };
   }
   const reason = 'no auto-approval rule covers every name of the request';

@@ -20,17 +20,72 @@ export interface IssuerRef {
   readonly name: string;
 }
 
+/**
+ * What a certificate is for: TLS servers (`server`, the default), TLS clients and workload
+ * identity such as IAM Roles Anywhere (`client`), or both.
+ */
+export const CERTIFICATE_USAGES = ['server', 'client', 'both'] as const;
+export type CertificateUsage = (typeof CERTIFICATE_USAGES)[number];
+
 /** What a certificate should look like: the managed certificate's desired state, from configuration or a request. */
 export interface CertificateSpec {
   readonly id: string;
+  /** For `client`/`both` the workload's name, kept as written (it becomes the session's source identity). */
   readonly commonName: string;
   readonly names: SubjectNames;
   readonly keyAlgorithm: KeyAlgorithm;
   readonly issuer: IssuerRef;
   readonly owner: string;
-  readonly validityDays: number;
-  /** Renew this long before notAfter instead of at 2/3 of the lifetime. */
+  /**
+   * Absent means `server`: specs stored before usages existed read as what they were issued as,
+   * and a server spec hashes as it always did (no re-issuance, no new approval on upgrade).
+   */
+  readonly usage?: CertificateUsage;
+  /**
+   * The lifetime is `validityHours` when set, else `validityDays` (exactly one is set; see
+   * {@link validityHoursOf}). Hours exist for short-lived client certificates (24 h by default);
+   * days stay for everything stored before hours existed.
+   */
+  readonly validityDays?: number;
+  readonly validityHours?: number;
+  /** Renew this long before notAfter instead of at 2/3 of the lifetime (hours win when both are set). */
   readonly renewBeforeDays?: number;
+  readonly renewBeforeHours?: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The usage of a spec; absent (every spec written before usages) is `server`. */
+export function usageOf(spec: Pick<CertificateSpec, 'usage'>): CertificateUsage {
+  return spec.usage ?? 'server';
+}
+
+/** True when the certificate authenticates a client (its CN is a workload identity). */
+export function isClientUsage(usage: CertificateUsage): boolean {
+  return usage !== 'server';
+}
+
+/** The lifetime a spec asks for, in hours. */
+export function validityHoursOf(spec: Pick<CertificateSpec, 'validityDays' | 'validityHours'>): number {
+  return spec.validityHours ?? (spec.validityDays ?? 0) * 24;
+}
+
+/** The lifetime a spec asks for, in milliseconds. */
+export function validityMsOf(spec: Pick<CertificateSpec, 'validityDays' | 'validityHours'>): number {
+  return validityHoursOf(spec) * HOUR_MS;
+}
+
+/** The renew-before margin in milliseconds, or undefined for the default (2/3 of the lifetime). */
+export function renewBeforeMsOf(spec: Pick<CertificateSpec, 'renewBeforeDays' | 'renewBeforeHours'>): number | undefined {
+  if (spec.renewBeforeHours !== undefined) return spec.renewBeforeHours * HOUR_MS;
+  return spec.renewBeforeDays === undefined ? undefined : spec.renewBeforeDays * 24 * HOUR_MS;
+}
+
+/** The validity as people read it: `90 days`, `24 hours`. */
+export function describeValidity(spec: Pick<CertificateSpec, 'validityDays' | 'validityHours'>): string {
+  if (spec.validityHours !== undefined) return `${spec.validityHours.toString()} hour${spec.validityHours === 1 ? '' : 's'}`;
+  const days = spec.validityDays ?? 0;
+  return `${days.toString()} day${days === 1 ? '' : 's'}`;
 }
 
 /** Facts read off an X.509 certificate; no key material. */

@@ -19,10 +19,16 @@ export interface StepCounter {
   steps: number;
 }
 
-export type NameKind = 'dns' | 'uri';
+/**
+ * `dns`: labels on `.`, case-insensitive. `uri`: labels on `/`, exact. `cn`: a client certificate's
+ * common name, labels on `.` but exact: it becomes an IAM source identity, which IAM compares with
+ * case, so `Build-Runner` must not pass where only `build-runner` is allowed.
+ */
+export type NameKind = 'dns' | 'uri' | 'cn';
 
 function labelsOf(text: string, kind: NameKind): string[] {
-  return kind === 'dns' ? text.toLowerCase().split('.') : text.split('/');
+  if (kind === 'dns') return text.toLowerCase().split('.');
+  return kind === 'cn' ? text.split('.') : text.split('/');
 }
 
 /** True when `name` matches `pattern`; `counter`, when given, receives the steps taken. */
@@ -71,7 +77,7 @@ export function patternProblem(pattern: string, kind: NameKind = 'dns'): string 
   if (pattern.length === 0) return 'is empty';
   if (pattern.length > 2048) return 'is longer than 2048 characters';
   const labels = labelsOf(pattern, kind);
-  if (kind === 'dns' && labels.some((l) => l.length === 0)) return 'has an empty label';
+  if (kind !== 'uri' && labels.some((l) => l.length === 0)) return 'has an empty label';
   const partial = labels.find((l) => l.includes('*') && l !== '*' && l !== '**');
   if (partial !== undefined) return `has a wildcard inside the label '${partial}' (a wildcard must be a whole label: * or **)`;
   return undefined;

@@ -8,6 +8,8 @@ export interface RenewalTiming {
   readonly notAfter: Date;
   /** When set, renew this many days before notAfter; otherwise at 2/3 of the lifetime. */
   readonly renewBeforeDays?: number;
+  /** The same margin in milliseconds (a spec's hours form); wins over `renewBeforeDays`. */
+  readonly renewBeforeMs?: number;
 }
 
 /**
@@ -15,7 +17,8 @@ export interface RenewalTiming {
  * for clients without ARI; it leaves a third of the lifetime to recover from failures.
  */
 export function renewalDueAt(timing: RenewalTiming): Date {
-  const { notBefore, notAfter, renewBeforeDays } = timing;
+  const { notBefore, notAfter, renewBeforeDays, renewBeforeMs } = timing;
+  if (renewBeforeMs !== undefined) return new Date(notAfter.getTime() - renewBeforeMs);
   if (renewBeforeDays !== undefined) return new Date(notAfter.getTime() - renewBeforeDays * DAY_MS);
   const lifetime = notAfter.getTime() - notBefore.getTime();
   return new Date(notBefore.getTime() + Math.floor((lifetime * 2) / 3));

@@ -70,6 +70,14 @@ export interface RenewalInfo {
   readonly checkAgainAt: Date;
 }
 
+/**
+ * What a verifier of this issuer's client certificates registers to trust them (IAM Roles
+ * Anywhere's trust anchor): one CA certificate, or a CA the verifier already knows by reference.
+ */
+export type TrustAnchor =
+  | { readonly kind: 'certificate'; readonly certificatePem: string; readonly note: string }
+  | { readonly kind: 'reference'; readonly reference: string; readonly note: string };
+
 export interface CertificateIssuer {
   readonly kind: string;
   readonly name: string;
@@ -86,6 +94,11 @@ export interface CertificateIssuer {
   revoke(request: RevocationRequest): Promise<void>;
   /** PEM of the trust anchors of the certificates this issuer signs, for verification and export. */
   trustAnchorsPem(): Promise<string>;
+  /**
+   * Optional: the trust anchor to register for this issuer's client certificates. Never creates a
+   * CA (a missing one is ISSUER.CA_MISSING); issuers without one (public ACME CAs) leave it out.
+   */
+  trustAnchor?(): Promise<TrustAnchor>;
   /** Optional: conditions an operator must hear of before they break issuance (e.g. a CA root near its end). */
   warnings?(): Promise<readonly string[]>;
   /**

@@ -8,6 +8,9 @@ export interface ApprovalPrompt {
   readonly issuer: string;
   readonly keyAlgorithm: string;
   readonly validityDays?: number;
+  readonly validityHours?: number;
+  /** A client certificate's CN: the workload identity the approval grants. */
+  readonly commonName?: string;
   readonly requester: string;
   readonly requiredApprovals: number;
   readonly deadline: string;

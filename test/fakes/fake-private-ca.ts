@@ -127,15 +127,17 @@ export class FakePrivateCa extends FakeService<Operation> {
 
   private issue(i: IssueCertificateCommandInput): { CertificateArn: string; $metadata: object } {
     this.checkCa(i.CertificateAuthorityArn);
-    const days = i.Validity?.Type === 'DAYS' ? (i.Validity.Value ?? 0) : 0;
-    if (days <= 0) throw new InvalidArgsException({ message: 'Validity is required', $metadata: meta });
-    if (this.usageMode === 'SHORT_LIVED_CERTIFICATE' && days > 7) throw new InvalidArgsException({ message: 'short-lived CAs issue for at most 7 days', $metadata: meta });
     const now = this.now().getTime();
+    // DAYS: relative to issuance; ABSOLUTE: the end in seconds since the epoch (how certflow asks for hours).
+    const value = i.Validity?.Value ?? 0;
+    const lifetimeMs = i.Validity?.Type === 'DAYS' ? value * 86_400_000 : i.Validity?.Type === 'ABSOLUTE' ? value * 1000 - now : 0;
+    if (lifetimeMs <= 0) throw new InvalidArgsException({ message: 'Validity is required', $metadata: meta });
+    if (this.usageMode === 'SHORT_LIVED_CERTIFICATE' && lifetimeMs > 7 * 86_400_000) throw new InvalidArgsException({ message: 'short-lived CAs issue for at most 7 days', $metadata: meta });
     const token = i.IdempotencyToken;
     const known = token ? this.tokens.get(token) : undefined;
     if (known && now - known.at < TOKEN_LIFETIME_MS) return { CertificateArn: known.arn, $metadata: {} };
     const csrPem = new TextDecoder().decode(i.Csr);
-    const certificatePem = this.ca.sign(csrPem, new Date(now - 60_000), new Date(now + days * 86_400_000));
+    const certificatePem = this.ca.sign(csrPem, new Date(now - 60_000), new Date(now + lifetimeMs));
     const arn = `${CA_ARN}/certificate/${(this.issued.length + 1).toString(16).padStart(32, '0')}`;
     this.issued.push({ arn, input: i, certificatePem, serial: new X509Certificate(certificatePem).serialNumber, pollsLeft: this.pollsBeforeReady });
     if (token) this.tokens.set(token, { arn, at: now });

@@ -17,6 +17,12 @@ export const acmeIssuer = {
   summary: 'any RFC 8555 CA: Let\'s Encrypt, EAB CAs, ACM\'s ACME endpoints (DNS-01 through a DNS provider)',
   runtimes: ['local', 'aws'],
   optionsSchema,
+  checkCertificate(_options, certificate) {
+    // Public CAs no longer sign clientAuth (Let's Encrypt dropped the TLS Client Authentication EKU
+    // in 2026, after Chrome's root program split server and client PKIs): such an order can only fail.
+    if (certificate.usage === 'server') return [];
+    return [`usage: a ${certificate.usage} certificate needs the clientAuth extended key usage, which public ACME CAs no longer issue; use a private issuer (local-ca, aws-private-ca)`];
+  },
   async create(deps, { name, options }) {
     if (!deps.keys) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `ACME issuer ${name} needs a key store for its account key`, { context: { issuer: name } });
     const { AcmeIssuer } = await import('./acme.issuer.js');

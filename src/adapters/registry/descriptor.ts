@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { CertificateUsage } from '../../domain/certificate.js';
 import type { Clock } from '../../ports/clock.port.js';
 import type { KeyStore } from '../../ports/key-store.port.js';
 import type { StateStore } from '../../ports/state-store.port.js';
@@ -41,7 +42,11 @@ export interface AdapterFactoryDeps {
 /** What configuration asks of an adapter for one certificate, checked before anything runs. */
 export interface CertificateUse {
   readonly id: string;
-  readonly validityDays: number;
+  /** `server`, `client` or `both` (see CertificateUsage): an issuer that cannot sign clientAuth refuses the last two. */
+  readonly usage: CertificateUsage;
+  /** The validity as configured: exactly one of days or hours, so a problem can name the field. */
+  readonly validityDays?: number;
+  readonly validityHours?: number;
   readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
 }
 

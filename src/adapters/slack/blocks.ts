@@ -44,7 +44,8 @@ export function approvalMessage(p: ApprovalPrompt): { text: string; blocks: unkn
     ['Names', list(p.names)],
     ['Issuer', p.issuer],
     ['Key', p.keyAlgorithm],
-    ['Validity', p.validityDays === undefined ? 'default' : `${p.validityDays.toString()} days`],
+    ...(p.commonName === undefined ? [] : [['Client identity (CN)', p.commonName]]),
+    ['Validity', p.validityDays !== undefined ? `${p.validityDays.toString()} days` : p.validityHours !== undefined ? `${p.validityHours.toString()} hours` : 'default'],
     ['Requester', p.requester],
     ['Approvals needed', `${p.requiredApprovals.toString()} before ${p.deadline}`],
   ].map(([k, v]) => ({ type: 'mrkdwn', text: clip(`*${k}*\n${escapeMrkdwn(v ?? '')}`, 2000) }));

@@ -1,5 +1,6 @@
 import { findRequest, listCertificates, listRequests, showCertificate, type CertificateView, type CertificateDetail } from '../../app/read-inventory.use-case.js';
 import type { CertificateRequest } from '../../domain/request.js';
+import { describeValidity } from '../../domain/certificate.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { EXIT, colors, printable, table, type CliIo } from '../io.js';
 import { matchesFilter, type CertificateFilter } from '../../app/inventory-report.use-case.js';
@@ -135,7 +136,7 @@ function describeRequest(r: CertificateRequest): string {
     ['requester', r.requester],
     ...(r.note ? ([['note', r.note]] as const) : []),
     ['names', [...r.spec.names.dns, ...r.spec.names.ip, ...r.spec.names.uri].join(', ')],
-    ['issuer', `${r.spec.issuer.name} (${r.spec.issuer.kind}), ${r.spec.validityDays.toString()} days, ${r.spec.keyAlgorithm}`],
+    ['issuer', `${r.spec.issuer.name} (${r.spec.issuer.kind}), ${describeValidity(r.spec)}, ${r.spec.keyAlgorithm}${r.spec.usage ? `, ${r.spec.usage} certificate` : ''}`],
     ['approvals', `${r.votes.filter((v) => v.verdict === 'approve').length.toString()} of ${r.requiredApprovals.toString()}${r.approvalDeadline ? `, deadline ${r.approvalDeadline.toISOString()}` : ''}`],
     ['decision', r.decision ? `${r.decision.outcome} by ${r.decision.by} at ${r.decision.at.toISOString()}: ${r.decision.reason}` : '-'],
     ['attempts', r.progress.attempt.toString()],

@@ -103,6 +103,8 @@ export const ErrorCodes = {
   // Export.
   EXPORT_TARGET_EXISTS: 'EXPORT.TARGET_EXISTS',
   EXPORT_NOT_ISSUED: 'EXPORT.NOT_ISSUED',
+  /** The issuer's kind has no trust anchor a verifier could register (e.g. a public ACME CA). */
+  TRUST_ANCHOR_UNSUPPORTED: 'TRUST_ANCHOR.UNSUPPORTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

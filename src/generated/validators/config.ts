@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"commonName":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedCommonNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_+=,.@*-]+$","type":"string"}},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"usage":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]},"commonName":{"minLength":1,"maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"validityHours":{"minimum":1,"maximum":87600,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"renewBeforeHours":{"minimum":0,"maximum":87600,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -31,8 +31,9 @@ const pattern4 = new RegExp("^[a-z][a-z0-9+.-]{0,31}$", "u");
 const pattern5 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern6 = new RegExp("^(.*)$", "u");
 const pattern7 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
-const pattern19 = new RegExp("^[a-z0-9-]+$", "u");
-const pattern32 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern16 = new RegExp("^[A-Za-z0-9_+=,.@*-]+$", "u");
+const pattern20 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern33 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
 const formats0 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const formats2 = /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i;
 const formats4 = fullFormats.uri;
@@ -1706,17 +1707,11 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data32.sanTypes !== undefined){
-let data44 = data32.sanTypes;
+if(data32.allowedCommonNames !== undefined){
+let data44 = data32.allowedCommonNames;
 if(Array.isArray(data44)){
-const len15 = data44.length;
-for(let i15=0; i15<len15; i15++){
-let data45 = data44[i15];
-const _errs114 = errors;
-let valid41 = false;
-const _errs115 = errors;
-if(typeof data45 !== "string"){
-const err134 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data44.length > 200){
+const err134 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1725,8 +1720,12 @@ vErrors.push(err134);
 }
 errors++;
 }
-if("dns" !== data45){
-const err135 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
+const len15 = data44.length;
+for(let i15=0; i15<len15; i15++){
+let data45 = data44[i15];
+if(typeof data45 === "string"){
+if(func2(data45) > 256){
+const err135 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1735,11 +1734,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-var _valid2 = _errs115 === errors;
-valid41 = valid41 || _valid2;
-const _errs117 = errors;
-if(typeof data45 !== "string"){
-const err136 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data45) < 1){
+const err136 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1748,8 +1744,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if("ip" !== data45){
-const err137 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
+if(!pattern16.test(data45)){
+const err137 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_+=,.@*-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_+=,.@*-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1758,11 +1754,9 @@ vErrors.push(err137);
 }
 errors++;
 }
-var _valid2 = _errs117 === errors;
-valid41 = valid41 || _valid2;
-const _errs119 = errors;
-if(typeof data45 !== "string"){
-const err138 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err138 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1771,8 +1765,10 @@ vErrors.push(err138);
 }
 errors++;
 }
-if("uri" !== data45){
-const err139 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1781,11 +1777,12 @@ vErrors.push(err139);
 }
 errors++;
 }
-var _valid2 = _errs119 === errors;
-valid41 = valid41 || _valid2;
-const _errs121 = errors;
-if(typeof data45 !== "string"){
-const err140 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data32.usages !== undefined){
+let data46 = data32.usages;
+if(Array.isArray(data46)){
+if(data46.length > 3){
+const err140 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1794,8 +1791,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if("email" !== data45){
-const err141 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
+if(data46.length < 1){
+const err141 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1804,10 +1801,14 @@ vErrors.push(err141);
 }
 errors++;
 }
-var _valid2 = _errs121 === errors;
-valid41 = valid41 || _valid2;
-if(!valid41){
-const err142 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len16 = data46.length;
+for(let i16=0; i16<len16; i16++){
+let data47 = data46[i16];
+const _errs118 = errors;
+let valid43 = false;
+const _errs119 = errors;
+if(typeof data47 !== "string"){
+const err142 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1816,11 +1817,79 @@ vErrors.push(err142);
 }
 errors++;
 }
+if("server" !== data47){
+const err143 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err143];
+}
 else {
-errors = _errs114;
+vErrors.push(err143);
+}
+errors++;
+}
+var _valid2 = _errs119 === errors;
+valid43 = valid43 || _valid2;
+const _errs121 = errors;
+if(typeof data47 !== "string"){
+const err144 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+if("client" !== data47){
+const err145 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+var _valid2 = _errs121 === errors;
+valid43 = valid43 || _valid2;
+const _errs123 = errors;
+if(typeof data47 !== "string"){
+const err146 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if("both" !== data47){
+const err147 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+var _valid2 = _errs123 === errors;
+valid43 = valid43 || _valid2;
+if(!valid43){
+const err148 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+else {
+errors = _errs118;
 if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
+if(_errs118){
+vErrors.length = _errs118;
 }
 else {
 vErrors = null;
@@ -1830,88 +1899,7 @@ vErrors = null;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err143];
-}
-else {
-vErrors.push(err143);
-}
-errors++;
-}
-}
-if(data32.issuers !== undefined){
-let data46 = data32.issuers;
-if(Array.isArray(data46)){
-const len16 = data46.length;
-for(let i16=0; i16<len16; i16++){
-let data47 = data46[i16];
-if(typeof data47 === "string"){
-if(!pattern5.test(data47)){
-const err144 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
-if(vErrors === null){
-vErrors = [err144];
-}
-else {
-vErrors.push(err144);
-}
-errors++;
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err145];
-}
-else {
-vErrors.push(err145);
-}
-errors++;
-}
-}
-}
-else {
-const err146 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err146];
-}
-else {
-vErrors.push(err146);
-}
-errors++;
-}
-}
-if(data32.keyAlgorithms !== undefined){
-let data48 = data32.keyAlgorithms;
-if(Array.isArray(data48)){
-if(data48.length < 1){
-const err147 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err147];
-}
-else {
-vErrors.push(err147);
-}
-errors++;
-}
-const len17 = data48.length;
-for(let i17=0; i17<len17; i17++){
-let data49 = data48[i17];
-const _errs130 = errors;
-let valid46 = false;
-const _errs131 = errors;
-if(typeof data49 !== "string"){
-const err148 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err148];
-}
-else {
-vErrors.push(err148);
-}
-errors++;
-}
-if("EC_P256" !== data49){
-const err149 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+const err149 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1920,11 +1908,18 @@ vErrors.push(err149);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
-valid46 = valid46 || _valid3;
-const _errs133 = errors;
+}
+if(data32.sanTypes !== undefined){
+let data48 = data32.sanTypes;
+if(Array.isArray(data48)){
+const len17 = data48.length;
+for(let i17=0; i17<len17; i17++){
+let data49 = data48[i17];
+const _errs128 = errors;
+let valid46 = false;
+const _errs129 = errors;
 if(typeof data49 !== "string"){
-const err150 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err150 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1933,8 +1928,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if("EC_P384" !== data49){
-const err151 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+if("dns" !== data49){
+const err151 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1943,11 +1938,11 @@ vErrors.push(err151);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
+var _valid3 = _errs129 === errors;
 valid46 = valid46 || _valid3;
-const _errs135 = errors;
+const _errs131 = errors;
 if(typeof data49 !== "string"){
-const err152 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err152 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1956,8 +1951,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if("RSA_2048" !== data49){
-const err153 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if("ip" !== data49){
+const err153 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1966,11 +1961,11 @@ vErrors.push(err153);
 }
 errors++;
 }
-var _valid3 = _errs135 === errors;
+var _valid3 = _errs131 === errors;
 valid46 = valid46 || _valid3;
-const _errs137 = errors;
+const _errs133 = errors;
 if(typeof data49 !== "string"){
-const err154 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err154 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1979,8 +1974,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if("RSA_3072" !== data49){
-const err155 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if("uri" !== data49){
+const err155 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1989,11 +1984,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid3 = _errs137 === errors;
+var _valid3 = _errs133 === errors;
 valid46 = valid46 || _valid3;
-const _errs139 = errors;
+const _errs135 = errors;
 if(typeof data49 !== "string"){
-const err156 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err156 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2002,8 +1997,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if("RSA_4096" !== data49){
-const err157 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if("email" !== data49){
+const err157 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2012,10 +2007,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid3 = _errs139 === errors;
+var _valid3 = _errs135 === errors;
 valid46 = valid46 || _valid3;
 if(!valid46){
-const err158 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err158 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2025,10 +2020,10 @@ vErrors.push(err158);
 errors++;
 }
 else {
-errors = _errs130;
+errors = _errs128;
 if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
+if(_errs128){
+vErrors.length = _errs128;
 }
 else {
 vErrors = null;
@@ -2038,7 +2033,7 @@ vErrors = null;
 }
 }
 else {
-const err159 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err159 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2048,10 +2043,15 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data32.minValidityDays !== undefined){
-let data50 = data32.minValidityDays;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
-const err160 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.issuers !== undefined){
+let data50 = data32.issuers;
+if(Array.isArray(data50)){
+const len18 = data50.length;
+for(let i18=0; i18<len18; i18++){
+let data51 = data50[i18];
+if(typeof data51 === "string"){
+if(!pattern5.test(data51)){
+const err160 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2060,9 +2060,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(typeof data50 == "number"){
-if(data50 > 3650 || isNaN(data50)){
-const err161 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+else {
+const err161 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2071,8 +2071,10 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data50 < 1 || isNaN(data50)){
-const err162 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2082,11 +2084,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
-if(data32.maxValidityDays !== undefined){
-let data51 = data32.maxValidityDays;
-if(!((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51)))){
-const err163 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.keyAlgorithms !== undefined){
+let data52 = data32.keyAlgorithms;
+if(Array.isArray(data52)){
+if(data52.length < 1){
+const err163 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2095,9 +2097,14 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(typeof data51 == "number"){
-if(data51 > 3650 || isNaN(data51)){
-const err164 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const len19 = data52.length;
+for(let i19=0; i19<len19; i19++){
+let data53 = data52[i19];
+const _errs144 = errors;
+let valid51 = false;
+const _errs145 = errors;
+if(typeof data53 !== "string"){
+const err164 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2106,8 +2113,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data51 < 1 || isNaN(data51)){
-const err165 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if("EC_P256" !== data53){
+const err165 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2116,13 +2123,11 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-}
-if(data32.ownZones !== undefined){
-let data52 = data32.ownZones;
-if(Array.isArray(data52)){
-if(data52.length > 100){
-const err166 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+var _valid4 = _errs145 === errors;
+valid51 = valid51 || _valid4;
+const _errs147 = errors;
+if(typeof data53 !== "string"){
+const err166 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2131,12 +2136,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-const len18 = data52.length;
-for(let i18=0; i18<len18; i18++){
-let data53 = data52[i18];
-if(typeof data53 === "string"){
-if(func2(data53) > 2048){
-const err167 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if("EC_P384" !== data53){
+const err167 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2145,8 +2146,11 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(func2(data53) < 1){
-const err168 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid4 = _errs147 === errors;
+valid51 = valid51 || _valid4;
+const _errs149 = errors;
+if(typeof data53 !== "string"){
+const err168 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2155,8 +2159,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(!pattern7.test(data53)){
-const err169 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+if("RSA_2048" !== data53){
+const err169 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2165,9 +2169,11 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs149 === errors;
+valid51 = valid51 || _valid4;
+const _errs151 = errors;
+if(typeof data53 !== "string"){
+const err170 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2176,10 +2182,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-}
-else {
-const err171 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if("RSA_3072" !== data53){
+const err171 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2188,12 +2192,11 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-if(data32.approverGroups !== undefined){
-let data54 = data32.approverGroups;
-if(Array.isArray(data54)){
-if(data54.length < 1){
-const err172 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+var _valid4 = _errs151 === errors;
+valid51 = valid51 || _valid4;
+const _errs153 = errors;
+if(typeof data53 !== "string"){
+const err172 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2202,12 +2205,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-const len19 = data54.length;
-for(let i19=0; i19<len19; i19++){
-let data55 = data54[i19];
-if(typeof data55 === "string"){
-if(!pattern5.test(data55)){
-const err173 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if("RSA_4096" !== data53){
+const err173 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2216,9 +2215,10 @@ vErrors.push(err173);
 }
 errors++;
 }
-}
-else {
-const err174 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs153 === errors;
+valid51 = valid51 || _valid4;
+if(!valid51){
+const err174 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2227,10 +2227,21 @@ vErrors.push(err174);
 }
 errors++;
 }
+else {
+errors = _errs144;
+if(vErrors !== null){
+if(_errs144){
+vErrors.length = _errs144;
+}
+else {
+vErrors = null;
+}
+}
+}
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err175 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2240,10 +2251,10 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data32.requiredApprovals !== undefined){
-let data56 = data32.requiredApprovals;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err176 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.minValidityDays !== undefined){
+let data54 = data32.minValidityDays;
+if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
+const err176 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2252,9 +2263,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 > 10 || isNaN(data56)){
-const err177 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(typeof data54 == "number"){
+if(data54 > 3650 || isNaN(data54)){
+const err177 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2263,8 +2274,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data56 < 1 || isNaN(data56)){
-const err178 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data54 < 1 || isNaN(data54)){
+const err178 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2275,9 +2286,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err179 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.maxValidityDays !== undefined){
+let data55 = data32.maxValidityDays;
+if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
+const err179 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2286,10 +2298,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-}
-else {
-const err180 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data55 == "number"){
+if(data55 > 3650 || isNaN(data55)){
+const err180 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2298,16 +2309,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-if(data14.issuerMaxValidityDays !== undefined){
-let data57 = data14.issuerMaxValidityDays;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-var props1 = {};
-for(const key7 in data57){
-if(pattern19.test(key7)){
-let data58 = data57[key7];
-if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
-const err181 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data55 < 1 || isNaN(data55)){
+const err181 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2316,9 +2319,13 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(typeof data58 == "number"){
-if(data58 > 3650 || isNaN(data58)){
-const err182 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+}
+if(data32.ownZones !== undefined){
+let data56 = data32.ownZones;
+if(Array.isArray(data56)){
+if(data56.length > 100){
+const err182 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2327,8 +2334,12 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data58 < 1 || isNaN(data58)){
-const err183 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const len20 = data56.length;
+for(let i20=0; i20<len20; i20++){
+let data57 = data56[i20];
+if(typeof data57 === "string"){
+if(func2(data57) > 2048){
+const err183 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2337,13 +2348,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-props1[key7] = true;
-}
-}
-}
-else {
-const err184 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func2(data57) < 1){
+const err184 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2352,11 +2358,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-if(data14.minRsaBits !== undefined){
-let data59 = data14.minRsaBits;
-if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
-const err185 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!pattern7.test(data57)){
+const err185 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2365,9 +2368,9 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(typeof data59 == "number"){
-if(data59 > 16384 || isNaN(data59)){
-const err186 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+else {
+const err186 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2376,8 +2379,10 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data59 < 2048 || isNaN(data59)){
-const err187 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2387,13 +2392,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-if(data14.sensitive !== undefined){
-let data60 = data14.sensitive;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key8 in data60){
-if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
-const err188 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data32.approverGroups !== undefined){
+let data58 = data32.approverGroups;
+if(Array.isArray(data58)){
+if(data58.length < 1){
+const err188 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2402,11 +2405,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-if(data60.wildcards !== undefined){
-let data61 = data60.wildcards;
-if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
-const err189 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len21 = data58.length;
+for(let i21=0; i21<len21; i21++){
+let data59 = data58[i21];
+if(typeof data59 === "string"){
+if(!pattern5.test(data59)){
+const err189 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2415,9 +2419,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(typeof data61 == "number"){
-if(data61 > 10 || isNaN(data61)){
-const err190 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+}
+else {
+const err190 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2426,8 +2430,10 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data61 < 1 || isNaN(data61)){
-const err191 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2437,11 +2443,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-if(data60.apexNames !== undefined){
-let data62 = data60.apexNames;
-if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-const err192 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.requiredApprovals !== undefined){
+let data60 = data32.requiredApprovals;
+if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
+const err192 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2450,9 +2455,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(typeof data62 == "number"){
-if(data62 > 10 || isNaN(data62)){
-const err193 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(typeof data60 == "number"){
+if(data60 > 10 || isNaN(data60)){
+const err193 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2461,8 +2466,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err194 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data60 < 1 || isNaN(data60)){
+const err194 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2473,11 +2478,9 @@ errors++;
 }
 }
 }
-if(data60.longValidity !== undefined){
-let data63 = data60.longValidity;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.days === undefined){
-const err195 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
+}
+else {
+const err195 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2486,8 +2489,10 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data63.approvals === undefined){
-const err196 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2496,9 +2501,16 @@ vErrors.push(err196);
 }
 errors++;
 }
-for(const key9 in data63){
-if(!((key9 === "days") || (key9 === "approvals"))){
-const err197 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+if(data14.issuerMaxValidityDays !== undefined){
+let data61 = data14.issuerMaxValidityDays;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+var props1 = {};
+for(const key7 in data61){
+if(pattern20.test(key7)){
+let data62 = data61[key7];
+if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
+const err197 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2507,11 +2519,9 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-if(data63.days !== undefined){
-let data64 = data63.days;
-if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
-const err198 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data62 == "number"){
+if(data62 > 3650 || isNaN(data62)){
+const err198 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2520,9 +2530,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(typeof data64 == "number"){
-if(data64 > 3650 || isNaN(data64)){
-const err199 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(data62 < 1 || isNaN(data62)){
+const err199 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2531,8 +2540,13 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data64 < 1 || isNaN(data64)){
-const err200 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+props1[key7] = true;
+}
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2542,11 +2556,10 @@ vErrors.push(err200);
 errors++;
 }
 }
-}
-if(data63.approvals !== undefined){
-let data65 = data63.approvals;
-if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
-const err201 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.minRsaBits !== undefined){
+let data63 = data14.minRsaBits;
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+const err201 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2555,9 +2568,9 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(typeof data65 == "number"){
-if(data65 > 10 || isNaN(data65)){
-const err202 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(typeof data63 == "number"){
+if(data63 > 16384 || isNaN(data63)){
+const err202 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2566,8 +2579,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data65 < 1 || isNaN(data65)){
-const err203 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data63 < 2048 || isNaN(data63)){
+const err203 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2578,9 +2591,12 @@ errors++;
 }
 }
 }
-}
-else {
-const err204 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.sensitive !== undefined){
+let data64 = data14.sensitive;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key8 in data64){
+if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
+const err204 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2590,10 +2606,10 @@ vErrors.push(err204);
 errors++;
 }
 }
-if(data60.newIssuer !== undefined){
-let data66 = data60.newIssuer;
-if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-const err205 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data64.wildcards !== undefined){
+let data65 = data64.wildcards;
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+const err205 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2602,9 +2618,9 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(typeof data66 == "number"){
-if(data66 > 10 || isNaN(data66)){
-const err206 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(typeof data65 == "number"){
+if(data65 > 10 || isNaN(data65)){
+const err206 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2613,8 +2629,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data66 < 1 || isNaN(data66)){
-const err207 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data65 < 1 || isNaN(data65)){
+const err207 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2625,9 +2641,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err208 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data64.apexNames !== undefined){
+let data66 = data64.apexNames;
+if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
+const err208 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2636,10 +2653,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-if(data14.autoApproveUnchangedRenewals !== undefined){
-if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
-const err209 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data66 == "number"){
+if(data66 > 10 || isNaN(data66)){
+const err209 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2648,17 +2664,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-if(data14.approverGroups !== undefined){
-let data68 = data14.approverGroups;
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-var props2 = {};
-for(const key10 in data68){
-if(pattern19.test(key10)){
-let data69 = data68[key10];
-if(Array.isArray(data69)){
-if(data69.length > 1000){
-const err210 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+if(data66 < 1 || isNaN(data66)){
+const err210 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2667,12 +2674,13 @@ vErrors.push(err210);
 }
 errors++;
 }
-const len20 = data69.length;
-for(let i20=0; i20<len20; i20++){
-let data70 = data69[i20];
-if(typeof data70 === "string"){
-if(func2(data70) > 256){
-const err211 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i20,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+}
+}
+if(data64.longValidity !== undefined){
+let data67 = data64.longValidity;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.days === undefined){
+const err211 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2681,8 +2689,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(func2(data70) < 1){
-const err212 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i20,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data67.approvals === undefined){
+const err212 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2691,9 +2699,9 @@ vErrors.push(err212);
 }
 errors++;
 }
-}
-else {
-const err213 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i20,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key9 in data67){
+if(!((key9 === "days") || (key9 === "approvals"))){
+const err213 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2703,9 +2711,10 @@ vErrors.push(err213);
 errors++;
 }
 }
-}
-else {
-const err214 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data67.days !== undefined){
+let data68 = data67.days;
+if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+const err214 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2714,12 +2723,9 @@ vErrors.push(err214);
 }
 errors++;
 }
-props2[key10] = true;
-}
-}
-}
-else {
-const err215 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data68 == "number"){
+if(data68 > 3650 || isNaN(data68)){
+const err215 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2728,10 +2734,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-}
-}
-else {
-const err216 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data68 < 1 || isNaN(data68)){
+const err216 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2741,11 +2745,11 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data.keyStore !== undefined){
-let data71 = data.keyStore;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-if(data71.kind === undefined){
-const err217 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data67.approvals !== undefined){
+let data69 = data67.approvals;
+if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
+const err217 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2754,9 +2758,9 @@ vErrors.push(err217);
 }
 errors++;
 }
-for(const key11 in data71){
-if(!((key11 === "kind") || (key11 === "options"))){
-const err218 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(typeof data69 == "number"){
+if(data69 > 10 || isNaN(data69)){
+const err218 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2765,12 +2769,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-}
-if(data71.kind !== undefined){
-let data72 = data71.kind;
-if(typeof data72 === "string"){
-if(func2(data72) < 1){
-const err219 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data69 < 1 || isNaN(data69)){
+const err219 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2780,8 +2780,10 @@ vErrors.push(err219);
 errors++;
 }
 }
+}
+}
 else {
-const err220 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err220 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2791,18 +2793,10 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data71.options !== undefined){
-let data73 = data71.options;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-var props3 = {};
-for(const key12 in data73){
-if(pattern6.test(key12)){
-props3[key12] = true;
-}
-}
-}
-else {
-const err221 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data64.newIssuer !== undefined){
+let data70 = data64.newIssuer;
+if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
+const err221 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2811,10 +2805,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-}
-else {
-const err222 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data70 == "number"){
+if(data70 > 10 || isNaN(data70)){
+const err222 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2823,15 +2816,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-let data74 = data.dnsProviders;
-if(Array.isArray(data74)){
-const len21 = data74.length;
-for(let i21=0; i21<len21; i21++){
-let data75 = data74[i21];
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.name === undefined){
-const err223 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data70 < 1 || isNaN(data70)){
+const err223 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2840,8 +2826,11 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data75.kind === undefined){
-const err224 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+}
+}
+else {
+const err224 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2850,9 +2839,10 @@ vErrors.push(err224);
 }
 errors++;
 }
-for(const key13 in data75){
-if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
-const err225 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+if(data14.autoApproveUnchangedRenewals !== undefined){
+if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
+const err225 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2862,11 +2852,16 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(data75.name !== undefined){
-let data76 = data75.name;
-if(typeof data76 === "string"){
-if(!pattern5.test(data76)){
-const err226 = {instancePath:instancePath+"/dnsProviders/" + i21+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data14.approverGroups !== undefined){
+let data72 = data14.approverGroups;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+var props2 = {};
+for(const key10 in data72){
+if(pattern20.test(key10)){
+let data73 = data72[key10];
+if(Array.isArray(data73)){
+if(data73.length > 1000){
+const err226 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2875,9 +2870,12 @@ vErrors.push(err226);
 }
 errors++;
 }
-}
-else {
-const err227 = {instancePath:instancePath+"/dnsProviders/" + i21+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len22 = data73.length;
+for(let i22=0; i22<len22; i22++){
+let data74 = data73[i22];
+if(typeof data74 === "string"){
+if(func2(data74) > 256){
+const err227 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i22,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2886,12 +2884,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-if(data75.kind !== undefined){
-let data77 = data75.kind;
-if(typeof data77 === "string"){
-if(func2(data77) < 1){
-const err228 = {instancePath:instancePath+"/dnsProviders/" + i21+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func2(data74) < 1){
+const err228 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i22,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2902,7 +2896,7 @@ errors++;
 }
 }
 else {
-const err229 = {instancePath:instancePath+"/dnsProviders/" + i21+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err229 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i22,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2912,18 +2906,9 @@ vErrors.push(err229);
 errors++;
 }
 }
-if(data75.options !== undefined){
-let data78 = data75.options;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-var props4 = {};
-for(const key14 in data78){
-if(pattern6.test(key14)){
-props4[key14] = true;
-}
-}
 }
 else {
-const err230 = {instancePath:instancePath+"/dnsProviders/" + i21+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err230 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2932,10 +2917,12 @@ vErrors.push(err230);
 }
 errors++;
 }
+props2[key10] = true;
+}
 }
 }
 else {
-const err231 = {instancePath:instancePath+"/dnsProviders/" + i21,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err231 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2947,7 +2934,7 @@ errors++;
 }
 }
 else {
-const err232 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err232 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2956,14 +2943,12 @@ vErrors.push(err232);
 }
 errors++;
 }
-let data79 = data.sources;
-if(Array.isArray(data79)){
-const len22 = data79.length;
-for(let i22=0; i22<len22; i22++){
-let data80 = data79[i22];
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.name === undefined){
-const err233 = {instancePath:instancePath+"/sources/" + i22,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data.keyStore !== undefined){
+let data75 = data.keyStore;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.kind === undefined){
+const err233 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2972,8 +2957,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data80.kind === undefined){
-const err234 = {instancePath:instancePath+"/sources/" + i22,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+for(const key11 in data75){
+if(!((key11 === "kind") || (key11 === "options"))){
+const err234 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2982,11 +2968,12 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data80.name !== undefined){
-let data81 = data80.name;
-if(typeof data81 === "string"){
-if(!pattern5.test(data81)){
-const err235 = {instancePath:instancePath+"/sources/" + i22+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+if(data75.kind !== undefined){
+let data76 = data75.kind;
+if(typeof data76 === "string"){
+if(func2(data76) < 1){
+const err235 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2997,7 +2984,7 @@ errors++;
 }
 }
 else {
-const err236 = {instancePath:instancePath+"/sources/" + i22+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err236 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3007,11 +2994,18 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data80.kind !== undefined){
-let data82 = data80.kind;
-if(typeof data82 === "string"){
-if(func2(data82) < 1){
-const err237 = {instancePath:instancePath+"/sources/" + i22+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data75.options !== undefined){
+let data77 = data75.options;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+var props3 = {};
+for(const key12 in data77){
+if(pattern6.test(key12)){
+props3[key12] = true;
+}
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3021,8 +3015,9 @@ vErrors.push(err237);
 errors++;
 }
 }
+}
 else {
-const err238 = {instancePath:instancePath+"/sources/" + i22+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err238 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3032,9 +3027,14 @@ vErrors.push(err238);
 errors++;
 }
 }
-}
-else {
-const err239 = {instancePath:instancePath+"/sources/" + i22,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data78 = data.dnsProviders;
+if(Array.isArray(data78)){
+const len23 = data78.length;
+for(let i23=0; i23<len23; i23++){
+let data79 = data78[i23];
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.name === undefined){
+const err239 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3043,10 +3043,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-}
-else {
-const err240 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data79.kind === undefined){
+const err240 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3055,14 +3053,9 @@ vErrors.push(err240);
 }
 errors++;
 }
-let data83 = data.accounts;
-if(Array.isArray(data83)){
-const len23 = data83.length;
-for(let i23=0; i23<len23; i23++){
-let data84 = data83[i23];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.name === undefined){
-const err241 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+for(const key13 in data79){
+if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
+const err241 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3071,8 +3064,12 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data84.kind === undefined){
-const err242 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data79.name !== undefined){
+let data80 = data79.name;
+if(typeof data80 === "string"){
+if(!pattern5.test(data80)){
+const err242 = {instancePath:instancePath+"/dnsProviders/" + i23+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3081,9 +3078,9 @@ vErrors.push(err242);
 }
 errors++;
 }
-for(const key15 in data84){
-if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
-const err243 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+else {
+const err243 = {instancePath:instancePath+"/dnsProviders/" + i23+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3093,11 +3090,11 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(data84.name !== undefined){
-let data85 = data84.name;
-if(typeof data85 === "string"){
-if(!pattern5.test(data85)){
-const err244 = {instancePath:instancePath+"/accounts/" + i23+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data79.kind !== undefined){
+let data81 = data79.kind;
+if(typeof data81 === "string"){
+if(func2(data81) < 1){
+const err244 = {instancePath:instancePath+"/dnsProviders/" + i23+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3108,7 +3105,7 @@ errors++;
 }
 }
 else {
-const err245 = {instancePath:instancePath+"/accounts/" + i23+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err245 = {instancePath:instancePath+"/dnsProviders/" + i23+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3118,11 +3115,18 @@ vErrors.push(err245);
 errors++;
 }
 }
-if(data84.kind !== undefined){
-let data86 = data84.kind;
-if(typeof data86 === "string"){
-if(func2(data86) < 1){
-const err246 = {instancePath:instancePath+"/accounts/" + i23+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data79.options !== undefined){
+let data82 = data79.options;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+var props4 = {};
+for(const key14 in data82){
+if(pattern6.test(key14)){
+props4[key14] = true;
+}
+}
+}
+else {
+const err246 = {instancePath:instancePath+"/dnsProviders/" + i23+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3132,8 +3136,9 @@ vErrors.push(err246);
 errors++;
 }
 }
+}
 else {
-const err247 = {instancePath:instancePath+"/accounts/" + i23+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err247 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3143,18 +3148,9 @@ vErrors.push(err247);
 errors++;
 }
 }
-if(data84.options !== undefined){
-let data87 = data84.options;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-var props5 = {};
-for(const key16 in data87){
-if(pattern6.test(key16)){
-props5[key16] = true;
-}
-}
 }
 else {
-const err248 = {instancePath:instancePath+"/accounts/" + i23+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err248 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3163,10 +3159,14 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-}
-else {
-const err249 = {instancePath:instancePath+"/accounts/" + i23,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data83 = data.sources;
+if(Array.isArray(data83)){
+const len24 = data83.length;
+for(let i24=0; i24<len24; i24++){
+let data84 = data83[i24];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.name === undefined){
+const err249 = {instancePath:instancePath+"/sources/" + i24,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3175,10 +3175,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-}
-}
-else {
-const err250 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data84.kind === undefined){
+const err250 = {instancePath:instancePath+"/sources/" + i24,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3187,14 +3185,11 @@ vErrors.push(err250);
 }
 errors++;
 }
-let data88 = data.notifiers;
-if(Array.isArray(data88)){
-const len24 = data88.length;
-for(let i24=0; i24<len24; i24++){
-let data89 = data88[i24];
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.name === undefined){
-const err251 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data84.name !== undefined){
+let data85 = data84.name;
+if(typeof data85 === "string"){
+if(!pattern5.test(data85)){
+const err251 = {instancePath:instancePath+"/sources/" + i24+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3203,8 +3198,9 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data89.kind === undefined){
-const err252 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err252 = {instancePath:instancePath+"/sources/" + i24+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3213,9 +3209,12 @@ vErrors.push(err252);
 }
 errors++;
 }
-for(const key17 in data89){
-if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
-const err253 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+}
+if(data84.kind !== undefined){
+let data86 = data84.kind;
+if(typeof data86 === "string"){
+if(func2(data86) < 1){
+const err253 = {instancePath:instancePath+"/sources/" + i24+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3225,11 +3224,8 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data89.name !== undefined){
-let data90 = data89.name;
-if(typeof data90 === "string"){
-if(!pattern5.test(data90)){
-const err254 = {instancePath:instancePath+"/notifiers/" + i24+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err254 = {instancePath:instancePath+"/sources/" + i24+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3239,8 +3235,9 @@ vErrors.push(err254);
 errors++;
 }
 }
+}
 else {
-const err255 = {instancePath:instancePath+"/notifiers/" + i24+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err255 = {instancePath:instancePath+"/sources/" + i24,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3250,11 +3247,9 @@ vErrors.push(err255);
 errors++;
 }
 }
-if(data89.kind !== undefined){
-let data91 = data89.kind;
-if(typeof data91 === "string"){
-if(func2(data91) < 1){
-const err256 = {instancePath:instancePath+"/notifiers/" + i24+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err256 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3263,9 +3258,14 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-else {
-const err257 = {instancePath:instancePath+"/notifiers/" + i24+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data87 = data.accounts;
+if(Array.isArray(data87)){
+const len25 = data87.length;
+for(let i25=0; i25<len25; i25++){
+let data88 = data87[i25];
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.name === undefined){
+const err257 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3274,19 +3274,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-}
-if(data89.options !== undefined){
-let data92 = data89.options;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-var props6 = {};
-for(const key18 in data92){
-if(pattern6.test(key18)){
-props6[key18] = true;
-}
-}
-}
-else {
-const err258 = {instancePath:instancePath+"/notifiers/" + i24+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data88.kind === undefined){
+const err258 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3295,10 +3284,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-}
-}
-else {
-const err259 = {instancePath:instancePath+"/notifiers/" + i24,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key15 in data88){
+if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
+const err259 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3308,9 +3296,11 @@ vErrors.push(err259);
 errors++;
 }
 }
-}
-else {
-const err260 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data88.name !== undefined){
+let data89 = data88.name;
+if(typeof data89 === "string"){
+if(!pattern5.test(data89)){
+const err260 = {instancePath:instancePath+"/accounts/" + i25+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3319,14 +3309,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-let data93 = data.destinations;
-if(Array.isArray(data93)){
-const len25 = data93.length;
-for(let i25=0; i25<len25; i25++){
-let data94 = data93[i25];
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.name === undefined){
-const err261 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err261 = {instancePath:instancePath+"/accounts/" + i25+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3335,8 +3320,12 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data94.kind === undefined){
-const err262 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data88.kind !== undefined){
+let data90 = data88.kind;
+if(typeof data90 === "string"){
+if(func2(data90) < 1){
+const err262 = {instancePath:instancePath+"/accounts/" + i25+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3345,9 +3334,9 @@ vErrors.push(err262);
 }
 errors++;
 }
-for(const key19 in data94){
-if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
-const err263 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+else {
+const err263 = {instancePath:instancePath+"/accounts/" + i25+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3357,11 +3346,18 @@ vErrors.push(err263);
 errors++;
 }
 }
-if(data94.name !== undefined){
-let data95 = data94.name;
-if(typeof data95 === "string"){
-if(!pattern5.test(data95)){
-const err264 = {instancePath:instancePath+"/destinations/" + i25+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data88.options !== undefined){
+let data91 = data88.options;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+var props5 = {};
+for(const key16 in data91){
+if(pattern6.test(key16)){
+props5[key16] = true;
+}
+}
+}
+else {
+const err264 = {instancePath:instancePath+"/accounts/" + i25+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3371,8 +3367,9 @@ vErrors.push(err264);
 errors++;
 }
 }
+}
 else {
-const err265 = {instancePath:instancePath+"/destinations/" + i25+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err265 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3382,11 +3379,9 @@ vErrors.push(err265);
 errors++;
 }
 }
-if(data94.kind !== undefined){
-let data96 = data94.kind;
-if(typeof data96 === "string"){
-if(func2(data96) < 1){
-const err266 = {instancePath:instancePath+"/destinations/" + i25+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err266 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3395,9 +3390,14 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-else {
-const err267 = {instancePath:instancePath+"/destinations/" + i25+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data92 = data.notifiers;
+if(Array.isArray(data92)){
+const len26 = data92.length;
+for(let i26=0; i26<len26; i26++){
+let data93 = data92[i26];
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.name === undefined){
+const err267 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3406,19 +3406,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-}
-if(data94.options !== undefined){
-let data97 = data94.options;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-var props7 = {};
-for(const key20 in data97){
-if(pattern6.test(key20)){
-props7[key20] = true;
-}
-}
-}
-else {
-const err268 = {instancePath:instancePath+"/destinations/" + i25+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data93.kind === undefined){
+const err268 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3427,10 +3416,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-}
-else {
-const err269 = {instancePath:instancePath+"/destinations/" + i25,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key17 in data93){
+if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
+const err269 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3440,9 +3428,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-}
-else {
-const err270 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data93.name !== undefined){
+let data94 = data93.name;
+if(typeof data94 === "string"){
+if(!pattern5.test(data94)){
+const err270 = {instancePath:instancePath+"/notifiers/" + i26+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3451,26 +3441,9 @@ vErrors.push(err270);
 }
 errors++;
 }
-let data98 = data.certificates;
-if(Array.isArray(data98)){
-const len26 = data98.length;
-for(let i26=0; i26<len26; i26++){
-let data99 = data98[i26];
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.dnsNames === undefined){
-data99.dnsNames = [];
 }
-if(data99.ipAddresses === undefined){
-data99.ipAddresses = [];
-}
-if(data99.uris === undefined){
-data99.uris = [];
-}
-if(data99.destinations === undefined){
-data99.destinations = [];
-}
-if(data99.id === undefined){
-const err271 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+else {
+const err271 = {instancePath:instancePath+"/notifiers/" + i26+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3479,8 +3452,12 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data99.dnsNames === undefined){
-const err272 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+}
+if(data93.kind !== undefined){
+let data95 = data93.kind;
+if(typeof data95 === "string"){
+if(func2(data95) < 1){
+const err272 = {instancePath:instancePath+"/notifiers/" + i26+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3489,8 +3466,9 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data99.ipAddresses === undefined){
-const err273 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+}
+else {
+const err273 = {instancePath:instancePath+"/notifiers/" + i26+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3499,8 +3477,19 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data99.uris === undefined){
-const err274 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+}
+if(data93.options !== undefined){
+let data96 = data93.options;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+var props6 = {};
+for(const key18 in data96){
+if(pattern6.test(key18)){
+props6[key18] = true;
+}
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/notifiers/" + i26+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3509,8 +3498,10 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data99.issuer === undefined){
-const err275 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+}
+}
+else {
+const err275 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3519,8 +3510,10 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data99.owner === undefined){
-const err276 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+}
+}
+else {
+const err276 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3529,8 +3522,14 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data99.destinations === undefined){
-const err277 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
+let data97 = data.destinations;
+if(Array.isArray(data97)){
+const len27 = data97.length;
+for(let i27=0; i27<len27; i27++){
+let data98 = data97[i27];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.name === undefined){
+const err277 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3539,9 +3538,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-for(const key21 in data99){
-if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
-const err278 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data98.kind === undefined){
+const err278 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3550,12 +3548,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-}
-if(data99.id !== undefined){
-let data100 = data99.id;
-if(typeof data100 === "string"){
-if(!pattern5.test(data100)){
-const err279 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+for(const key19 in data98){
+if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
+const err279 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3565,8 +3560,11 @@ vErrors.push(err279);
 errors++;
 }
 }
-else {
-const err280 = {instancePath:instancePath+"/certificates/" + i26+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data98.name !== undefined){
+let data99 = data98.name;
+if(typeof data99 === "string"){
+if(!pattern5.test(data99)){
+const err280 = {instancePath:instancePath+"/destinations/" + i27+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3576,11 +3574,8 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(data99.commonName !== undefined){
-let data101 = data99.commonName;
-if(typeof data101 === "string"){
-if(func2(data101) > 253){
-const err281 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+else {
+const err281 = {instancePath:instancePath+"/destinations/" + i27+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3589,8 +3584,12 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(!pattern32.test(data101)){
-const err282 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+}
+if(data98.kind !== undefined){
+let data100 = data98.kind;
+if(typeof data100 === "string"){
+if(func2(data100) < 1){
+const err282 = {instancePath:instancePath+"/destinations/" + i27+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3601,7 +3600,7 @@ errors++;
 }
 }
 else {
-const err283 = {instancePath:instancePath+"/certificates/" + i26+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err283 = {instancePath:instancePath+"/destinations/" + i27+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3611,10 +3610,18 @@ vErrors.push(err283);
 errors++;
 }
 }
-let data102 = data99.dnsNames;
-if(Array.isArray(data102)){
-if(data102.length > 100){
-const err284 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data98.options !== undefined){
+let data101 = data98.options;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+var props7 = {};
+for(const key20 in data101){
+if(pattern6.test(key20)){
+props7[key20] = true;
+}
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/destinations/" + i27+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3623,12 +3630,10 @@ vErrors.push(err284);
 }
 errors++;
 }
-const len27 = data102.length;
-for(let i27=0; i27<len27; i27++){
-let data103 = data102[i27];
-if(typeof data103 === "string"){
-if(func2(data103) > 253){
-const err285 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+}
+}
+else {
+const err285 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3637,8 +3642,10 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(!pattern32.test(data103)){
-const err286 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+}
+}
+else {
+const err286 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3647,9 +3654,26 @@ vErrors.push(err286);
 }
 errors++;
 }
+let data102 = data.certificates;
+if(Array.isArray(data102)){
+const len28 = data102.length;
+for(let i28=0; i28<len28; i28++){
+let data103 = data102[i28];
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.dnsNames === undefined){
+data103.dnsNames = [];
 }
-else {
-const err287 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames/" + i27,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data103.ipAddresses === undefined){
+data103.ipAddresses = [];
+}
+if(data103.uris === undefined){
+data103.uris = [];
+}
+if(data103.destinations === undefined){
+data103.destinations = [];
+}
+if(data103.id === undefined){
+const err287 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3658,10 +3682,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-}
-else {
-const err288 = {instancePath:instancePath+"/certificates/" + i26+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data103.dnsNames === undefined){
+const err288 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3670,10 +3692,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-let data104 = data99.ipAddresses;
-if(Array.isArray(data104)){
-if(data104.length > 100){
-const err289 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data103.ipAddresses === undefined){
+const err289 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3682,15 +3702,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-const len28 = data104.length;
-for(let i28=0; i28<len28; i28++){
-let data105 = data104[i28];
-const _errs261 = errors;
-let valid85 = false;
-const _errs262 = errors;
-if(typeof data105 === "string"){
-if(!(formats0.test(data105))){
-const err290 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+if(data103.uris === undefined){
+const err290 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3699,9 +3712,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-else {
-const err291 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data103.issuer === undefined){
+const err291 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3710,12 +3722,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-var _valid4 = _errs262 === errors;
-valid85 = valid85 || _valid4;
-const _errs264 = errors;
-if(typeof data105 === "string"){
-if(!(formats2.test(data105))){
-const err292 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+if(data103.owner === undefined){
+const err292 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3724,9 +3732,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-else {
-const err293 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data103.destinations === undefined){
+const err293 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3735,10 +3742,9 @@ vErrors.push(err293);
 }
 errors++;
 }
-var _valid4 = _errs264 === errors;
-valid85 = valid85 || _valid4;
-if(!valid85){
-const err294 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses/" + i28,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+for(const key21 in data103){
+if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
+const err294 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3747,21 +3753,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-else {
-errors = _errs261;
-if(vErrors !== null){
-if(_errs261){
-vErrors.length = _errs261;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err295 = {instancePath:instancePath+"/certificates/" + i26+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data103.id !== undefined){
+let data104 = data103.id;
+if(typeof data104 === "string"){
+if(!pattern5.test(data104)){
+const err295 = {instancePath:instancePath+"/certificates/" + i28+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3770,10 +3767,9 @@ vErrors.push(err295);
 }
 errors++;
 }
-let data106 = data99.uris;
-if(Array.isArray(data106)){
-if(data106.length > 100){
-const err296 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+}
+else {
+const err296 = {instancePath:instancePath+"/certificates/" + i28+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3782,12 +3778,14 @@ vErrors.push(err296);
 }
 errors++;
 }
-const len29 = data106.length;
-for(let i29=0; i29<len29; i29++){
-let data107 = data106[i29];
-if(typeof data107 === "string"){
-if(func2(data107) > 2048){
-const err297 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+}
+if(data103.usage !== undefined){
+let data105 = data103.usage;
+const _errs267 = errors;
+let valid86 = false;
+const _errs268 = errors;
+if(typeof data105 !== "string"){
+const err297 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3796,8 +3794,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(!(formats4(data107))){
-const err298 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+if("server" !== data105){
+const err298 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3806,9 +3804,11 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-else {
-const err299 = {instancePath:instancePath+"/certificates/" + i26+"/uris/" + i29,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid5 = _errs268 === errors;
+valid86 = valid86 || _valid5;
+const _errs270 = errors;
+if(typeof data105 !== "string"){
+const err299 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3817,10 +3817,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-}
-else {
-const err300 = {instancePath:instancePath+"/certificates/" + i26+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if("client" !== data105){
+const err300 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3829,11 +3827,11 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data99.issuer !== undefined){
-let data108 = data99.issuer;
-if(typeof data108 === "string"){
-if(!pattern5.test(data108)){
-const err301 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+var _valid5 = _errs270 === errors;
+valid86 = valid86 || _valid5;
+const _errs272 = errors;
+if(typeof data105 !== "string"){
+const err301 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3842,9 +3840,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-else {
-const err302 = {instancePath:instancePath+"/certificates/" + i26+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("both" !== data105){
+const err302 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3853,12 +3850,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-if(data99.owner !== undefined){
-let data109 = data99.owner;
-if(typeof data109 === "string"){
-if(func2(data109) > 128){
-const err303 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+var _valid5 = _errs272 === errors;
+valid86 = valid86 || _valid5;
+if(!valid86){
+const err303 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3867,8 +3862,23 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(func2(data109) < 1){
-const err304 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+errors = _errs267;
+if(vErrors !== null){
+if(_errs267){
+vErrors.length = _errs267;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data103.commonName !== undefined){
+let data106 = data103.commonName;
+if(typeof data106 === "string"){
+if(func2(data106) > 253){
+const err304 = {instancePath:instancePath+"/certificates/" + i28+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3877,9 +3887,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-else {
-const err305 = {instancePath:instancePath+"/certificates/" + i26+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data106) < 1){
+const err305 = {instancePath:instancePath+"/certificates/" + i28+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3889,11 +3898,8 @@ vErrors.push(err305);
 errors++;
 }
 }
-if(data99.requester !== undefined){
-let data110 = data99.requester;
-if(typeof data110 === "string"){
-if(func2(data110) > 128){
-const err306 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err306 = {instancePath:instancePath+"/certificates/" + i28+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3902,8 +3908,11 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(func2(data110) < 1){
-const err307 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+let data107 = data103.dnsNames;
+if(Array.isArray(data107)){
+if(data107.length > 100){
+const err307 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3912,9 +3921,12 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-else {
-const err308 = {instancePath:instancePath+"/certificates/" + i26+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len29 = data107.length;
+for(let i29=0; i29<len29; i29++){
+let data108 = data107[i29];
+if(typeof data108 === "string"){
+if(func2(data108) > 253){
+const err308 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames/" + i29,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3923,14 +3935,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-}
-if(data99.keyAlgorithm !== undefined){
-let data111 = data99.keyAlgorithm;
-const _errs277 = errors;
-let valid88 = false;
-const _errs278 = errors;
-if(typeof data111 !== "string"){
-const err309 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern33.test(data108)){
+const err309 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames/" + i29,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3939,8 +3945,9 @@ vErrors.push(err309);
 }
 errors++;
 }
-if("EC_P256" !== data111){
-const err310 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+}
+else {
+const err310 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames/" + i29,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3949,11 +3956,10 @@ vErrors.push(err310);
 }
 errors++;
 }
-var _valid5 = _errs278 === errors;
-valid88 = valid88 || _valid5;
-const _errs280 = errors;
-if(typeof data111 !== "string"){
-const err311 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err311 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3962,8 +3968,10 @@ vErrors.push(err311);
 }
 errors++;
 }
-if("EC_P384" !== data111){
-const err312 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+let data109 = data103.ipAddresses;
+if(Array.isArray(data109)){
+if(data109.length > 100){
+const err312 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3972,11 +3980,15 @@ vErrors.push(err312);
 }
 errors++;
 }
-var _valid5 = _errs280 === errors;
-valid88 = valid88 || _valid5;
-const _errs282 = errors;
-if(typeof data111 !== "string"){
-const err313 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len30 = data109.length;
+for(let i30=0; i30<len30; i30++){
+let data110 = data109[i30];
+const _errs283 = errors;
+let valid91 = false;
+const _errs284 = errors;
+if(typeof data110 === "string"){
+if(!(formats0.test(data110))){
+const err313 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3985,8 +3997,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-if("RSA_2048" !== data111){
-const err314 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+}
+else {
+const err314 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -3995,11 +4008,12 @@ vErrors.push(err314);
 }
 errors++;
 }
-var _valid5 = _errs282 === errors;
-valid88 = valid88 || _valid5;
-const _errs284 = errors;
-if(typeof data111 !== "string"){
-const err315 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid6 = _errs284 === errors;
+valid91 = valid91 || _valid6;
+const _errs286 = errors;
+if(typeof data110 === "string"){
+if(!(formats2.test(data110))){
+const err315 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4008,8 +4022,9 @@ vErrors.push(err315);
 }
 errors++;
 }
-if("RSA_3072" !== data111){
-const err316 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+}
+else {
+const err316 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4018,11 +4033,10 @@ vErrors.push(err316);
 }
 errors++;
 }
-var _valid5 = _errs284 === errors;
-valid88 = valid88 || _valid5;
-const _errs286 = errors;
-if(typeof data111 !== "string"){
-const err317 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid6 = _errs286 === errors;
+valid91 = valid91 || _valid6;
+if(!valid91){
+const err317 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4031,8 +4045,21 @@ vErrors.push(err317);
 }
 errors++;
 }
-if("RSA_4096" !== data111){
-const err318 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+else {
+errors = _errs283;
+if(vErrors !== null){
+if(_errs283){
+vErrors.length = _errs283;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err318 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4041,10 +4068,10 @@ vErrors.push(err318);
 }
 errors++;
 }
-var _valid5 = _errs286 === errors;
-valid88 = valid88 || _valid5;
-if(!valid88){
-const err319 = {instancePath:instancePath+"/certificates/" + i26+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+let data111 = data103.uris;
+if(Array.isArray(data111)){
+if(data111.length > 100){
+const err319 = {instancePath:instancePath+"/certificates/" + i28+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4053,22 +4080,12 @@ vErrors.push(err319);
 }
 errors++;
 }
-else {
-errors = _errs277;
-if(vErrors !== null){
-if(_errs277){
-vErrors.length = _errs277;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data99.validityDays !== undefined){
-let data112 = data99.validityDays;
-if(!((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112)))){
-const err320 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const len31 = data111.length;
+for(let i31=0; i31<len31; i31++){
+let data112 = data111[i31];
+if(typeof data112 === "string"){
+if(func2(data112) > 2048){
+const err320 = {instancePath:instancePath+"/certificates/" + i28+"/uris/" + i31,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4077,9 +4094,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(typeof data112 == "number"){
-if(data112 > 3650 || isNaN(data112)){
-const err321 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(!(formats4(data112))){
+const err321 = {instancePath:instancePath+"/certificates/" + i28+"/uris/" + i31,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4088,8 +4104,9 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data112 < 1 || isNaN(data112)){
-const err322 = {instancePath:instancePath+"/certificates/" + i26+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err322 = {instancePath:instancePath+"/certificates/" + i28+"/uris/" + i31,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4100,10 +4117,8 @@ errors++;
 }
 }
 }
-if(data99.renewBeforeDays !== undefined){
-let data113 = data99.renewBeforeDays;
-if(!((typeof data113 == "number") && (!(data113 % 1) && !isNaN(data113)))){
-const err323 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err323 = {instancePath:instancePath+"/certificates/" + i28+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4112,9 +4127,11 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(typeof data113 == "number"){
-if(data113 > 3650 || isNaN(data113)){
-const err324 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(data103.issuer !== undefined){
+let data113 = data103.issuer;
+if(typeof data113 === "string"){
+if(!pattern5.test(data113)){
+const err324 = {instancePath:instancePath+"/certificates/" + i28+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4123,8 +4140,9 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data113 < 0 || isNaN(data113)){
-const err325 = {instancePath:instancePath+"/certificates/" + i26+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+else {
+const err325 = {instancePath:instancePath+"/certificates/" + i28+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4134,11 +4152,11 @@ vErrors.push(err325);
 errors++;
 }
 }
-}
-let data114 = data99.destinations;
-if(Array.isArray(data114)){
-if(data114.length > 20){
-const err326 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(data103.owner !== undefined){
+let data114 = data103.owner;
+if(typeof data114 === "string"){
+if(func2(data114) > 128){
+const err326 = {instancePath:instancePath+"/certificates/" + i28+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4147,12 +4165,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-const len30 = data114.length;
-for(let i30=0; i30<len30; i30++){
-let data115 = data114[i30];
-if(typeof data115 === "string"){
-if(!pattern5.test(data115)){
-const err327 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(func2(data114) < 1){
+const err327 = {instancePath:instancePath+"/certificates/" + i28+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4163,7 +4177,7 @@ errors++;
 }
 }
 else {
-const err328 = {instancePath:instancePath+"/certificates/" + i26+"/destinations/" + i30,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err328 = {instancePath:instancePath+"/certificates/" + i28+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4173,9 +4187,11 @@ vErrors.push(err328);
 errors++;
 }
 }
-}
-else {
-const err329 = {instancePath:instancePath+"/certificates/" + i26+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data103.requester !== undefined){
+let data115 = data103.requester;
+if(typeof data115 === "string"){
+if(func2(data115) > 128){
+const err329 = {instancePath:instancePath+"/certificates/" + i28+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4184,9 +4200,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-}
-else {
-const err330 = {instancePath:instancePath+"/certificates/" + i26,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func2(data115) < 1){
+const err330 = {instancePath:instancePath+"/certificates/" + i28+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4196,9 +4211,8 @@ vErrors.push(err330);
 errors++;
 }
 }
-}
 else {
-const err331 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err331 = {instancePath:instancePath+"/certificates/" + i28+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4208,13 +4222,367 @@ vErrors.push(err331);
 errors++;
 }
 }
-else {
-const err332 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data103.keyAlgorithm !== undefined){
+let data116 = data103.keyAlgorithm;
+const _errs299 = errors;
+let valid94 = false;
+const _errs300 = errors;
+if(typeof data116 !== "string"){
+const err332 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err332];
 }
 else {
 vErrors.push(err332);
+}
+errors++;
+}
+if("EC_P256" !== data116){
+const err333 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+var _valid7 = _errs300 === errors;
+valid94 = valid94 || _valid7;
+const _errs302 = errors;
+if(typeof data116 !== "string"){
+const err334 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+if("EC_P384" !== data116){
+const err335 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+var _valid7 = _errs302 === errors;
+valid94 = valid94 || _valid7;
+const _errs304 = errors;
+if(typeof data116 !== "string"){
+const err336 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+if("RSA_2048" !== data116){
+const err337 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+var _valid7 = _errs304 === errors;
+valid94 = valid94 || _valid7;
+const _errs306 = errors;
+if(typeof data116 !== "string"){
+const err338 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+if("RSA_3072" !== data116){
+const err339 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+var _valid7 = _errs306 === errors;
+valid94 = valid94 || _valid7;
+const _errs308 = errors;
+if(typeof data116 !== "string"){
+const err340 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+if("RSA_4096" !== data116){
+const err341 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+var _valid7 = _errs308 === errors;
+valid94 = valid94 || _valid7;
+if(!valid94){
+const err342 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+else {
+errors = _errs299;
+if(vErrors !== null){
+if(_errs299){
+vErrors.length = _errs299;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data103.validityDays !== undefined){
+let data117 = data103.validityDays;
+if(!((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117)))){
+const err343 = {instancePath:instancePath+"/certificates/" + i28+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+if(typeof data117 == "number"){
+if(data117 > 3650 || isNaN(data117)){
+const err344 = {instancePath:instancePath+"/certificates/" + i28+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+if(data117 < 1 || isNaN(data117)){
+const err345 = {instancePath:instancePath+"/certificates/" + i28+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+}
+}
+if(data103.validityHours !== undefined){
+let data118 = data103.validityHours;
+if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
+const err346 = {instancePath:instancePath+"/certificates/" + i28+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+if(typeof data118 == "number"){
+if(data118 > 87600 || isNaN(data118)){
+const err347 = {instancePath:instancePath+"/certificates/" + i28+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
+}
+errors++;
+}
+if(data118 < 1 || isNaN(data118)){
+const err348 = {instancePath:instancePath+"/certificates/" + i28+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err348];
+}
+else {
+vErrors.push(err348);
+}
+errors++;
+}
+}
+}
+if(data103.renewBeforeDays !== undefined){
+let data119 = data103.renewBeforeDays;
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+const err349 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err349];
+}
+else {
+vErrors.push(err349);
+}
+errors++;
+}
+if(typeof data119 == "number"){
+if(data119 > 3650 || isNaN(data119)){
+const err350 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err350];
+}
+else {
+vErrors.push(err350);
+}
+errors++;
+}
+if(data119 < 0 || isNaN(data119)){
+const err351 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err351];
+}
+else {
+vErrors.push(err351);
+}
+errors++;
+}
+}
+}
+if(data103.renewBeforeHours !== undefined){
+let data120 = data103.renewBeforeHours;
+if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
+const err352 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err352];
+}
+else {
+vErrors.push(err352);
+}
+errors++;
+}
+if(typeof data120 == "number"){
+if(data120 > 87600 || isNaN(data120)){
+const err353 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if(vErrors === null){
+vErrors = [err353];
+}
+else {
+vErrors.push(err353);
+}
+errors++;
+}
+if(data120 < 0 || isNaN(data120)){
+const err354 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err354];
+}
+else {
+vErrors.push(err354);
+}
+errors++;
+}
+}
+}
+let data121 = data103.destinations;
+if(Array.isArray(data121)){
+if(data121.length > 20){
+const err355 = {instancePath:instancePath+"/certificates/" + i28+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err355];
+}
+else {
+vErrors.push(err355);
+}
+errors++;
+}
+const len32 = data121.length;
+for(let i32=0; i32<len32; i32++){
+let data122 = data121[i32];
+if(typeof data122 === "string"){
+if(!pattern5.test(data122)){
+const err356 = {instancePath:instancePath+"/certificates/" + i28+"/destinations/" + i32,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err356];
+}
+else {
+vErrors.push(err356);
+}
+errors++;
+}
+}
+else {
+const err357 = {instancePath:instancePath+"/certificates/" + i28+"/destinations/" + i32,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err357];
+}
+else {
+vErrors.push(err357);
+}
+errors++;
+}
+}
+}
+else {
+const err358 = {instancePath:instancePath+"/certificates/" + i28+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err358];
+}
+else {
+vErrors.push(err358);
+}
+errors++;
+}
+}
+else {
+const err359 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err359];
+}
+else {
+vErrors.push(err359);
+}
+errors++;
+}
+}
+}
+else {
+const err360 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err360];
+}
+else {
+vErrors.push(err360);
+}
+errors++;
+}
+}
+else {
+const err361 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err361];
+}
+else {
+vErrors.push(err361);
 }
 errors++;
 }

@@ -474,6 +474,21 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "minimum": 1,
             "type": "integer"
           },
+          "validityHours": {
+            "minimum": 1,
+            "type": "integer"
+          },
+          "usage": {
+            "enum": [
+              "server",
+              "client",
+              "both"
+            ]
+          },
+          "commonName": {
+            "maxLength": 64,
+            "type": "string"
+          },
           "contentHash": {
             "$ref": "#/$defs/shared0"
           },

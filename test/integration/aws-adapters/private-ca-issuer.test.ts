@@ -63,7 +63,7 @@ describe('PrivateCaIssuer', () => {
     expect(fake.issued[0]?.input).toMatchObject({
       CertificateAuthorityArn: CA_ARN,
       SigningAlgorithm: 'SHA256WITHECDSA',
-      TemplateArn: 'arn:aws:acm-pca:::template/EndEntityCertificate/V1',
+      TemplateArn: 'arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1',
       Validity: { Type: 'DAYS', Value: 30 },
       IdempotencyToken: idempotencyTokenOf(CA_ARN, 'req_1'),
     });
@@ -81,7 +81,7 @@ describe('PrivateCaIssuer', () => {
     // Assess
     expect(fake.count('DescribeCertificateAuthority')).toBe(0);
     expect(fake.issued[0]?.input).toMatchObject({
-      TemplateArn: 'arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1',
+      TemplateArn: 'arn:aws:acm-pca:::template/EndEntityServerAuthCertificate_APIPassthrough/V1',
       ApiPassthrough: { Extensions: { SubjectAlternativeNames: [{ DnsName: 'api.internal.example.com' }, { IpAddress: '10.0.0.1' }, { UniformResourceIdentifier: 'spiffe://example.org/ns/prod/sa/api' }] } },
     });
   });

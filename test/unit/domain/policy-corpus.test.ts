@@ -59,7 +59,7 @@ const spec = (c: Case): CertificateSpec =>
 
 function verdictOf(c: Case) {
   const s = spec(c);
-  const context: PolicyContext = c.previous ? { previous: { names: s.names, issuer: s.issuer, keyAlgorithm: s.keyAlgorithm, ...c.previous } } : {};
+  const context: PolicyContext = c.previous ? { previous: { names: s.names, issuer: s.issuer, keyAlgorithm: s.keyAlgorithm, ...c.previous, commonName: c.previous.commonName ?? s.commonName } } : {};
   return evaluatePolicy({ ...POLICY, ...c.policy }, aRequest({ spec: s, state: 'requested', reason: c.reason ?? 'new' }), T0, context);
 }
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { alertThresholdToSend, daysRemaining, eligibleThresholds, isExpired, isRenewalDue, renewalDueAt, renewalDueWithAdvice } from '../../../src/domain/renewal-policy.js';
 
+import { renewalTimingOf } from '../../../src/app/records.js';
+import type { CertificateFacts } from '../../../src/domain/certificate.js';
+
 const DAY = 86_400_000;
 const notBefore = new Date('2026-01-01T00:00:00Z');
 const notAfter = new Date(notBefore.getTime() + 90 * DAY);
@@ -20,6 +23,19 @@ describe('renewal policy', () => {
     const due = renewalDueAt({ notBefore, notAfter, renewBeforeDays: 10 });
     // Assess
     expect(due.getTime()).toBe(notAfter.getTime() - 10 * DAY);
+  });
+
+  it('renews a 24-hour certificate a renew-before in hours ahead of its end (the timing a spec with renewBeforeHours gets)', () => {
+    // Prepare
+    const spec = { renewBeforeHours: 6 };
+    const start = new Date('2026-01-01T00:00:00Z');
+    const end = new Date(start.getTime() + DAY);
+    // Act
+    const due = renewalDueAt(renewalTimingOf({ notBefore: start, notAfter: end } as CertificateFacts, spec));
+    const byDefault = renewalDueAt(renewalTimingOf({ notBefore: start, notAfter: end } as CertificateFacts, {}));
+    // Assess
+    expect(due.toISOString()).toBe('2026-01-01T18:00:00.000Z');
+    expect(byDefault.toISOString()).toBe('2026-01-01T16:00:00.000Z');
   });
 
   it('sends the tightest crossed threshold once, not every threshold crossed', () => {

@@ -1,8 +1,9 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { ACMPCAClient, IssueCertificateCommandInput, RevocationReason as PcaRevocationReason, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
+import { usageOf, validityMsOf, type CertificateSpec, type CertificateUsage } from '../../../domain/certificate.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest, TrustAnchor } from '../../../ports/issuer.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
 import { privateCaError } from './private-ca.errors.js';
 import type { PrivateCaOptions } from './private-ca.options.js';
@@ -50,6 +51,23 @@ export function pcaSerial(hex: string): string {
   const clean = hex.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
   const even = clean.length % 2 === 0 ? clean : `0${clean}`;
   return even.match(/../g)?.join(':') ?? '';
+}
+
+/**
+ * Private CA's end-entity templates by usage (template definitions, AWS Private CA User Guide):
+ * EndEntityServerAuthCertificate sets serverAuth (KU digitalSignature, keyEncipherment),
+ * EndEntityClientAuthCertificate sets clientAuth (KU digitalSignature), EndEntityCertificate both.
+ * The `_APIPassthrough` variant of each takes the SANs from the API, which URI SANs need.
+ */
+const TEMPLATES: Readonly<Record<CertificateUsage, string>> = {
+  server: 'EndEntityServerAuthCertificate',
+  client: 'EndEntityClientAuthCertificate',
+  both: 'EndEntityCertificate',
+};
+
+/** The template ARN for a usage, with or without API passthrough, in the CA's partition. */
+export function templateArnFor(partition: string, usage: CertificateUsage, passthrough: boolean): string {
+  return `arn:${partition}:acm-pca:::template/${TEMPLATES[usage]}${passthrough ? '_APIPassthrough' : ''}/V1`;
 }
 
 function splitPem(pem: string | undefined): string[] {
@@ -138,6 +156,15 @@ export class PrivateCaIssuer implements CertificateIssuer {
     }
   }
 
+  /** Roles Anywhere trusts a Private CA by its ARN (an AWS_ACM_PCA source): no certificate leaves AWS, no call is made. */
+  async trustAnchor(): Promise<TrustAnchor> {
+    return {
+      kind: 'reference',
+      reference: this.caArn,
+      note: `use this ARN as the trust anchor's source (sourceType AWS_ACM_PCA, acmPcaArn); Roles Anywhere then trusts every certificate Private CA '${this.name}' signs`,
+    };
+  }
+
   async revoke(request: RevocationRequest): Promise<void> {
     const serialNumber = new X509Certificate(request.certificatePem).serialNumber;
     const context = { issuer: this.name, certificateId: request.certificateId, serialNumber };
@@ -165,16 +192,19 @@ export class PrivateCaIssuer implements CertificateIssuer {
       CertificateAuthorityArn: this.caArn,
       Csr: new TextEncoder().encode(order.csrPem),
       SigningAlgorithm: await this.signingAlgorithm(),
-      Validity: { Type: 'DAYS' as const, Value: order.spec.validityDays },
+      Validity: this.validity(order.spec),
       IdempotencyToken: idempotencyTokenOf(this.caArn, order.orderId),
     };
+    const usage = usageOf(order.spec);
+    // The configured templates were written for server certificates (before usages existed); they stay theirs.
+    const configured = usage === 'server' ? (uris.length === 0 ? this.options.templateArn : this.options.uriSansTemplateArn) : undefined;
     if (uris.length === 0) {
-      return { ...base, TemplateArn: this.options.templateArn ?? `arn:${this.partition}:acm-pca:::template/EndEntityCertificate/V1` };
+      return { ...base, TemplateArn: configured ?? templateArnFor(this.partition, usage, false) };
     }
     // URI SANs (SPIFFE IDs) go through the API, with every other name, on a passthrough template.
     return {
       ...base,
-      TemplateArn: this.options.uriSansTemplateArn ?? `arn:${this.partition}:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1`,
+      TemplateArn: configured ?? templateArnFor(this.partition, usage, true),
       ApiPassthrough: {
         Extensions: {
           SubjectAlternativeNames: [
@@ -185,6 +215,16 @@ export class PrivateCaIssuer implements CertificateIssuer {
         },
       },
     };
+  }
+
+  /**
+   * Days as DAYS (what every spec before hours asked for); hours as an ABSOLUTE end, in seconds
+   * since the epoch, since Private CA has no relative unit below a day. A resubmission within the
+   * idempotency token's five minutes gets the first certificate, whatever end it computes.
+   */
+  private validity(spec: CertificateSpec): { Type: 'DAYS' | 'ABSOLUTE'; Value: number } {
+    if (spec.validityHours === undefined) return { Type: 'DAYS', Value: spec.validityDays ?? 0 };
+    return { Type: 'ABSOLUTE', Value: Math.floor((this.deps.clock.now().getTime() + validityMsOf(spec)) / 1000) };
   }
 
   private async signingAlgorithm(): Promise<SigningAlgorithm> {

@@ -16,11 +16,11 @@ export const optionsSchema = Type.Object(
         { description: "Default: from the CA's key (SHA256WITHECDSA for EC CAs, SHA256WITHRSA for RSA CAs), read once with DescribeCertificateAuthority." },
       ),
     ),
-    templateArn: Type.Optional(Type.String({ pattern: TEMPLATE, description: 'Default: arn:aws:acm-pca:::template/EndEntityCertificate/V1.' })),
+    templateArn: Type.Optional(Type.String({ pattern: TEMPLATE, description: 'For server certificates. Default: arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1 (client certificates: EndEntityClientAuthCertificate/V1; both: EndEntityCertificate/V1).' })),
     uriSansTemplateArn: Type.Optional(
       Type.String({
         pattern: TEMPLATE,
-        description: 'Template used when a certificate has URI SANs (e.g. SPIFFE IDs), passed with ApiPassthrough. Default: EndEntityCertificate_APIPassthrough/V1.',
+        description: 'For server certificates with URI SANs (e.g. SPIFFE IDs), passed with ApiPassthrough. Default: EndEntityServerAuthCertificate_APIPassthrough/V1 (client and both: the _APIPassthrough variant of their template).',
       }),
     ),
     usageMode: Type.Optional(
@@ -39,13 +39,17 @@ export type PrivateCaOptions = Static<typeof optionsSchema>;
  * Checks a certificate naming this issuer, at configuration time: a short-lived CA refuses more
  * than 7 days, and would otherwise fail every issuance at the CA.
  */
-export function checkCertificate(options: PrivateCaOptions, certificate: { readonly validityDays: number }): string[] {
+export function checkCertificate(options: PrivateCaOptions, certificate: { readonly validityDays?: number; readonly validityHours?: number }): string[] {
   const problems: string[] = [];
-  if (options.usageMode === 'SHORT_LIVED_CERTIFICATE' && certificate.validityDays > SHORT_LIVED_MAX_DAYS) {
-    problems.push(`validityDays: ${certificate.validityDays.toString()} exceeds ${SHORT_LIVED_MAX_DAYS.toString()}, the most a Private CA in short-lived certificate mode signs`);
+  const { validityDays, validityHours } = certificate;
+  // Named in the unit configured, so the message points at the field to change.
+  const asked = validityHours === undefined ? { field: 'validityDays', value: validityDays ?? 0, hours: (validityDays ?? 0) * 24, per: 1 } : { field: 'validityHours', value: validityHours, hours: validityHours, per: 24 };
+  const limit = (days: number) => (asked.per === 1 ? days.toString() : `${(days * 24).toString()} (${days.toString()} days)`);
+  if (options.usageMode === 'SHORT_LIVED_CERTIFICATE' && asked.hours > SHORT_LIVED_MAX_DAYS * 24) {
+    problems.push(`${asked.field}: ${asked.value.toString()} exceeds ${limit(SHORT_LIVED_MAX_DAYS)}, the most a Private CA in short-lived certificate mode signs`);
   }
-  if (options.maxValidityDays !== undefined && certificate.validityDays > options.maxValidityDays) {
-    problems.push(`validityDays: ${certificate.validityDays.toString()} exceeds the issuer's maxValidityDays (${options.maxValidityDays.toString()})`);
+  if (options.maxValidityDays !== undefined && asked.hours > options.maxValidityDays * 24) {
+    problems.push(`${asked.field}: ${asked.value.toString()} exceeds the issuer's maxValidityDays (${limit(options.maxValidityDays)})`);
   }
   return problems;
 }

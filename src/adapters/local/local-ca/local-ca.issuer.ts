@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { sameNames, type SubjectNames } from '../../../domain/certificate.js';
+import { describeValidity, isClientUsage, sameNames, usageOf, validityHoursOf, validityMsOf, type CertificateSpec, type SubjectNames } from '../../../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
-import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest } from '../../../ports/issuer.port.js';
+import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest, TrustAnchor } from '../../../ports/issuer.port.js';
 import {
   buildCertificate, canonicalIp, canonicalNames, csrPublicKeyDigest, parseCsr, pemToDer, randomSerialNumber, serialNumberHex, type ParsedCsr,
 } from '../../../crypto/index.js';
+import type { ExtendedKeyUsage, KeyUsage } from '../../../crypto/certificate-builder.js';
 import { openAuthority, rotateIntermediate, type Authority, type AuthoritySettings } from './authority.js';
 import { parseCertificateDer } from '../../../crypto/certificate-parser.js';
 import { buildCrlPem } from './crl.js';
@@ -39,12 +40,30 @@ const issued = (entry: LedgerEntry): IssuerStep => ({
 const failed = (error: CertflowError): IssuerStep => ({ status: 'failed', error });
 const orderContext = (order: IssuanceOrder): ErrorContext => ({ certificateId: order.certificateId, orderId: order.orderId });
 
-/** CN = the spec's common name when it is one of the names; else the first DNS name; else none. */
-function leafCommonName(commonName: string, names: SubjectNames): string | undefined {
+/**
+ * CN of a server certificate = the spec's common name when it is one of the names; else the first
+ * DNS name; else none. A client certificate's CN is the workload's name, as written: verifiers
+ * (IAM Roles Anywhere: the session's source identity) read it, and a CSR asking for another is refused.
+ */
+function leafCommonName(spec: CertificateSpec, names: SubjectNames): string | undefined {
+  if (isClientUsage(usageOf(spec))) return spec.commonName;
+  const { commonName } = spec;
   const fits = (value: string | undefined) => value !== undefined && value.length <= MAX_CN_LENGTH;
   const wanted = commonName.trim().toLowerCase();
   if (fits(wanted) && (names.dns.includes(wanted) || names.ip.includes(canonicalIp(wanted)))) return wanted;
   return names.dns.find(fits);
+}
+
+/**
+ * Key usages by certificate usage, as AWS Private CA's EndEntity*Certificate templates set them:
+ * a client key only signs (TLS client auth, Roles Anywhere's CreateSession), so it gets
+ * digitalSignature alone; a server's RSA key may still do RSA key exchange.
+ */
+function leafUsages(spec: CertificateSpec, rsa: boolean): { keyUsage: KeyUsage[]; extendedKeyUsage: ExtendedKeyUsage[] } {
+  const usage = usageOf(spec);
+  const keyUsage: KeyUsage[] = rsa && usage !== 'client' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+  const extendedKeyUsage: ExtendedKeyUsage[] = usage === 'server' ? ['serverAuth'] : usage === 'client' ? ['clientAuth'] : ['serverAuth', 'clientAuth'];
+  return { keyUsage, extendedKeyUsage };
 }
 
 /**
@@ -126,6 +145,20 @@ export class LocalCaIssuer implements CertificateIssuer {
     return this.open(false).authority.rootPem;
   }
 
+  /**
+   * The root, alone: a trust anchor is one CA certificate, and the root outlives every intermediate
+   * (which rotates when it can no longer cover a full validity). Workloads send the intermediate
+   * with each request (the chain certflow delivers), so a rotation never touches the anchor.
+   */
+  async trustAnchor(): Promise<TrustAnchor> {
+    const { authority } = this.open(false);
+    return {
+      kind: 'certificate',
+      certificatePem: authority.rootPem,
+      note: `the root of local CA '${this.name}', valid until ${authority.rootNotAfter.toISOString()}; register it as an external trust anchor (a certificate bundle) and have workloads send the intermediate (chain.pem) with their certificate`,
+    };
+  }
+
   /** Closes the ledger; the issuer reopens it on next use. */
   close(): void {
     this.state?.ledger.close();
@@ -164,16 +197,21 @@ export class LocalCaIssuer implements CertificateIssuer {
 
   private checkOrder(order: IssuanceOrder, csr: ParsedCsr): CertflowError | undefined {
     const context = orderContext(order);
-    const days = order.spec.validityDays;
-    if (!Number.isInteger(days) || days < 1) return rejected('validityDays must be a positive whole number', context);
+    const hours = validityHoursOf(order.spec);
+    if (!Number.isInteger(hours) || hours < 1) return rejected(`${order.spec.validityHours === undefined ? 'validityDays' : 'validityHours'} must be a positive whole number`, context);
     const max = this.options.maxValidityDays;
-    if (max !== undefined && days > max) return rejected(`validity of ${days} days exceeds this CA's maximum of ${max}`, context);
+    if (max !== undefined && hours > max * 24) return rejected(`validity of ${describeValidity(order.spec)} exceeds this CA's maximum of ${max}`, context);
     if (csr.keyAlgorithm === 'OTHER') return rejected('the CSR key algorithm is not supported', context);
     if (csr.keyAlgorithm !== order.spec.keyAlgorithm) {
       return rejected(`the CSR key is ${csr.keyAlgorithm} but the certificate spec asks for ${order.spec.keyAlgorithm}`, context);
     }
     const wanted = canonicalNames(order.spec.names);
-    if (wanted.dns.length + wanted.ip.length + wanted.uri.length === 0) return rejected('the certificate spec lists no names', context);
+    const client = isClientUsage(usageOf(order.spec));
+    // A client certificate may name only its workload (the CN); a server certificate needs a SAN.
+    if (wanted.dns.length + wanted.ip.length + wanted.uri.length === 0 && !client) return rejected('the certificate spec lists no names', context);
+    if (client && (order.spec.commonName === '' || csr.commonName !== order.spec.commonName)) {
+      return rejected('the CSR common name differs from the client certificate spec common name', context);
+    }
     if (!sameNames(csr.names, wanted)) return rejected('the CSR names differ from the certificate spec names', context);
     return undefined;
   }
@@ -193,10 +231,10 @@ export class LocalCaIssuer implements CertificateIssuer {
     let { authority } = opened;
     const now = this.deps.clock.now().getTime();
     // The full validity or nothing: a certificate silently shorter than asked would renew off schedule.
-    const notAfter = now + order.spec.validityDays * DAY_MS;
+    const notAfter = now + validityMsOf(order.spec);
     if (notAfter > authority.rootNotAfter.getTime()) {
       return failed(
-        new CertflowError(ErrorCodes.ISSUER_CA_EXPIRING, `the root of local CA '${this.name}' expires ${authority.rootNotAfter.toISOString()}, before a ${order.spec.validityDays.toString()}-day certificate would; create a new CA (${this.directory})`, {
+        new CertflowError(ErrorCodes.ISSUER_CA_EXPIRING, `the root of local CA '${this.name}' expires ${authority.rootNotAfter.toISOString()}, before a ${describeValidity(order.spec).replace(/s$/, '').replace(' ', '-')} certificate would; create a new CA (${this.directory})`, {
           retryable: false,
           context: orderContext(order),
         }),
@@ -210,13 +248,14 @@ export class LocalCaIssuer implements CertificateIssuer {
     const serialNumber = randomSerialNumber();
     const certificatePem = buildCertificate({
       subjectPublicKey: csr.publicKey,
-      subjectCommonName: leafCommonName(order.spec.commonName, csr.names),
+      subjectCommonName: leafCommonName(order.spec, csr.names),
       issuer: authority.signer,
       serialNumber,
       notBefore: new Date(now - CLOCK_SKEW_MS),
       notAfter: new Date(notAfter),
       names: csr.names,
       isCA: false,
+      ...leafUsages(order.spec, csr.publicKey.asymmetricKeyType === 'rsa'),
     });
     const entry = await ledger.record({
       orderId: order.orderId,
