@@ -9,6 +9,8 @@ import { EventEnvelopeSchema } from '../../src/domain/events/envelope.schema.js'
 import { AcmDetailSchemas, AcmEnvelopeSchema } from '../../src/domain/events/acm-events.schema.js';
 import { ACM_DETAIL_TYPES } from '../../src/domain/events/acm-event-types.js';
 import { ConfigSchema } from '../../src/config/config.schema.js';
+import { schemaFingerprint } from '../../src/config/schema-fingerprint.js';
+import { registries } from '../../src/adapters/registries.js';
 import { REPO_ROOT, staleGeneratedFiles } from './schema-files.js';
 
 /*
@@ -237,12 +239,36 @@ function configModule(): ModuleSpec {
   };
 }
 
+/**
+ * The options schema of every adapter kind the registries hold, by fingerprint (identical schemas
+ * once): adapter-settings.ts finds a configured kind's validator here instead of compiling it.
+ */
+function adapterOptionsModule(): ModuleSpec {
+  const byFingerprint = new Map<string, Json>();
+  for (const family of Object.values(registries) as Record<string, { optionsSchema: unknown }>[]) {
+    for (const descriptor of Object.values(family)) byFingerprint.set(schemaFingerprint(descriptor.optionsSchema), plain(descriptor.optionsSchema));
+  }
+  const fingerprints = [...byFingerprint.keys()].sort();
+  return {
+    file: 'adapter-options.ts',
+    source: 'the optionsSchema of every kind in src/adapters/registries.ts',
+    typeImports: [],
+    schemas: fingerprints.map((f) => [`options_${f}`, byFingerprint.get(f)!] as const),
+    doc: '/** Each adapter kind\'s options schema, by schemaFingerprint(); fills in defaults, as adapter-settings.ts expects. */',
+    exportName: 'adapterOptionValidators',
+    exportType: 'Readonly<Record<string, ValidateFunction>>',
+    returns: (validator) => `{\n${fingerprints.map((f) => `  ${JSON.stringify(f)}: ${validator(`options_${f}`)},`).join('\n')}\n}`,
+  };
+}
+
 /** Every generated validator module (absolute path → content) as the sources define them now. */
 export function expectedValidatorModules(): Map<string, string> {
   return new Map([
     ...leanModules().map((spec) => [join(VALIDATORS_DIR, spec.file), renderLeanModule(spec)] as const),
     // As load-config.ts compiled it: defaults applied, ajv's strict mode off.
     [join(VALIDATORS_DIR, 'config.ts'), renderAjvModule(configModule(), { useDefaults: true, strict: false })] as const,
+    // As adapter-settings.ts compiles an options schema it does not find here.
+    [join(VALIDATORS_DIR, 'adapter-options.ts'), renderAjvModule(adapterOptionsModule(), { useDefaults: true, strict: false })] as const,
   ]);
 }
 

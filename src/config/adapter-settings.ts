@@ -2,6 +2,8 @@ import type { TSchema } from '@sinclair/typebox';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { createAjv } from '../domain/schema/ajv.js';
 import { ownValue } from '../domain/own-value.js';
+import { adapterOptionValidators } from '../generated/validators/adapter-options.js';
+import { schemaFingerprint } from './schema-fingerprint.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import type { CertificateUsage } from '../domain/certificate.js';
 import { specValidity } from './certificate-checks.js';
@@ -44,14 +46,18 @@ export interface AdapterSettings {
 /** The key store when configuration names none: the local default's SQLite file. */
 export const DEFAULT_KEY_STORE: AdapterSettings = { name: 'keys', kind: 'sqlite', options: {} };
 
-const ajv = createAjv({ useDefaults: true, strict: false });
-// Options schemas are compiled when a configuration is loaded, once per schema, never at import.
-const compiled = new WeakMap<TSchema, ValidateFunction>();
+let ajv: ReturnType<typeof createAjv> | undefined;
+const found = new WeakMap<TSchema, ValidateFunction>();
+/**
+ * The validator of an options schema: precompiled (src/generated/validators/adapter-options.ts,
+ * every kind of the registries, so loading a configuration compiles nothing), else compiled once
+ * here, e.g. for a kind a test registers.
+ */
 function validatorOf(schema: TSchema): ValidateFunction {
-  let v = compiled.get(schema);
+  let v = found.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
-    compiled.set(schema, v);
+    v = ownValue(adapterOptionValidators, schemaFingerprint(schema)) ?? (ajv ??= createAjv({ useDefaults: true, strict: false })).compile(schema);
+    found.set(schema, v);
   }
   return v;
 }

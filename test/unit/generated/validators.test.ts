@@ -17,6 +17,9 @@ import { acmValidators } from '../../../src/generated/validators/acm-events.js';
 const { details, envelope } = eventValidators;
 const { details: acmDetails, envelope: acmEnvelope } = acmValidators;
 import { validateConfigFile } from '../../../src/generated/validators/config.js';
+import { adapterOptionValidators } from '../../../src/generated/validators/adapter-options.js';
+import { schemaFingerprint } from '../../../src/config/schema-fingerprint.js';
+import { registries } from '../../../src/adapters/registries.js';
 import { staleValidatorModules, VALIDATORS_DIR } from '../../../scripts/lib/validator-modules.js';
 import { exampleEvents } from '../events/event-files.js';
 
@@ -145,6 +148,25 @@ describe('precompiled validators agree with ajv compiling the TypeBox schemas', 
     // Assess
     expect(precompiled).toEqual(reference);
     expect(precompiled.map((p) => p.ok).slice(-3)).toEqual([false, false, true]);
+  });
+
+  it('adapter options: every kind of the registries has a precompiled validator, with the verdict, errors and defaults ajv compiles', () => {
+    // Prepare: each kind's options as a typical config gives them ({}), and their mutations
+    const kinds = Object.entries(registries).flatMap(([family, table]) => Object.entries(table).map(([kind, d]) => ({ at: `${family}/${kind}`, schema: (d as { optionsSchema: object }).optionsSchema })));
+    // Act
+    const outcomes = kinds.map(({ at, schema }) => {
+      const pre = adapterOptionValidators[schemaFingerprint(schema)];
+      const compiled = createAjv({ useDefaults: true, strict: false }).compile(schema);
+      const docs = [{}, ...mutations({ path: 'x', name: 'y', region: 'eu-west-1', directoryUrl: 'https://acme.example/dir' })];
+      const run = (v: ValidateFunction | undefined) => docs.map((d) => {
+        const copy = structuredClone(d) as Json;
+        return v ? { ok: v(copy), errors: v.errors ?? null, withDefaults: copy } : undefined;
+      });
+      return { at, same: pre !== undefined && JSON.stringify(run(pre)) === JSON.stringify(run(compiled)) };
+    });
+    // Assess
+    expect(kinds.length).toBeGreaterThanOrEqual(15);
+    expect(outcomes.filter((o) => !o.same).map((o) => o.at)).toEqual([]);
   });
 
   it('checks ajv-formats formats in standalone code (date-time, ipv4, ipv6, uri)', () => {
