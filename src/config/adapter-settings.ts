@@ -1,6 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { createAjv } from '../domain/schema/ajv.js';
 import { ownValue } from '../domain/own-value.js';
 import { adapterOptionValidators } from '../generated/validators/adapter-options.js';
 import { schemaFingerprint } from './schema-fingerprint.js';
@@ -46,18 +45,32 @@ export interface AdapterSettings {
 /** The key store when configuration names none: the local default's SQLite file. */
 export const DEFAULT_KEY_STORE: AdapterSettings = { name: 'keys', kind: 'sqlite', options: {} };
 
-let ajv: ReturnType<typeof createAjv> | undefined;
+/** Compiles an options schema that has no precompiled validator; none outside tests. */
+export type OptionsCompiler = (schema: TSchema) => ValidateFunction;
+// Kept on globalThis under a registered symbol so a test's module reset (vi.resetModules) keeps it.
+const COMPILER = Symbol.for('certflow.optionsCompiler');
+const holder = globalThis as { [COMPILER]?: OptionsCompiler };
+
+/**
+ * Lets a test check options of kinds it registers itself. Code that ships never compiles a schema,
+ * so neither the CLI nor a Lambda bundle loads ajv's compiler.
+ */
+export function useOptionsCompiler(compile: OptionsCompiler | undefined): void {
+  if (compile) holder[COMPILER] = compile;
+  else delete holder[COMPILER];
+}
+
 const found = new WeakMap<TSchema, ValidateFunction>();
 /**
- * The validator of an options schema: precompiled (src/generated/validators/adapter-options.ts,
- * every kind of the registries, so loading a configuration compiles nothing), else compiled once
- * here, e.g. for a kind a test registers.
+ * The validator of an options schema: precompiled for every kind of the registries
+ * (src/generated/validators/adapter-options.ts, by fingerprint), so loading a configuration
+ * compiles nothing; else the compiler a test gave; else undefined (the kind is reported).
  */
-function validatorOf(schema: TSchema): ValidateFunction {
+function validatorOf(schema: TSchema): ValidateFunction | undefined {
   let v = found.get(schema);
   if (!v) {
-    v = ownValue(adapterOptionValidators, schemaFingerprint(schema)) ?? (ajv ??= createAjv({ useDefaults: true, strict: false })).compile(schema);
-    found.set(schema, v);
+    v = ownValue(adapterOptionValidators, schemaFingerprint(schema)) ?? holder[COMPILER]?.(schema);
+    if (v) found.set(schema, v);
   }
   return v;
 }
@@ -124,7 +137,8 @@ export function checkAdapters(file: CertflowConfigFile, kinds: ConfigKinds, runt
       }
       const options = structuredClone(s.options) as Record<string, unknown>;
       const validate = validatorOf(info.optionsSchema);
-      if (!validate(options)) for (const e of validate.errors ?? []) problems.push(describe(e, at));
+      if (!validate) problems.push(`${base}/kind: the options of ${label} kind '${s.kind}' have no precompiled validator (run: npm run validators)`);
+      else if (!validate(options)) for (const e of validate.errors ?? []) problems.push(describe(e, at));
       settings[family].push({ ...s, options });
     }
   }

@@ -223,6 +223,8 @@ describe('osls package output', () => {
       expect(code.length).toBe(zip.entries[0]!.size);
       expect(code.startsWith('import { createRequire as __certflowCreateRequire }')).toBe(true);
       expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+      // Every schema is precompiled: no bundle carries ajv's compiler (its core's messages).
+      expect(code).not.toContain('schema with key or id');
     }
   });
 

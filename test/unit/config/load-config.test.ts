@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../../src/config/load-config.js';
+import { useOptionsCompiler } from '../../../src/config/adapter-settings.js';
+import { createAjv } from '../../../src/domain/schema/ajv.js';
 import { thrown } from '../../support/thrown.js';
 
 const none = {};
@@ -117,6 +119,21 @@ certificates:
     // Assess
     expect(error.code).toBe('CONFIG.INVALID');
     expect(error.details).toEqual([`/issuers/0/kind: unknown issuer kind '${kind}' (known: local-ca)`, `/sources/0/kind: unknown source kind '${kind}' (known: pem-folder)`]);
+  });
+
+  it('reports a kind whose options have no precompiled validator, when nothing may compile one (as in shipped code)', () => {
+    // Prepare: shipped code has no compiler; this test's kinds are not precompiled
+    useOptionsCompiler(undefined);
+    try {
+      // Act
+      const error = thrown(() => parseConfig(GOOD, '/tmp/c.yaml', { kinds: { ...kinds.kinds, issuers: { 'local-ca': { optionsSchema: Type.Object({ only: Type.Optional(Type.Literal('this test')) }), runtimes: ['local'] } } } }));
+      // Assess
+      expect(error.code).toBe('CONFIG.INVALID');
+      expect(error.details).toContain("/issuers/0/kind: the options of issuer kind 'local-ca' have no precompiled validator (run: npm run validators)");
+    } finally {
+      const ajv = createAjv({ useDefaults: true, strict: false });
+      useOptionsCompiler((schema) => ajv.compile(schema));
+    }
   });
 
   it('refuses malformed YAML with the line of the problem', () => {
