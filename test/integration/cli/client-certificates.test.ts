@@ -16,7 +16,7 @@ issuers:
   - { name: le, kind: acme, options: { directoryUrl: 'https://acme.example.org/directory' } }
 policy:
   autoApprove:
-    - { name: ours, names: ['build-runner', 'spiffe://example.org/ns/ci/sa/runner', '**.internal.example.com'], issuers: [local] }
+    - { name: ours, names: ['build-runner', 'spiffe://example.org/ns/ci/sa/runner', '**.internal.example.com'], issuers: [local], usages: [server, client] }
 certificates:
   - { id: runner, usage: client, commonName: build-runner, uris: ['spiffe://example.org/ns/ci/sa/runner'], issuer: local, owner: team-ci }
   - { id: api, dnsNames: [api.internal.example.com], issuer: local, owner: team-api }
