@@ -91,6 +91,21 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     expect(new X509Certificate(readFileSync(join(fx.dir, 'renewed', 'cert.pem'))).subject).toBe('CN=build-runner');
   });
 
+  it('check leaves a healthy 24-hour client certificate OK under the default 30d/7d thresholds, and goes CRITICAL once its renewal is overdue', async () => {
+    // Prepare
+    await cli('run');
+    const fresh = await cli('check');
+    fx.clock.advance(17 * HOUR);
+    // Act: the renewal time (16 h) has passed and no run renewed it
+    const overdue = await cli('check');
+    // Assess
+    expect(fresh.code, fresh.stdout).toBe(0);
+    expect(fresh.stdout).toMatch(/^CERTFLOW OK: 2 certificate\(s\) checked, 0 critical, 0 warning/m);
+    expect(overdue.code).toBe(2);
+    expect(overdue.stdout).toMatch(/^CRITICAL runner \(runner\) expires in 0\.3 days \(.*\), renewal overdue since /m);
+    expect(overdue.stdout).not.toMatch(/\bapi\b/);
+  });
+
   it('prints the root on stdout, and the same document as --json', async () => {
     // Prepare
     await cli('run');
