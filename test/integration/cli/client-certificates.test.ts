@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,20 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     const doc = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(cliSchemas().validate('trust-anchor', doc)).toEqual([]);
     expect(doc).toMatchObject({ kind: 'TrustAnchor', issuer: 'local', issuerKind: 'local-ca', type: 'certificate', certificatePem: root, out: null });
+  });
+
+  it('--out never writes through a symlink planted at its temporary file name', async () => {
+    // Prepare: the temporary name is predictable (the pid); another user's file sits behind it
+    await cli('run');
+    const victim = join(fx.dir, 'victim.txt');
+    writeFileSync(victim, 'keep me\n');
+    symlinkSync(victim, join(fx.dir, `.trust-anchor.${process.pid.toString()}.tmp`));
+    // Act
+    const result = await cli('trust-anchor', 'export', '--issuer', 'local', '--out', join(fx.dir, 'anchor.pem'));
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    expect(readFileSync(join(fx.dir, 'anchor.pem'), 'utf8')).toBe(readFileSync(join(fx.dir, 'data', 'ca', 'local', 'root.pem'), 'utf8'));
   });
 
   it('prints a Private CA issuer\'s ARN, to use as an AWS_ACM_PCA source', async () => {
