@@ -106,6 +106,25 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     expect(overdue.stdout).not.toMatch(/\bapi\b/);
   });
 
+  it('shows the CN a client certificate and its request carry (the identity an approver grants), in text and in --json', async () => {
+    // Prepare
+    await cli('run');
+    const listed = JSON.parse((await cli('requests', '--json')).stdout) as { items: { id: string; certificateId: string }[] };
+    const requestId = listed.items.find((r) => r.certificateId === 'runner')?.id ?? '';
+    // Act
+    const request = await cli('show', requestId);
+    const requestJson = await cli('show', requestId, '--json');
+    const certificate = await cli('show', 'runner');
+    const server = await cli('show', 'api');
+    // Assess
+    expect(request.stdout).toMatch(/^common name +build-runner \(client certificate: the workload identity\)$/m);
+    expect(certificate.stdout).toMatch(/^common name +build-runner \(client certificate: the workload identity\)$/m);
+    expect(server.stdout).not.toMatch(/^common name/m);
+    const doc = JSON.parse(requestJson.stdout) as { request: Record<string, unknown> };
+    expect(cliSchemas().validate('request', doc)).toEqual([]);
+    expect(doc.request).toMatchObject({ usage: 'client', commonName: 'build-runner' });
+  });
+
   it('prints the root on stdout, and the same document as --json', async () => {
     // Prepare
     await cli('run');
