@@ -228,7 +228,9 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   const names = vouched.map((v) => v.name);
   const refusals: string[] = [];
   for (const { name, kind } of vouched) {
-    if (policy.forbiddenNames.some((p) => matchName(p, name, kind))) refusals.push(`name ${name} is forbidden by policy`);
+    // A deny list errs on the side of refusing: a CN is granted with case, but forbidding `root` forbids `Root` too.
+    const forbiddenKind = kind === 'cn' ? 'dns' : kind;
+    if (policy.forbiddenNames.some((p) => matchName(p, name, forbiddenKind))) refusals.push(`name ${name} is forbidden by policy`);
   }
   if (names.length === 0) refusals.push('the request names nothing');
   const rsaBits = RSA_BITS[spec.keyAlgorithm];

@@ -167,3 +167,15 @@ describe('evaluatePolicy: auto-approval rules and client certificates', () => {
     expect(verdict).toMatchObject({ kind: 'auto-approve', rule: 'runners' });
   });
 });
+
+describe('evaluatePolicy: forbidden names and client CNs', () => {
+  it('refuses a CN that differs from a forbidden name only by case', () => {
+    // Prepare
+    const forbidding = policy({ forbiddenNames: ['build-runner'] });
+    const request = aRequest({ state: 'requested', spec: clientSpec({ commonName: 'Build-Runner' }) });
+    // Act
+    const verdict = evaluatePolicy({ ...forbidding, scopes: [{ ...CI_SCOPE, allowedCommonNames: ['Build-Runner'] }] }, request, T0);
+    // Assess
+    expect(verdict).toMatchObject({ kind: 'deny', reasons: ['name Build-Runner is forbidden by policy'] });
+  });
+});
