@@ -18,7 +18,9 @@ function statusPaint(io: CliIo) {
 
 function firstName(v: CertificateView): string {
   const names = v.current?.names ?? v.record.spec?.names;
-  return names ? (names.dns[0] ?? names.ip[0] ?? names.uri[0] ?? '') : '';
+  // A client certificate may have no SAN at all: its CN is then the only name it has.
+  const workload = v.record.spec && isClientUsage(usageOf(v.record.spec)) ? v.record.spec.commonName : '';
+  return (names ? (names.dns[0] ?? names.ip[0] ?? names.uri[0]) : undefined) ?? workload;
 }
 
 /** `certflow ls`: the inventory, with days remaining, status and next renewal. */

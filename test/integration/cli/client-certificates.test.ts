@@ -195,4 +195,24 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     expect(existsSync(join(fx.dir, 'data', 'ca', 'local', 'root.pem'))).toBe(false);
     expect(existsSync(join(fx.dir, 'anchor.pem'))).toBe(false);
   });
+
+  it('ls names a client certificate without SANs by its CN', async () => {
+    // Prepare
+    const bare = new LocalFixture(`
+dataDir: data
+issuers: [{ name: local, kind: local-ca }]
+policy: { autoApprove: [{ name: ci, names: [deploy-bot], usages: [client] }] }
+certificates:
+  - { id: bot, usage: client, commonName: deploy-bot, issuer: local, owner: team-ci }
+`);
+    try {
+      await certflow(['run', '--config', bare.configPath], { cwd: bare.dir, clock: bare.clock });
+      // Act
+      const listed = await certflow(['ls', '--config', bare.configPath], { cwd: bare.dir, clock: bare.clock });
+      // Assess
+      expect(listed.stdout).toMatch(/^bot +managed +deploy-bot +r1 /m);
+    } finally {
+      bare.dispose();
+    }
+  });
 });
