@@ -2,7 +2,7 @@ import type { CertificateView, CertificateDetail } from '../app/read-inventory.u
 import type { CyclePreview } from '../app/preview-cycle.use-case.js';
 import type { PlanOutcome } from '../app/plan-renewals.use-case.js';
 import type { CertificateRequest } from '../domain/request.js';
-import { usageOf, validityHoursOf, type CertificateFacts } from '../domain/certificate.js';
+import { isClientUsage, usageOf, validityHoursOf, type CertificateFacts } from '../domain/certificate.js';
 
 /**
  * The CLI's machine output: documented shapes (schemas/cli/*.schema.json), each with an
@@ -58,6 +58,7 @@ export function requestJson(r: CertificateRequest) {
     validityDays: r.spec.validityHours === undefined ? (r.spec.validityDays ?? null) : null,
     validityHours: validityHoursOf(r.spec),
     usage: usageOf(r.spec),
+    commonName: isClientUsage(usageOf(r.spec)) ? r.spec.commonName : null,
     keyAlgorithm: r.spec.keyAlgorithm,
     requiredApprovals: r.requiredApprovals,
     votes: r.votes.map((v) => ({ approver: v.approver, verdict: v.verdict, at: v.at.toISOString(), comment: v.comment ?? null })),

@@ -147,14 +147,18 @@ export function checkAdapters(file: CertflowConfigFile, kinds: ConfigKinds, runt
 
 /**
  * Per-kind rules on the certificates that name an issuer (e.g. a short-lived Private CA signs
- * at most 7 days). Run once every adapter's options are valid, so kinds read well-typed options.
+ * at most 7 days) or a destination (a rolesanywhere destination needs a client certificate). Run
+ * once every adapter's options are valid, so kinds read well-typed options.
  */
-export function checkCertificatesAgainstIssuers(file: CertflowConfigFile, kinds: ConfigKinds, issuers: readonly AdapterSettings[], defaultValidityDays: number): string[] {
+export function checkCertificatesAgainstAdapters(
+  file: CertflowConfigFile,
+  kinds: ConfigKinds,
+  issuers: readonly AdapterSettings[],
+  defaultValidityDays: number,
+  destinations: readonly AdapterSettings[] = [],
+): string[] {
   const problems: string[] = [];
   file.certificates.forEach((c, i) => {
-    const issuer = issuers.find((s) => s.name === c.issuer);
-    const check = issuer ? ownValue(kinds.issuers, issuer.kind)?.checkCertificate : undefined;
-    if (!issuer || !check) return;
     const { validityDays, validityHours } = specValidity(c, defaultValidityDays);
     const use: CertificateUseInfo = {
       id: c.id,
@@ -162,7 +166,15 @@ export function checkCertificatesAgainstIssuers(file: CertflowConfigFile, kinds:
       ...(validityHours === undefined ? { validityDays: validityDays ?? defaultValidityDays } : { validityHours }),
       names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris },
     };
-    for (const problem of check(issuer.options as never, use)) problems.push(`/certificates/${i.toString()}/${problem} (issuer '${issuer.name}')`);
+    const issuer = issuers.find((s) => s.name === c.issuer);
+    const check = issuer ? ownValue(kinds.issuers, issuer.kind)?.checkCertificate : undefined;
+    if (issuer && check) for (const problem of check(issuer.options as never, use)) problems.push(`/certificates/${i.toString()}/${problem} (issuer '${issuer.name}')`);
+    for (const name of c.destinations) {
+      const destination = destinations.find((s) => s.name === name);
+      const checkDelivery = destination ? ownValue(kinds.destinations, destination.kind)?.checkCertificate : undefined;
+      if (!destination || !checkDelivery) continue;
+      for (const problem of checkDelivery(destination.options as never, use)) problems.push(`/certificates/${i.toString()}/${problem} (destination '${destination.name}')`);
+    }
   });
   return problems;
 }

@@ -8,7 +8,7 @@ import type { ApprovalPolicy } from '../domain/approval-policy.js';
 import { checkPolicy, resolvePolicy } from './policy-config.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import { validateConfigFile } from '../generated/validators/config.js';
-import { checkAdapters, checkCertificatesAgainstIssuers, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
+import { checkAdapters, checkCertificatesAgainstAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
 import { DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem, workloadNameProblem } from './name-checks.js';
 import { serverCommonNameProblem, specValidity, usageField, validityProblems } from './certificate-checks.js';
 
@@ -135,7 +135,7 @@ export function parseConfig(text: string, configPath: string, context: ConfigCon
   problems.push(...adapters.problems, ...crossCheck(raw));
   if (shapeOk && adapters.settings && adapters.problems.length === 0) {
     const file = raw as CertflowConfigFile;
-    problems.push(...checkCertificatesAgainstIssuers(file, context.kinds, adapters.settings.issuers, file.defaults.validityDays));
+    problems.push(...checkCertificatesAgainstAdapters(file, context.kinds, adapters.settings.issuers, file.defaults.validityDays, adapters.settings.destinations));
   }
   if (!shapeOk || problems.length > 0 || !adapters.settings) {
     throw invalid(`${configPath} has ${problems.length.toString()} problem(s)`, [...new Set(problems)]);

@@ -53,6 +53,8 @@ export const PolicyConfig = Type.Object(
           issuers: Type.Optional(Type.Array(Name)),
           reasons: Type.Optional(Type.Array(Type.Union([Type.Literal('new'), Type.Literal('renewal'), Type.Literal('manual')]))),
           maxValidityDays: Type.Optional(Type.Integer({ minimum: 1 })),
+          /** Usages the rule approves; default server only (a rule for host names grants no workload identity). */
+          usages: Type.Optional(Type.Array(Type.Union(CERTIFICATE_USAGES.map((u) => Type.Literal(u))), { minItems: 1, maxItems: 3 })),
         },
         { additionalProperties: false },
       ),

@@ -14,6 +14,12 @@ export interface AutoApproveRule {
   readonly issuers?: readonly string[];
   readonly reasons?: readonly RequestReason[];
   readonly maxValidityDays?: number;
+  /**
+   * Usages the rule approves; default `server` only. A rule written for host names must not start
+   * approving workload identities: `**.example.com` would otherwise grant any requester a client
+   * certificate with the CN `batch.example.com` that a Roles Anywhere trust policy names.
+   */
+  readonly usages?: readonly CertificateUsage[];
 }
 
 export type SanType = 'dns' | 'ip' | 'uri' | 'email';
@@ -222,7 +228,9 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   const names = vouched.map((v) => v.name);
   const refusals: string[] = [];
   for (const { name, kind } of vouched) {
-    if (policy.forbiddenNames.some((p) => matchName(p, name, kind))) refusals.push(`name ${name} is forbidden by policy`);
+    // A deny list errs on the side of refusing: a CN is granted with case, but forbidding `root` forbids `Root` too.
+    const forbiddenKind = kind === 'cn' ? 'dns' : kind;
+    if (policy.forbiddenNames.some((p) => matchName(p, name, forbiddenKind))) refusals.push(`name ${name} is forbidden by policy`);
   }
   if (names.length === 0) refusals.push('the request names nothing');
   const rsaBits = RSA_BITS[spec.keyAlgorithm];
@@ -267,6 +275,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
     if (rule.issuers && !rule.issuers.includes(spec.issuer.name)) continue;
     if (rule.reasons && !rule.reasons.includes(request.reason)) continue;
     if (rule.maxValidityDays !== undefined && longerThan(spec, rule.maxValidityDays)) continue;
+    if (!(rule.usages ?? ['server']).includes(usageOf(spec))) continue;
     if (everyNameMatches(request, rule.names)) return { kind: 'auto-approve', rule: rule.name, reasons: [`every name matches auto-approval rule ${rule.name}`] };
   }
   const reason = 'no auto-approval rule covers every name of the request';

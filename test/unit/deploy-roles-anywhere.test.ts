@@ -117,7 +117,7 @@ describe('IAM Roles Anywhere template', () => {
     expect(t.Resources['Profile']!.Properties['ManagedPolicyArns']).toEqual(t.Resources['WorkloadRole']!.Properties['ManagedPolicyArns']);
   });
 
-  it('refuses wildcard actions, a bare * resource and text that would break the session policy JSON at parameter time', () => {
+  it('refuses wildcard actions and CNs (StringEquals would compare the * literally), a bare * resource and text that would break the session policy JSON at parameter time', () => {
     // Prepare
     const { Parameters: p } = load();
     const allowed = (name: string, value: string) => new RegExp(p[name]!.AllowedPattern!).test(value);
@@ -125,7 +125,9 @@ describe('IAM Roles Anywhere template', () => {
     const actions = ['s3:GetObject', 's3:*', '*', 's3:Get*', 's3:GetObject"'].map((a) => allowed('PermissionActions', a));
     const resources = ['arn:aws:s3:::reports/*', '*', 'arn:aws:s3:::x"}]'].map((r) => allowed('PermissionResources', r));
     const anchors = ['', 'arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/0b1c2d3e-1111-2222-3333-444455556666', 'arn:aws:iam::123456789012:role/x'].map((a) => allowed('PrivateCaArn', a));
+    const commonNames = ['batch.example.com', 'Build-Runner@ci+x=1', '*.example.com', '*', 'x'].map((n) => allowed('AllowedCommonNames', n));
     // Assess
+    expect(commonNames).toEqual([true, true, false, false, false]);
     expect(actions).toEqual([true, false, false, false, false]);
     expect(resources).toEqual([true, false, false]);
     expect(anchors).toEqual([true, true, false]);

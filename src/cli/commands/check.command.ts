@@ -3,6 +3,7 @@ import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { runtimeOptions, flag, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
 import { parseDaysOption } from '../dates.js';
+import { renewalDueAt } from '../../domain/renewal-policy.js';
 import { API_VERSION, certificateJson } from '../output.js';
 
 /** Exit codes of a monitoring plugin (Nagios, Icinga, Sensu): 0 OK, 1 WARNING, 2 CRITICAL. */
@@ -26,10 +27,18 @@ export async function checkCommand(ctx: CommandContext): Promise<number> {
     const c = v.current;
     if (!c) continue;
     const leftMs = c.notAfter.getTime() - at.getTime();
-    const level: Level = leftMs <= critDays * DAY_MS ? 'CRITICAL' : leftMs <= warnDays * DAY_MS ? 'WARNING' : 'OK';
+    const lifetimeMs = c.notAfter.getTime() - c.notBefore.getTime();
+    const dueAt = v.renewalDueAt ?? renewalDueAt({ notBefore: c.notBefore, notAfter: c.notAfter });
+    const overdue = at.getTime() >= dueAt.getTime();
+    // A threshold as long as the whole lifetime is crossed the moment the certificate is issued (a
+    // 24-hour client certificate is always within 7 days of its end): for such a certificate it
+    // is crossed once its renewal is overdue instead, so a healthy short-lived certificate is OK.
+    const crossed = (days: number) => (days * DAY_MS < lifetimeMs ? leftMs <= days * DAY_MS : overdue);
+    const level: Level = leftMs <= 0 || crossed(critDays) ? 'CRITICAL' : crossed(warnDays) ? 'WARNING' : 'OK';
     if (level === 'OK') continue;
     const when = leftMs <= 0 ? `EXPIRED on ${c.notAfter.toISOString()}` : `expires in ${(leftMs / DAY_MS).toFixed(1)} days (${c.notAfter.toISOString()})`;
-    problems.push({ level, view: v, line: `${level} ${v.record.id} (${v.record.locator}) ${when}` });
+    const late = leftMs > 0 && overdue && lifetimeMs <= warnDays * DAY_MS ? `, renewal overdue since ${dueAt.toISOString()}` : '';
+    problems.push({ level, view: v, line: `${level} ${v.record.id} (${v.record.locator}) ${when}${late}` });
   }
   problems.sort((a, b) => STATUS[b.level] - STATUS[a.level] || (a.view.current?.notAfter.getTime() ?? 0) - (b.view.current?.notAfter.getTime() ?? 0));
   const worst: Level = problems[0]?.level ?? 'OK';

@@ -1,6 +1,6 @@
 import { findRequest, listCertificates, listRequests, showCertificate, type CertificateView, type CertificateDetail } from '../../app/read-inventory.use-case.js';
 import type { CertificateRequest } from '../../domain/request.js';
-import { describeValidity } from '../../domain/certificate.js';
+import { describeValidity, isClientUsage, usageOf, type CertificateSpec } from '../../domain/certificate.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { EXIT, colors, printable, table, type CliIo } from '../io.js';
 import { matchesFilter, type CertificateFilter } from '../../app/inventory-report.use-case.js';
@@ -18,7 +18,9 @@ function statusPaint(io: CliIo) {
 
 function firstName(v: CertificateView): string {
   const names = v.current?.names ?? v.record.spec?.names;
-  return names ? (names.dns[0] ?? names.ip[0] ?? names.uri[0] ?? '') : '';
+  // A client certificate may have no SAN at all: its CN is then the only name it has.
+  const workload = v.record.spec && isClientUsage(usageOf(v.record.spec)) ? v.record.spec.commonName : '';
+  return (names ? (names.dns[0] ?? names.ip[0] ?? names.uri[0]) : undefined) ?? workload;
 }
 
 /** `certflow ls`: the inventory, with days remaining, status and next renewal. */
@@ -109,6 +111,7 @@ function describeCertificate(d: CertificateDetail, io: CliIo): string {
     ['locator', r.locator],
     ['status', `${statusPaint(io)(v.status)}${v.daysRemaining === undefined ? '' : `, ${v.daysRemaining.toString()} day(s) remaining`}`],
     ['names', names ? [...names.dns, ...names.ip, ...names.uri].join(', ') : '-'],
+    ...workloadIdentity(r.spec),
     ['issuer', r.spec ? `${r.spec.issuer.name} (${r.spec.issuer.kind})` : (c?.issuerName ?? '-')],
     ['revision', r.revision > 0 ? `r${r.revision.toString()}` : '-'],
     ['serial', c?.serialNumber ?? '-'],
@@ -129,6 +132,14 @@ function describeCertificate(d: CertificateDetail, io: CliIo): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A client certificate's CN is the identity an approval grants (a Roles Anywhere source identity);
+ * it is often its only name, so the views that people approve and audit from show it.
+ */
+function workloadIdentity(spec: CertificateSpec | undefined): [string, string][] {
+  return spec && isClientUsage(usageOf(spec)) ? [['common name', `${spec.commonName} (${usageOf(spec)} certificate: the workload identity)`]] : [];
+}
+
 function describeRequest(r: CertificateRequest): string {
   const lines = fields([
     ['request', `${r.id} (${r.certificateId} r${r.revision.toString()}, ${r.reason})`],
@@ -136,6 +147,7 @@ function describeRequest(r: CertificateRequest): string {
     ['requester', r.requester],
     ...(r.note ? ([['note', r.note]] as const) : []),
     ['names', [...r.spec.names.dns, ...r.spec.names.ip, ...r.spec.names.uri].join(', ')],
+    ...workloadIdentity(r.spec),
     ['issuer', `${r.spec.issuer.name} (${r.spec.issuer.kind}), ${describeValidity(r.spec)}, ${r.spec.keyAlgorithm}${r.spec.usage ? `, ${r.spec.usage} certificate` : ''}`],
     ['approvals', `${r.votes.filter((v) => v.verdict === 'approve').length.toString()} of ${r.requiredApprovals.toString()}${r.approvalDeadline ? `, deadline ${r.approvalDeadline.toISOString()}` : ''}`],
     ['decision', r.decision ? `${r.decision.outcome} by ${r.decision.by} at ${r.decision.at.toISOString()}: ${r.decision.reason}` : '-'],

@@ -1,4 +1,4 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { exportTrustAnchor } from '../../app/export-trust-anchor.use-case.js';
@@ -41,7 +41,10 @@ export async function trustAnchorExportCommand(ctx: CommandContext): Promise<num
 function writeAtomically(path: string, content: string): void {
   const tmp = join(dirname(path), `.trust-anchor.${process.pid.toString()}.tmp`);
   try {
-    writeFileSync(tmp, content, { mode: 0o644, flag: 'w' });
+    // A predictable name in what may be a shared folder (/tmp): whatever sits there (a symlink to
+    // someone's file) is removed, never written through, and the file is created exclusively.
+    rmSync(tmp, { force: true });
+    writeFileSync(tmp, content, { mode: 0o644, flag: 'wx' });
     renameSync(tmp, path);
   } catch (cause) {
     const errno = (cause as { code?: unknown }).code;

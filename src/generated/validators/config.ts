@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedCommonNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_+=,.@*-]+$","type":"string"}},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"usage":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]},"commonName":{"minLength":1,"maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"validityHours":{"minimum":1,"maximum":87600,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"renewBeforeHours":{"minimum":0,"maximum":87600,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedCommonNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_+=,.@*-]+$","type":"string"}},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"usage":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]},"commonName":{"minLength":1,"maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"validityHours":{"minimum":1,"maximum":87600,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"renewBeforeHours":{"minimum":0,"maximum":87600,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -876,7 +876,7 @@ vErrors.push(err65);
 errors++;
 }
 for(const key5 in data18){
-if(!(((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays"))){
+if(!((((((key5 === "name") || (key5 === "names")) || (key5 === "issuers")) || (key5 === "reasons")) || (key5 === "maxValidityDays")) || (key5 === "usages"))){
 const err66 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err66];
@@ -1160,9 +1160,11 @@ errors++;
 }
 }
 }
-}
-else {
-const err88 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data18.usages !== undefined){
+let data27 = data18.usages;
+if(Array.isArray(data27)){
+if(data27.length > 3){
+const err88 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1171,10 +1173,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-else {
-const err89 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data27.length < 1){
+const err89 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1183,14 +1183,14 @@ vErrors.push(err89);
 }
 errors++;
 }
-let data27 = data14.approvers;
-if(Array.isArray(data27)){
 const len8 = data27.length;
 for(let i8=0; i8<len8; i8++){
 let data28 = data27[i8];
-if(typeof data28 === "string"){
-if(func2(data28) > 256){
-const err90 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+const _errs79 = errors;
+let valid26 = false;
+const _errs80 = errors;
+if(typeof data28 !== "string"){
+const err90 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1199,8 +1199,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(func2(data28) < 1){
-const err91 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("server" !== data28){
+const err91 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1209,9 +1209,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/policy/approvers/" + i8,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid2 = _errs80 === errors;
+valid26 = valid26 || _valid2;
+const _errs82 = errors;
+if(typeof data28 !== "string"){
+const err92 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1220,10 +1222,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if("client" !== data28){
+const err93 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1232,9 +1232,11 @@ vErrors.push(err93);
 }
 errors++;
 }
-let data29 = data14.requiredApprovals;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err94 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid2 = _errs82 === errors;
+valid26 = valid26 || _valid2;
+const _errs84 = errors;
+if(typeof data28 !== "string"){
+const err94 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1243,9 +1245,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(typeof data29 == "number"){
-if(data29 > 10 || isNaN(data29)){
-const err95 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if("both" !== data28){
+const err95 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1254,8 +1255,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data29 < 1 || isNaN(data29)){
-const err96 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid2 = _errs84 === errors;
+valid26 = valid26 || _valid2;
+if(!valid26){
+const err96 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages/" + i8,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1264,10 +1267,21 @@ vErrors.push(err96);
 }
 errors++;
 }
+else {
+errors = _errs79;
+if(vErrors !== null){
+if(_errs79){
+vErrors.length = _errs79;
 }
-let data30 = data14.approvalTtlHours;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
-const err97 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/usages",schemaPath:"#/properties/policy/properties/autoApprove/items/properties/usages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1276,9 +1290,10 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(typeof data30 == "number"){
-if(data30 > 720 || isNaN(data30)){
-const err98 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/policy/autoApprove/" + i4,schemaPath:"#/properties/policy/properties/autoApprove/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1287,8 +1302,10 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data30 < 1 || isNaN(data30)){
-const err99 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/policy/autoApprove",schemaPath:"#/properties/policy/properties/autoApprove/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1297,12 +1314,14 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data14.scopes !== undefined){
-let data31 = data14.scopes;
-if(Array.isArray(data31)){
-if(data31.length > 200){
-const err100 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+let data29 = data14.approvers;
+if(Array.isArray(data29)){
+const len9 = data29.length;
+for(let i9=0; i9<len9; i9++){
+let data30 = data29[i9];
+if(typeof data30 === "string"){
+if(func2(data30) > 256){
+const err100 = {instancePath:instancePath+"/policy/approvers/" + i9,schemaPath:"#/properties/policy/properties/approvers/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1311,12 +1330,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-const len9 = data31.length;
-for(let i9=0; i9<len9; i9++){
-let data32 = data31[i9];
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.name === undefined){
-const err101 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(func2(data30) < 1){
+const err101 = {instancePath:instancePath+"/policy/approvers/" + i9,schemaPath:"#/properties/policy/properties/approvers/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1325,9 +1340,9 @@ vErrors.push(err101);
 }
 errors++;
 }
-for(const key6 in data32){
-if(!(func1.call(schema31.properties.policy.properties.scopes.items.properties, key6))){
-const err102 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+else {
+const err102 = {instancePath:instancePath+"/policy/approvers/" + i9,schemaPath:"#/properties/policy/properties/approvers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1337,11 +1352,9 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data32.name !== undefined){
-let data33 = data32.name;
-if(typeof data33 === "string"){
-if(!pattern5.test(data33)){
-const err103 = {instancePath:instancePath+"/policy/scopes/" + i9+"/name",schemaPath:"#/properties/policy/properties/scopes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err103 = {instancePath:instancePath+"/policy/approvers",schemaPath:"#/properties/policy/properties/approvers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1350,9 +1363,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-else {
-const err104 = {instancePath:instancePath+"/policy/scopes/" + i9+"/name",schemaPath:"#/properties/policy/properties/scopes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data31 = data14.requiredApprovals;
+if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
+const err104 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1361,12 +1374,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data32.teams !== undefined){
-let data34 = data32.teams;
-if(Array.isArray(data34)){
-if(data34.length > 100){
-const err105 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams",schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(typeof data31 == "number"){
+if(data31 > 10 || isNaN(data31)){
+const err105 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1375,12 +1385,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-const len10 = data34.length;
-for(let i10=0; i10<len10; i10++){
-let data35 = data34[i10];
-if(typeof data35 === "string"){
-if(func2(data35) > 256){
-const err106 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(data31 < 1 || isNaN(data31)){
+const err106 = {instancePath:instancePath+"/policy/requiredApprovals",schemaPath:"#/properties/policy/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1389,8 +1395,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(func2(data35) < 1){
-const err107 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+let data32 = data14.approvalTtlHours;
+if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
+const err107 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1399,9 +1407,9 @@ vErrors.push(err107);
 }
 errors++;
 }
-}
-else {
-const err108 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data32 == "number"){
+if(data32 > 720 || isNaN(data32)){
+const err108 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 720},message:"must be <= 720"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1410,10 +1418,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-}
-else {
-const err109 = {instancePath:instancePath+"/policy/scopes/" + i9+"/teams",schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data32 < 1 || isNaN(data32)){
+const err109 = {instancePath:instancePath+"/policy/approvalTtlHours",schemaPath:"#/properties/policy/properties/approvalTtlHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1423,11 +1429,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data32.names !== undefined){
-let data36 = data32.names;
-if(Array.isArray(data36)){
-if(data36.length > 100){
-const err110 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names",schemaPath:"#/properties/policy/properties/scopes/items/properties/names/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data14.scopes !== undefined){
+let data33 = data14.scopes;
+if(Array.isArray(data33)){
+if(data33.length > 200){
+const err110 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1436,12 +1442,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-const len11 = data36.length;
-for(let i11=0; i11<len11; i11++){
-let data37 = data36[i11];
-if(typeof data37 === "string"){
-if(func2(data37) > 2048){
-const err111 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+const len10 = data33.length;
+for(let i10=0; i10<len10; i10++){
+let data34 = data33[i10];
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.name === undefined){
+const err111 = {instancePath:instancePath+"/policy/scopes/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1450,8 +1456,9 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(func2(data37) < 1){
-const err112 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key6 in data34){
+if(!(func1.call(schema31.properties.policy.properties.scopes.items.properties, key6))){
+const err112 = {instancePath:instancePath+"/policy/scopes/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1460,8 +1467,12 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(!pattern7.test(data37)){
-const err113 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+}
+if(data34.name !== undefined){
+let data35 = data34.name;
+if(typeof data35 === "string"){
+if(!pattern5.test(data35)){
+const err113 = {instancePath:instancePath+"/policy/scopes/" + i10+"/name",schemaPath:"#/properties/policy/properties/scopes/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1472,7 +1483,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err114 = {instancePath:instancePath+"/policy/scopes/" + i10+"/name",schemaPath:"#/properties/policy/properties/scopes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1482,9 +1493,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-}
-else {
-const err115 = {instancePath:instancePath+"/policy/scopes/" + i9+"/names",schemaPath:"#/properties/policy/properties/scopes/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data34.teams !== undefined){
+let data36 = data34.teams;
+if(Array.isArray(data36)){
+if(data36.length > 100){
+const err115 = {instancePath:instancePath+"/policy/scopes/" + i10+"/teams",schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1493,12 +1506,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data32.allowedDnsNames !== undefined){
-let data38 = data32.allowedDnsNames;
-if(Array.isArray(data38)){
-if(data38.length > 200){
-const err116 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const len11 = data36.length;
+for(let i11=0; i11<len11; i11++){
+let data37 = data36[i11];
+if(typeof data37 === "string"){
+if(func2(data37) > 256){
+const err116 = {instancePath:instancePath+"/policy/scopes/" + i10+"/teams/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1507,12 +1520,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-const len12 = data38.length;
-for(let i12=0; i12<len12; i12++){
-let data39 = data38[i12];
-if(typeof data39 === "string"){
-if(func2(data39) > 2048){
-const err117 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(func2(data37) < 1){
+const err117 = {instancePath:instancePath+"/policy/scopes/" + i10+"/teams/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1521,8 +1530,9 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(func2(data39) < 1){
-const err118 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err118 = {instancePath:instancePath+"/policy/scopes/" + i10+"/teams/" + i11,schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1531,8 +1541,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(!pattern7.test(data39)){
-const err119 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/policy/scopes/" + i10+"/teams",schemaPath:"#/properties/policy/properties/scopes/items/properties/teams/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1542,8 +1554,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.names !== undefined){
+let data38 = data34.names;
+if(Array.isArray(data38)){
+if(data38.length > 100){
+const err120 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names",schemaPath:"#/properties/policy/properties/scopes/items/properties/names/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1552,10 +1567,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-}
-else {
-const err121 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedDnsNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len12 = data38.length;
+for(let i12=0; i12<len12; i12++){
+let data39 = data38[i12];
+if(typeof data39 === "string"){
+if(func2(data39) > 2048){
+const err121 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1564,12 +1581,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-if(data32.allowedIps !== undefined){
-let data40 = data32.allowedIps;
-if(Array.isArray(data40)){
-if(data40.length > 200){
-const err122 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+if(func2(data39) < 1){
+const err122 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1578,12 +1591,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-const len13 = data40.length;
-for(let i13=0; i13<len13; i13++){
-let data41 = data40[i13];
-if(typeof data41 === "string"){
-if(func2(data41) > 2048){
-const err123 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(!pattern7.test(data39)){
+const err123 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1592,8 +1601,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(func2(data41) < 1){
-const err124 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err124 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1602,8 +1612,10 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(!pattern7.test(data41)){
-const err125 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names",schemaPath:"#/properties/policy/properties/scopes/items/properties/names/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1613,8 +1625,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.allowedDnsNames !== undefined){
+let data40 = data34.allowedDnsNames;
+if(Array.isArray(data40)){
+if(data40.length > 200){
+const err126 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1623,10 +1638,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedIps",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len13 = data40.length;
+for(let i13=0; i13<len13; i13++){
+let data41 = data40[i13];
+if(typeof data41 === "string"){
+if(func2(data41) > 2048){
+const err127 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1635,12 +1652,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-if(data32.allowedUris !== undefined){
-let data42 = data32.allowedUris;
-if(Array.isArray(data42)){
-if(data42.length > 200){
-const err128 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+if(func2(data41) < 1){
+const err128 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1649,12 +1662,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-const len14 = data42.length;
-for(let i14=0; i14<len14; i14++){
-let data43 = data42[i14];
-if(typeof data43 === "string"){
-if(func2(data43) > 2048){
-const err129 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(!pattern7.test(data41)){
+const err129 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1663,8 +1672,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(func2(data43) < 1){
-const err130 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err130 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1673,8 +1683,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(!pattern7.test(data43)){
-const err131 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+}
+}
+else {
+const err131 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1684,8 +1696,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.allowedIps !== undefined){
+let data42 = data34.allowedIps;
+if(Array.isArray(data42)){
+if(data42.length > 200){
+const err132 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1694,10 +1709,12 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-}
-else {
-const err133 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedUris",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len14 = data42.length;
+for(let i14=0; i14<len14; i14++){
+let data43 = data42[i14];
+if(typeof data43 === "string"){
+if(func2(data43) > 2048){
+const err133 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1706,12 +1723,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data32.allowedCommonNames !== undefined){
-let data44 = data32.allowedCommonNames;
-if(Array.isArray(data44)){
-if(data44.length > 200){
-const err134 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+if(func2(data43) < 1){
+const err134 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1720,12 +1733,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-const len15 = data44.length;
-for(let i15=0; i15<len15; i15++){
-let data45 = data44[i15];
-if(typeof data45 === "string"){
-if(func2(data45) > 256){
-const err135 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(!pattern7.test(data43)){
+const err135 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1734,8 +1743,9 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(func2(data45) < 1){
-const err136 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err136 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1744,8 +1754,10 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(!pattern16.test(data45)){
-const err137 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_+=,.@*-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_+=,.@*-]+$"+"\""};
+}
+}
+else {
+const err137 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1755,8 +1767,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.allowedUris !== undefined){
+let data44 = data34.allowedUris;
+if(Array.isArray(data44)){
+if(data44.length > 200){
+const err138 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1765,10 +1780,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-}
-else {
-const err139 = {instancePath:instancePath+"/policy/scopes/" + i9+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len15 = data44.length;
+for(let i15=0; i15<len15; i15++){
+let data45 = data44[i15];
+if(typeof data45 === "string"){
+if(func2(data45) > 2048){
+const err139 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1777,12 +1794,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data32.usages !== undefined){
-let data46 = data32.usages;
-if(Array.isArray(data46)){
-if(data46.length > 3){
-const err140 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(func2(data45) < 1){
+const err140 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1791,8 +1804,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data46.length < 1){
-const err141 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(!pattern7.test(data45)){
+const err141 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1801,14 +1814,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-const len16 = data46.length;
-for(let i16=0; i16<len16; i16++){
-let data47 = data46[i16];
-const _errs118 = errors;
-let valid43 = false;
-const _errs119 = errors;
-if(typeof data47 !== "string"){
-const err142 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err142 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1817,8 +1825,10 @@ vErrors.push(err142);
 }
 errors++;
 }
-if("server" !== data47){
-const err143 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1827,11 +1837,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-var _valid2 = _errs119 === errors;
-valid43 = valid43 || _valid2;
-const _errs121 = errors;
-if(typeof data47 !== "string"){
-const err144 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data34.allowedCommonNames !== undefined){
+let data46 = data34.allowedCommonNames;
+if(Array.isArray(data46)){
+if(data46.length > 200){
+const err144 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1840,8 +1851,12 @@ vErrors.push(err144);
 }
 errors++;
 }
-if("client" !== data47){
-const err145 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
+const len16 = data46.length;
+for(let i16=0; i16<len16; i16++){
+let data47 = data46[i16];
+if(typeof data47 === "string"){
+if(func2(data47) > 256){
+const err145 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1850,11 +1865,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-var _valid2 = _errs121 === errors;
-valid43 = valid43 || _valid2;
-const _errs123 = errors;
-if(typeof data47 !== "string"){
-const err146 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data47) < 1){
+const err146 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1863,8 +1875,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-if("both" !== data47){
-const err147 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
+if(!pattern16.test(data47)){
+const err147 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_+=,.@*-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_+=,.@*-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1873,10 +1885,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-var _valid2 = _errs123 === errors;
-valid43 = valid43 || _valid2;
-if(!valid43){
-const err148 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err148 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1885,21 +1896,10 @@ vErrors.push(err148);
 }
 errors++;
 }
-else {
-errors = _errs118;
-if(vErrors !== null){
-if(_errs118){
-vErrors.length = _errs118;
-}
-else {
-vErrors = null;
-}
-}
-}
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/policy/scopes/" + i9+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err149 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1909,17 +1909,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data32.sanTypes !== undefined){
-let data48 = data32.sanTypes;
+if(data34.usages !== undefined){
+let data48 = data34.usages;
 if(Array.isArray(data48)){
-const len17 = data48.length;
-for(let i17=0; i17<len17; i17++){
-let data49 = data48[i17];
-const _errs128 = errors;
-let valid46 = false;
-const _errs129 = errors;
-if(typeof data49 !== "string"){
-const err150 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data48.length > 3){
+const err150 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1928,8 +1922,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if("dns" !== data49){
-const err151 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
+if(data48.length < 1){
+const err151 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1938,11 +1932,14 @@ vErrors.push(err151);
 }
 errors++;
 }
-var _valid3 = _errs129 === errors;
-valid46 = valid46 || _valid3;
-const _errs131 = errors;
+const len17 = data48.length;
+for(let i17=0; i17<len17; i17++){
+let data49 = data48[i17];
+const _errs128 = errors;
+let valid46 = false;
+const _errs129 = errors;
 if(typeof data49 !== "string"){
-const err152 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err152 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1951,8 +1948,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if("ip" !== data49){
-const err153 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
+if("server" !== data49){
+const err153 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1961,11 +1958,11 @@ vErrors.push(err153);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
+var _valid3 = _errs129 === errors;
 valid46 = valid46 || _valid3;
-const _errs133 = errors;
+const _errs131 = errors;
 if(typeof data49 !== "string"){
-const err154 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err154 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1974,8 +1971,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if("uri" !== data49){
-const err155 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
+if("client" !== data49){
+const err155 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1984,11 +1981,11 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
+var _valid3 = _errs131 === errors;
 valid46 = valid46 || _valid3;
-const _errs135 = errors;
+const _errs133 = errors;
 if(typeof data49 !== "string"){
-const err156 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err156 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1997,8 +1994,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if("email" !== data49){
-const err157 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
+if("both" !== data49){
+const err157 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2007,10 +2004,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid3 = _errs135 === errors;
+var _valid3 = _errs133 === errors;
 valid46 = valid46 || _valid3;
 if(!valid46){
-const err158 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err158 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2033,7 +2030,7 @@ vErrors = null;
 }
 }
 else {
-const err159 = {instancePath:instancePath+"/policy/scopes/" + i9+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err159 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2043,15 +2040,17 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data32.issuers !== undefined){
-let data50 = data32.issuers;
+if(data34.sanTypes !== undefined){
+let data50 = data34.sanTypes;
 if(Array.isArray(data50)){
 const len18 = data50.length;
 for(let i18=0; i18<len18; i18++){
 let data51 = data50[i18];
-if(typeof data51 === "string"){
-if(!pattern5.test(data51)){
-const err160 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+const _errs138 = errors;
+let valid49 = false;
+const _errs139 = errors;
+if(typeof data51 !== "string"){
+const err160 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2060,9 +2059,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-else {
-const err161 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("dns" !== data51){
+const err161 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2071,10 +2069,11 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-}
-else {
-const err162 = {instancePath:instancePath+"/policy/scopes/" + i9+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid4 = _errs139 === errors;
+valid49 = valid49 || _valid4;
+const _errs141 = errors;
+if(typeof data51 !== "string"){
+const err162 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2083,12 +2082,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-if(data32.keyAlgorithms !== undefined){
-let data52 = data32.keyAlgorithms;
-if(Array.isArray(data52)){
-if(data52.length < 1){
-const err163 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if("ip" !== data51){
+const err163 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2097,14 +2092,11 @@ vErrors.push(err163);
 }
 errors++;
 }
-const len19 = data52.length;
-for(let i19=0; i19<len19; i19++){
-let data53 = data52[i19];
-const _errs144 = errors;
-let valid51 = false;
-const _errs145 = errors;
-if(typeof data53 !== "string"){
-const err164 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs141 === errors;
+valid49 = valid49 || _valid4;
+const _errs143 = errors;
+if(typeof data51 !== "string"){
+const err164 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2113,8 +2105,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if("EC_P256" !== data53){
-const err165 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if("uri" !== data51){
+const err165 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2123,11 +2115,11 @@ vErrors.push(err165);
 }
 errors++;
 }
-var _valid4 = _errs145 === errors;
-valid51 = valid51 || _valid4;
-const _errs147 = errors;
-if(typeof data53 !== "string"){
-const err166 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs143 === errors;
+valid49 = valid49 || _valid4;
+const _errs145 = errors;
+if(typeof data51 !== "string"){
+const err166 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2136,8 +2128,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if("EC_P384" !== data53){
-const err167 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+if("email" !== data51){
+const err167 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2146,11 +2138,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-var _valid4 = _errs147 === errors;
-valid51 = valid51 || _valid4;
-const _errs149 = errors;
-if(typeof data53 !== "string"){
-const err168 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs145 === errors;
+valid49 = valid49 || _valid4;
+if(!valid49){
+const err168 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2159,79 +2150,11 @@ vErrors.push(err168);
 }
 errors++;
 }
-if("RSA_2048" !== data53){
-const err169 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err169];
-}
 else {
-vErrors.push(err169);
-}
-errors++;
-}
-var _valid4 = _errs149 === errors;
-valid51 = valid51 || _valid4;
-const _errs151 = errors;
-if(typeof data53 !== "string"){
-const err170 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err170];
-}
-else {
-vErrors.push(err170);
-}
-errors++;
-}
-if("RSA_3072" !== data53){
-const err171 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err171];
-}
-else {
-vErrors.push(err171);
-}
-errors++;
-}
-var _valid4 = _errs151 === errors;
-valid51 = valid51 || _valid4;
-const _errs153 = errors;
-if(typeof data53 !== "string"){
-const err172 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err172];
-}
-else {
-vErrors.push(err172);
-}
-errors++;
-}
-if("RSA_4096" !== data53){
-const err173 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err173];
-}
-else {
-vErrors.push(err173);
-}
-errors++;
-}
-var _valid4 = _errs153 === errors;
-valid51 = valid51 || _valid4;
-if(!valid51){
-const err174 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err174];
-}
-else {
-vErrors.push(err174);
-}
-errors++;
-}
-else {
-errors = _errs144;
+errors = _errs138;
 if(vErrors !== null){
-if(_errs144){
-vErrors.length = _errs144;
+if(_errs138){
+vErrors.length = _errs138;
 }
 else {
 vErrors = null;
@@ -2241,7 +2164,88 @@ vErrors = null;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/policy/scopes/" + i9+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err169 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data34.issuers !== undefined){
+let data52 = data34.issuers;
+if(Array.isArray(data52)){
+const len19 = data52.length;
+for(let i19=0; i19<len19; i19++){
+let data53 = data52[i19];
+if(typeof data53 === "string"){
+if(!pattern5.test(data53)){
+const err170 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+else {
+const err171 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data34.keyAlgorithms !== undefined){
+let data54 = data34.keyAlgorithms;
+if(Array.isArray(data54)){
+if(data54.length < 1){
+const err173 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+const len20 = data54.length;
+for(let i20=0; i20<len20; i20++){
+let data55 = data54[i20];
+const _errs154 = errors;
+let valid54 = false;
+const _errs155 = errors;
+if(typeof data55 !== "string"){
+const err174 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if("EC_P256" !== data55){
+const err175 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2250,11 +2254,11 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-if(data32.minValidityDays !== undefined){
-let data54 = data32.minValidityDays;
-if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
-const err176 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid5 = _errs155 === errors;
+valid54 = valid54 || _valid5;
+const _errs157 = errors;
+if(typeof data55 !== "string"){
+const err176 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2263,9 +2267,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(typeof data54 == "number"){
-if(data54 > 3650 || isNaN(data54)){
-const err177 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if("EC_P384" !== data55){
+const err177 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2274,8 +2277,11 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data54 < 1 || isNaN(data54)){
-const err178 = {instancePath:instancePath+"/policy/scopes/" + i9+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid5 = _errs157 === errors;
+valid54 = valid54 || _valid5;
+const _errs159 = errors;
+if(typeof data55 !== "string"){
+const err178 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2284,12 +2290,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-}
-if(data32.maxValidityDays !== undefined){
-let data55 = data32.maxValidityDays;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-const err179 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("RSA_2048" !== data55){
+const err179 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2298,9 +2300,11 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(typeof data55 == "number"){
-if(data55 > 3650 || isNaN(data55)){
-const err180 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid5 = _errs159 === errors;
+valid54 = valid54 || _valid5;
+const _errs161 = errors;
+if(typeof data55 !== "string"){
+const err180 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2309,8 +2313,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data55 < 1 || isNaN(data55)){
-const err181 = {instancePath:instancePath+"/policy/scopes/" + i9+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if("RSA_3072" !== data55){
+const err181 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2319,13 +2323,11 @@ vErrors.push(err181);
 }
 errors++;
 }
-}
-}
-if(data32.ownZones !== undefined){
-let data56 = data32.ownZones;
-if(Array.isArray(data56)){
-if(data56.length > 100){
-const err182 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+var _valid5 = _errs161 === errors;
+valid54 = valid54 || _valid5;
+const _errs163 = errors;
+if(typeof data55 !== "string"){
+const err182 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2334,12 +2336,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-const len20 = data56.length;
-for(let i20=0; i20<len20; i20++){
-let data57 = data56[i20];
-if(typeof data57 === "string"){
-if(func2(data57) > 2048){
-const err183 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if("RSA_4096" !== data55){
+const err183 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2348,8 +2346,10 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(func2(data57) < 1){
-const err184 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid5 = _errs163 === errors;
+valid54 = valid54 || _valid5;
+if(!valid54){
+const err184 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2358,8 +2358,21 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(!pattern7.test(data57)){
-const err185 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+else {
+errors = _errs154;
+if(vErrors !== null){
+if(_errs154){
+vErrors.length = _errs154;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err185 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2369,8 +2382,10 @@ vErrors.push(err185);
 errors++;
 }
 }
-else {
-const err186 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data34.minValidityDays !== undefined){
+let data56 = data34.minValidityDays;
+if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
+const err186 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2379,10 +2394,9 @@ vErrors.push(err186);
 }
 errors++;
 }
-}
-}
-else {
-const err187 = {instancePath:instancePath+"/policy/scopes/" + i9+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data56 == "number"){
+if(data56 > 3650 || isNaN(data56)){
+const err187 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2391,12 +2405,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-}
-if(data32.approverGroups !== undefined){
-let data58 = data32.approverGroups;
-if(Array.isArray(data58)){
-if(data58.length < 1){
-const err188 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data56 < 1 || isNaN(data56)){
+const err188 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2405,12 +2415,12 @@ vErrors.push(err188);
 }
 errors++;
 }
-const len21 = data58.length;
-for(let i21=0; i21<len21; i21++){
-let data59 = data58[i21];
-if(typeof data59 === "string"){
-if(!pattern5.test(data59)){
-const err189 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+}
+if(data34.maxValidityDays !== undefined){
+let data57 = data34.maxValidityDays;
+if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+const err189 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2419,9 +2429,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-}
-else {
-const err190 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data57 == "number"){
+if(data57 > 3650 || isNaN(data57)){
+const err190 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2430,10 +2440,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-}
-}
-else {
-const err191 = {instancePath:instancePath+"/policy/scopes/" + i9+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data57 < 1 || isNaN(data57)){
+const err191 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2443,10 +2451,12 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data32.requiredApprovals !== undefined){
-let data60 = data32.requiredApprovals;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-const err192 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data34.ownZones !== undefined){
+let data58 = data34.ownZones;
+if(Array.isArray(data58)){
+if(data58.length > 100){
+const err192 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2455,9 +2465,12 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(typeof data60 == "number"){
-if(data60 > 10 || isNaN(data60)){
-const err193 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+const len21 = data58.length;
+for(let i21=0; i21<len21; i21++){
+let data59 = data58[i21];
+if(typeof data59 === "string"){
+if(func2(data59) > 2048){
+const err193 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2466,8 +2479,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data60 < 1 || isNaN(data60)){
-const err194 = {instancePath:instancePath+"/policy/scopes/" + i9+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(func2(data59) < 1){
+const err194 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2476,11 +2489,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err195 = {instancePath:instancePath+"/policy/scopes/" + i9,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern7.test(data59)){
+const err195 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2490,9 +2500,8 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
 else {
-const err196 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err196 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2502,15 +2511,9 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data14.issuerMaxValidityDays !== undefined){
-let data61 = data14.issuerMaxValidityDays;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-var props1 = {};
-for(const key7 in data61){
-if(pattern20.test(key7)){
-let data62 = data61[key7];
-if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-const err197 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err197 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2519,9 +2522,12 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(typeof data62 == "number"){
-if(data62 > 3650 || isNaN(data62)){
-const err198 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+if(data34.approverGroups !== undefined){
+let data60 = data34.approverGroups;
+if(Array.isArray(data60)){
+if(data60.length < 1){
+const err198 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2530,8 +2536,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err199 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const len22 = data60.length;
+for(let i22=0; i22<len22; i22++){
+let data61 = data60[i22];
+if(typeof data61 === "string"){
+if(!pattern5.test(data61)){
+const err199 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2541,12 +2551,8 @@ vErrors.push(err199);
 errors++;
 }
 }
-props1[key7] = true;
-}
-}
-}
 else {
-const err200 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err200 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2556,10 +2562,9 @@ vErrors.push(err200);
 errors++;
 }
 }
-if(data14.minRsaBits !== undefined){
-let data63 = data14.minRsaBits;
-if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
-const err201 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err201 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2568,9 +2573,11 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(typeof data63 == "number"){
-if(data63 > 16384 || isNaN(data63)){
-const err202 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+if(data34.requiredApprovals !== undefined){
+let data62 = data34.requiredApprovals;
+if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
+const err202 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2579,8 +2586,9 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data63 < 2048 || isNaN(data63)){
-const err203 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
+if(typeof data62 == "number"){
+if(data62 > 10 || isNaN(data62)){
+const err203 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2589,14 +2597,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-}
-}
-if(data14.sensitive !== undefined){
-let data64 = data14.sensitive;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key8 in data64){
-if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
-const err204 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data62 < 1 || isNaN(data62)){
+const err204 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2606,10 +2608,10 @@ vErrors.push(err204);
 errors++;
 }
 }
-if(data64.wildcards !== undefined){
-let data65 = data64.wildcards;
-if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
-const err205 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/policy/scopes/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2618,9 +2620,10 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(typeof data65 == "number"){
-if(data65 > 10 || isNaN(data65)){
-const err206 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+}
+}
+else {
+const err206 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2629,8 +2632,16 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data65 < 1 || isNaN(data65)){
-const err207 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data14.issuerMaxValidityDays !== undefined){
+let data63 = data14.issuerMaxValidityDays;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+var props1 = {};
+for(const key7 in data63){
+if(pattern20.test(key7)){
+let data64 = data63[key7];
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err207 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2639,12 +2650,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-}
-}
-if(data64.apexNames !== undefined){
-let data66 = data64.apexNames;
-if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-const err208 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data64 == "number"){
+if(data64 > 3650 || isNaN(data64)){
+const err208 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2653,9 +2661,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(typeof data66 == "number"){
-if(data66 > 10 || isNaN(data66)){
-const err209 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data64 < 1 || isNaN(data64)){
+const err209 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2664,8 +2671,13 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data66 < 1 || isNaN(data66)){
-const err210 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+props1[key7] = true;
+}
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2675,12 +2687,10 @@ vErrors.push(err210);
 errors++;
 }
 }
-}
-if(data64.longValidity !== undefined){
-let data67 = data64.longValidity;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.days === undefined){
-const err211 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
+if(data14.minRsaBits !== undefined){
+let data65 = data14.minRsaBits;
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+const err211 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2689,8 +2699,9 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data67.approvals === undefined){
-const err212 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
+if(typeof data65 == "number"){
+if(data65 > 16384 || isNaN(data65)){
+const err212 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2699,9 +2710,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-for(const key9 in data67){
-if(!((key9 === "days") || (key9 === "approvals"))){
-const err213 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data65 < 2048 || isNaN(data65)){
+const err213 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2711,10 +2721,13 @@ vErrors.push(err213);
 errors++;
 }
 }
-if(data67.days !== undefined){
-let data68 = data67.days;
-if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
-const err214 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data14.sensitive !== undefined){
+let data66 = data14.sensitive;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key8 in data66){
+if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
+const err214 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2723,9 +2736,11 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(typeof data68 == "number"){
-if(data68 > 3650 || isNaN(data68)){
-const err215 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+if(data66.wildcards !== undefined){
+let data67 = data66.wildcards;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err215 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2734,8 +2749,9 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data68 < 1 || isNaN(data68)){
-const err216 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data67 == "number"){
+if(data67 > 10 || isNaN(data67)){
+const err216 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2744,12 +2760,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-}
-if(data67.approvals !== undefined){
-let data69 = data67.approvals;
-if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
-const err217 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data67 < 1 || isNaN(data67)){
+const err217 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2758,9 +2770,12 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(typeof data69 == "number"){
-if(data69 > 10 || isNaN(data69)){
-const err218 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+}
+}
+if(data66.apexNames !== undefined){
+let data68 = data66.apexNames;
+if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+const err218 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2769,8 +2784,9 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data69 < 1 || isNaN(data69)){
-const err219 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data68 == "number"){
+if(data68 > 10 || isNaN(data68)){
+const err219 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2779,11 +2795,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err220 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data68 < 1 || isNaN(data68)){
+const err220 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2793,10 +2806,12 @@ vErrors.push(err220);
 errors++;
 }
 }
-if(data64.newIssuer !== undefined){
-let data70 = data64.newIssuer;
-if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err221 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data66.longValidity !== undefined){
+let data69 = data66.longValidity;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.days === undefined){
+const err221 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2805,9 +2820,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(typeof data70 == "number"){
-if(data70 > 10 || isNaN(data70)){
-const err222 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data69.approvals === undefined){
+const err222 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2816,8 +2830,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data70 < 1 || isNaN(data70)){
-const err223 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key9 in data69){
+if(!((key9 === "days") || (key9 === "approvals"))){
+const err223 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2827,10 +2842,10 @@ vErrors.push(err223);
 errors++;
 }
 }
-}
-}
-else {
-const err224 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data69.days !== undefined){
+let data70 = data69.days;
+if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
+const err224 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2839,10 +2854,9 @@ vErrors.push(err224);
 }
 errors++;
 }
-}
-if(data14.autoApproveUnchangedRenewals !== undefined){
-if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
-const err225 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data70 == "number"){
+if(data70 > 3650 || isNaN(data70)){
+const err225 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2851,17 +2865,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-if(data14.approverGroups !== undefined){
-let data72 = data14.approverGroups;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-var props2 = {};
-for(const key10 in data72){
-if(pattern20.test(key10)){
-let data73 = data72[key10];
-if(Array.isArray(data73)){
-if(data73.length > 1000){
-const err226 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+if(data70 < 1 || isNaN(data70)){
+const err226 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2870,12 +2875,12 @@ vErrors.push(err226);
 }
 errors++;
 }
-const len22 = data73.length;
-for(let i22=0; i22<len22; i22++){
-let data74 = data73[i22];
-if(typeof data74 === "string"){
-if(func2(data74) > 256){
-const err227 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i22,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+}
+}
+if(data69.approvals !== undefined){
+let data71 = data69.approvals;
+if(!((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71)))){
+const err227 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2884,8 +2889,9 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(func2(data74) < 1){
-const err228 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i22,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data71 == "number"){
+if(data71 > 10 || isNaN(data71)){
+const err228 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2894,9 +2900,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-}
-else {
-const err229 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i22,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data71 < 1 || isNaN(data71)){
+const err229 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2907,8 +2912,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err230 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err230 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2917,12 +2923,11 @@ vErrors.push(err230);
 }
 errors++;
 }
-props2[key10] = true;
 }
-}
-}
-else {
-const err231 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data66.newIssuer !== undefined){
+let data72 = data66.newIssuer;
+if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
+const err231 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2931,10 +2936,9 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-}
-else {
-const err232 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data72 == "number"){
+if(data72 > 10 || isNaN(data72)){
+const err232 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2943,12 +2947,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-}
-if(data.keyStore !== undefined){
-let data75 = data.keyStore;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.kind === undefined){
-const err233 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data72 < 1 || isNaN(data72)){
+const err233 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2957,9 +2957,11 @@ vErrors.push(err233);
 }
 errors++;
 }
-for(const key11 in data75){
-if(!((key11 === "kind") || (key11 === "options"))){
-const err234 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2969,11 +2971,9 @@ vErrors.push(err234);
 errors++;
 }
 }
-if(data75.kind !== undefined){
-let data76 = data75.kind;
-if(typeof data76 === "string"){
-if(func2(data76) < 1){
-const err235 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data14.autoApproveUnchangedRenewals !== undefined){
+if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
+const err235 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2983,8 +2983,16 @@ vErrors.push(err235);
 errors++;
 }
 }
-else {
-const err236 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data14.approverGroups !== undefined){
+let data74 = data14.approverGroups;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+var props2 = {};
+for(const key10 in data74){
+if(pattern20.test(key10)){
+let data75 = data74[key10];
+if(Array.isArray(data75)){
+if(data75.length > 1000){
+const err236 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -2993,19 +3001,12 @@ vErrors.push(err236);
 }
 errors++;
 }
-}
-if(data75.options !== undefined){
-let data77 = data75.options;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-var props3 = {};
-for(const key12 in data77){
-if(pattern6.test(key12)){
-props3[key12] = true;
-}
-}
-}
-else {
-const err237 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len23 = data75.length;
+for(let i23=0; i23<len23; i23++){
+let data76 = data75[i23];
+if(typeof data76 === "string"){
+if(func2(data76) > 256){
+const err237 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i23,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3014,10 +3015,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-}
-}
-else {
-const err238 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func2(data76) < 1){
+const err238 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i23,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3027,14 +3026,8 @@ vErrors.push(err238);
 errors++;
 }
 }
-let data78 = data.dnsProviders;
-if(Array.isArray(data78)){
-const len23 = data78.length;
-for(let i23=0; i23<len23; i23++){
-let data79 = data78[i23];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.name === undefined){
-const err239 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+else {
+const err239 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i23,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3043,8 +3036,10 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data79.kind === undefined){
-const err240 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+}
+else {
+const err240 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3053,9 +3048,12 @@ vErrors.push(err240);
 }
 errors++;
 }
-for(const key13 in data79){
-if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
-const err241 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+props2[key10] = true;
+}
+}
+}
+else {
+const err241 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3065,11 +3063,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data79.name !== undefined){
-let data80 = data79.name;
-if(typeof data80 === "string"){
-if(!pattern5.test(data80)){
-const err242 = {instancePath:instancePath+"/dnsProviders/" + i23+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err242 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3079,8 +3075,11 @@ vErrors.push(err242);
 errors++;
 }
 }
-else {
-const err243 = {instancePath:instancePath+"/dnsProviders/" + i23+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.keyStore !== undefined){
+let data77 = data.keyStore;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.kind === undefined){
+const err243 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3089,12 +3088,9 @@ vErrors.push(err243);
 }
 errors++;
 }
-}
-if(data79.kind !== undefined){
-let data81 = data79.kind;
-if(typeof data81 === "string"){
-if(func2(data81) < 1){
-const err244 = {instancePath:instancePath+"/dnsProviders/" + i23+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key11 in data77){
+if(!((key11 === "kind") || (key11 === "options"))){
+const err244 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3104,8 +3100,11 @@ vErrors.push(err244);
 errors++;
 }
 }
-else {
-const err245 = {instancePath:instancePath+"/dnsProviders/" + i23+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data77.kind !== undefined){
+let data78 = data77.kind;
+if(typeof data78 === "string"){
+if(func2(data78) < 1){
+const err245 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3115,18 +3114,8 @@ vErrors.push(err245);
 errors++;
 }
 }
-if(data79.options !== undefined){
-let data82 = data79.options;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-var props4 = {};
-for(const key14 in data82){
-if(pattern6.test(key14)){
-props4[key14] = true;
-}
-}
-}
 else {
-const err246 = {instancePath:instancePath+"/dnsProviders/" + i23+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err246 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3136,9 +3125,18 @@ vErrors.push(err246);
 errors++;
 }
 }
+if(data77.options !== undefined){
+let data79 = data77.options;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+var props3 = {};
+for(const key12 in data79){
+if(pattern6.test(key12)){
+props3[key12] = true;
+}
+}
 }
 else {
-const err247 = {instancePath:instancePath+"/dnsProviders/" + i23,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err247 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3150,7 +3148,7 @@ errors++;
 }
 }
 else {
-const err248 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err248 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3159,14 +3157,15 @@ vErrors.push(err248);
 }
 errors++;
 }
-let data83 = data.sources;
-if(Array.isArray(data83)){
-const len24 = data83.length;
+}
+let data80 = data.dnsProviders;
+if(Array.isArray(data80)){
+const len24 = data80.length;
 for(let i24=0; i24<len24; i24++){
-let data84 = data83[i24];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.name === undefined){
-const err249 = {instancePath:instancePath+"/sources/" + i24,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+let data81 = data80[i24];
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.name === undefined){
+const err249 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3175,8 +3174,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data84.kind === undefined){
-const err250 = {instancePath:instancePath+"/sources/" + i24,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data81.kind === undefined){
+const err250 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3185,11 +3184,9 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data84.name !== undefined){
-let data85 = data84.name;
-if(typeof data85 === "string"){
-if(!pattern5.test(data85)){
-const err251 = {instancePath:instancePath+"/sources/" + i24+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+for(const key13 in data81){
+if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
+const err251 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3199,8 +3196,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-else {
-const err252 = {instancePath:instancePath+"/sources/" + i24+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data81.name !== undefined){
+let data82 = data81.name;
+if(typeof data82 === "string"){
+if(!pattern5.test(data82)){
+const err252 = {instancePath:instancePath+"/dnsProviders/" + i24+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3210,11 +3210,8 @@ vErrors.push(err252);
 errors++;
 }
 }
-if(data84.kind !== undefined){
-let data86 = data84.kind;
-if(typeof data86 === "string"){
-if(func2(data86) < 1){
-const err253 = {instancePath:instancePath+"/sources/" + i24+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err253 = {instancePath:instancePath+"/dnsProviders/" + i24+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3224,8 +3221,11 @@ vErrors.push(err253);
 errors++;
 }
 }
-else {
-const err254 = {instancePath:instancePath+"/sources/" + i24+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data81.kind !== undefined){
+let data83 = data81.kind;
+if(typeof data83 === "string"){
+if(func2(data83) < 1){
+const err254 = {instancePath:instancePath+"/dnsProviders/" + i24+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3235,9 +3235,8 @@ vErrors.push(err254);
 errors++;
 }
 }
-}
 else {
-const err255 = {instancePath:instancePath+"/sources/" + i24,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err255 = {instancePath:instancePath+"/dnsProviders/" + i24+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3247,9 +3246,18 @@ vErrors.push(err255);
 errors++;
 }
 }
+if(data81.options !== undefined){
+let data84 = data81.options;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+var props4 = {};
+for(const key14 in data84){
+if(pattern6.test(key14)){
+props4[key14] = true;
+}
+}
 }
 else {
-const err256 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err256 = {instancePath:instancePath+"/dnsProviders/" + i24+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3258,14 +3266,10 @@ vErrors.push(err256);
 }
 errors++;
 }
-let data87 = data.accounts;
-if(Array.isArray(data87)){
-const len25 = data87.length;
-for(let i25=0; i25<len25; i25++){
-let data88 = data87[i25];
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.name === undefined){
-const err257 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+}
+else {
+const err257 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3274,8 +3278,10 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data88.kind === undefined){
-const err258 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+}
+else {
+const err258 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3284,9 +3290,14 @@ vErrors.push(err258);
 }
 errors++;
 }
-for(const key15 in data88){
-if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
-const err259 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+let data85 = data.sources;
+if(Array.isArray(data85)){
+const len25 = data85.length;
+for(let i25=0; i25<len25; i25++){
+let data86 = data85[i25];
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.name === undefined){
+const err259 = {instancePath:instancePath+"/sources/" + i25,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3295,12 +3306,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-}
-if(data88.name !== undefined){
-let data89 = data88.name;
-if(typeof data89 === "string"){
-if(!pattern5.test(data89)){
-const err260 = {instancePath:instancePath+"/accounts/" + i25+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data86.kind === undefined){
+const err260 = {instancePath:instancePath+"/sources/" + i25,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3309,9 +3316,11 @@ vErrors.push(err260);
 }
 errors++;
 }
-}
-else {
-const err261 = {instancePath:instancePath+"/accounts/" + i25+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data86.name !== undefined){
+let data87 = data86.name;
+if(typeof data87 === "string"){
+if(!pattern5.test(data87)){
+const err261 = {instancePath:instancePath+"/sources/" + i25+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3321,11 +3330,8 @@ vErrors.push(err261);
 errors++;
 }
 }
-if(data88.kind !== undefined){
-let data90 = data88.kind;
-if(typeof data90 === "string"){
-if(func2(data90) < 1){
-const err262 = {instancePath:instancePath+"/accounts/" + i25+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err262 = {instancePath:instancePath+"/sources/" + i25+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3335,8 +3341,11 @@ vErrors.push(err262);
 errors++;
 }
 }
-else {
-const err263 = {instancePath:instancePath+"/accounts/" + i25+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data86.kind !== undefined){
+let data88 = data86.kind;
+if(typeof data88 === "string"){
+if(func2(data88) < 1){
+const err263 = {instancePath:instancePath+"/sources/" + i25+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3346,18 +3355,8 @@ vErrors.push(err263);
 errors++;
 }
 }
-if(data88.options !== undefined){
-let data91 = data88.options;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-var props5 = {};
-for(const key16 in data91){
-if(pattern6.test(key16)){
-props5[key16] = true;
-}
-}
-}
 else {
-const err264 = {instancePath:instancePath+"/accounts/" + i25+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err264 = {instancePath:instancePath+"/sources/" + i25+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3369,7 +3368,7 @@ errors++;
 }
 }
 else {
-const err265 = {instancePath:instancePath+"/accounts/" + i25,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err265 = {instancePath:instancePath+"/sources/" + i25,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3381,7 +3380,7 @@ errors++;
 }
 }
 else {
-const err266 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err266 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3390,14 +3389,14 @@ vErrors.push(err266);
 }
 errors++;
 }
-let data92 = data.notifiers;
-if(Array.isArray(data92)){
-const len26 = data92.length;
+let data89 = data.accounts;
+if(Array.isArray(data89)){
+const len26 = data89.length;
 for(let i26=0; i26<len26; i26++){
-let data93 = data92[i26];
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.name === undefined){
-const err267 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+let data90 = data89[i26];
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.name === undefined){
+const err267 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3406,8 +3405,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data93.kind === undefined){
-const err268 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data90.kind === undefined){
+const err268 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3416,9 +3415,9 @@ vErrors.push(err268);
 }
 errors++;
 }
-for(const key17 in data93){
-if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
-const err269 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+for(const key15 in data90){
+if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
+const err269 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3428,11 +3427,11 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data93.name !== undefined){
-let data94 = data93.name;
-if(typeof data94 === "string"){
-if(!pattern5.test(data94)){
-const err270 = {instancePath:instancePath+"/notifiers/" + i26+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data90.name !== undefined){
+let data91 = data90.name;
+if(typeof data91 === "string"){
+if(!pattern5.test(data91)){
+const err270 = {instancePath:instancePath+"/accounts/" + i26+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3443,7 +3442,7 @@ errors++;
 }
 }
 else {
-const err271 = {instancePath:instancePath+"/notifiers/" + i26+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err271 = {instancePath:instancePath+"/accounts/" + i26+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3453,11 +3452,11 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(data93.kind !== undefined){
-let data95 = data93.kind;
-if(typeof data95 === "string"){
-if(func2(data95) < 1){
-const err272 = {instancePath:instancePath+"/notifiers/" + i26+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data90.kind !== undefined){
+let data92 = data90.kind;
+if(typeof data92 === "string"){
+if(func2(data92) < 1){
+const err272 = {instancePath:instancePath+"/accounts/" + i26+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3468,7 +3467,7 @@ errors++;
 }
 }
 else {
-const err273 = {instancePath:instancePath+"/notifiers/" + i26+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err273 = {instancePath:instancePath+"/accounts/" + i26+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3478,18 +3477,18 @@ vErrors.push(err273);
 errors++;
 }
 }
-if(data93.options !== undefined){
-let data96 = data93.options;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-var props6 = {};
-for(const key18 in data96){
-if(pattern6.test(key18)){
-props6[key18] = true;
+if(data90.options !== undefined){
+let data93 = data90.options;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+var props5 = {};
+for(const key16 in data93){
+if(pattern6.test(key16)){
+props5[key16] = true;
 }
 }
 }
 else {
-const err274 = {instancePath:instancePath+"/notifiers/" + i26+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err274 = {instancePath:instancePath+"/accounts/" + i26+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3501,7 +3500,7 @@ errors++;
 }
 }
 else {
-const err275 = {instancePath:instancePath+"/notifiers/" + i26,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err275 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3513,7 +3512,7 @@ errors++;
 }
 }
 else {
-const err276 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err276 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3522,14 +3521,14 @@ vErrors.push(err276);
 }
 errors++;
 }
-let data97 = data.destinations;
-if(Array.isArray(data97)){
-const len27 = data97.length;
+let data94 = data.notifiers;
+if(Array.isArray(data94)){
+const len27 = data94.length;
 for(let i27=0; i27<len27; i27++){
-let data98 = data97[i27];
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.name === undefined){
-const err277 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+let data95 = data94[i27];
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.name === undefined){
+const err277 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3538,8 +3537,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data98.kind === undefined){
-const err278 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data95.kind === undefined){
+const err278 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3548,9 +3547,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-for(const key19 in data98){
-if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
-const err279 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+for(const key17 in data95){
+if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
+const err279 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3560,11 +3559,11 @@ vErrors.push(err279);
 errors++;
 }
 }
-if(data98.name !== undefined){
-let data99 = data98.name;
-if(typeof data99 === "string"){
-if(!pattern5.test(data99)){
-const err280 = {instancePath:instancePath+"/destinations/" + i27+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data95.name !== undefined){
+let data96 = data95.name;
+if(typeof data96 === "string"){
+if(!pattern5.test(data96)){
+const err280 = {instancePath:instancePath+"/notifiers/" + i27+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3575,7 +3574,7 @@ errors++;
 }
 }
 else {
-const err281 = {instancePath:instancePath+"/destinations/" + i27+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err281 = {instancePath:instancePath+"/notifiers/" + i27+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3585,11 +3584,11 @@ vErrors.push(err281);
 errors++;
 }
 }
-if(data98.kind !== undefined){
-let data100 = data98.kind;
-if(typeof data100 === "string"){
-if(func2(data100) < 1){
-const err282 = {instancePath:instancePath+"/destinations/" + i27+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data95.kind !== undefined){
+let data97 = data95.kind;
+if(typeof data97 === "string"){
+if(func2(data97) < 1){
+const err282 = {instancePath:instancePath+"/notifiers/" + i27+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3600,7 +3599,7 @@ errors++;
 }
 }
 else {
-const err283 = {instancePath:instancePath+"/destinations/" + i27+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err283 = {instancePath:instancePath+"/notifiers/" + i27+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3610,18 +3609,18 @@ vErrors.push(err283);
 errors++;
 }
 }
-if(data98.options !== undefined){
-let data101 = data98.options;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-var props7 = {};
-for(const key20 in data101){
-if(pattern6.test(key20)){
-props7[key20] = true;
+if(data95.options !== undefined){
+let data98 = data95.options;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+var props6 = {};
+for(const key18 in data98){
+if(pattern6.test(key18)){
+props6[key18] = true;
 }
 }
 }
 else {
-const err284 = {instancePath:instancePath+"/destinations/" + i27+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err284 = {instancePath:instancePath+"/notifiers/" + i27+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3633,7 +3632,7 @@ errors++;
 }
 }
 else {
-const err285 = {instancePath:instancePath+"/destinations/" + i27,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err285 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3645,7 +3644,7 @@ errors++;
 }
 }
 else {
-const err286 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err286 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3654,26 +3653,14 @@ vErrors.push(err286);
 }
 errors++;
 }
-let data102 = data.certificates;
-if(Array.isArray(data102)){
-const len28 = data102.length;
+let data99 = data.destinations;
+if(Array.isArray(data99)){
+const len28 = data99.length;
 for(let i28=0; i28<len28; i28++){
-let data103 = data102[i28];
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.dnsNames === undefined){
-data103.dnsNames = [];
-}
-if(data103.ipAddresses === undefined){
-data103.ipAddresses = [];
-}
-if(data103.uris === undefined){
-data103.uris = [];
-}
-if(data103.destinations === undefined){
-data103.destinations = [];
-}
-if(data103.id === undefined){
-const err287 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+let data100 = data99[i28];
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.name === undefined){
+const err287 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3682,8 +3669,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data103.dnsNames === undefined){
-const err288 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+if(data100.kind === undefined){
+const err288 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3692,8 +3679,9 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data103.ipAddresses === undefined){
-const err289 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+for(const key19 in data100){
+if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
+const err289 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3702,8 +3690,12 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data103.uris === undefined){
-const err290 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+}
+if(data100.name !== undefined){
+let data101 = data100.name;
+if(typeof data101 === "string"){
+if(!pattern5.test(data101)){
+const err290 = {instancePath:instancePath+"/destinations/" + i28+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3712,8 +3704,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data103.issuer === undefined){
-const err291 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+}
+else {
+const err291 = {instancePath:instancePath+"/destinations/" + i28+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3722,8 +3715,12 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data103.owner === undefined){
-const err292 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+}
+if(data100.kind !== undefined){
+let data102 = data100.kind;
+if(typeof data102 === "string"){
+if(func2(data102) < 1){
+const err292 = {instancePath:instancePath+"/destinations/" + i28+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3732,8 +3729,9 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data103.destinations === undefined){
-const err293 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
+}
+else {
+const err293 = {instancePath:instancePath+"/destinations/" + i28+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3742,9 +3740,19 @@ vErrors.push(err293);
 }
 errors++;
 }
-for(const key21 in data103){
-if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
-const err294 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(data100.options !== undefined){
+let data103 = data100.options;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+var props7 = {};
+for(const key20 in data103){
+if(pattern6.test(key20)){
+props7[key20] = true;
+}
+}
+}
+else {
+const err294 = {instancePath:instancePath+"/destinations/" + i28+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3754,11 +3762,9 @@ vErrors.push(err294);
 errors++;
 }
 }
-if(data103.id !== undefined){
-let data104 = data103.id;
-if(typeof data104 === "string"){
-if(!pattern5.test(data104)){
-const err295 = {instancePath:instancePath+"/certificates/" + i28+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err295 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3768,8 +3774,9 @@ vErrors.push(err295);
 errors++;
 }
 }
+}
 else {
-const err296 = {instancePath:instancePath+"/certificates/" + i28+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err296 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3778,14 +3785,26 @@ vErrors.push(err296);
 }
 errors++;
 }
+let data104 = data.certificates;
+if(Array.isArray(data104)){
+const len29 = data104.length;
+for(let i29=0; i29<len29; i29++){
+let data105 = data104[i29];
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.dnsNames === undefined){
+data105.dnsNames = [];
 }
-if(data103.usage !== undefined){
-let data105 = data103.usage;
-const _errs267 = errors;
-let valid86 = false;
-const _errs268 = errors;
-if(typeof data105 !== "string"){
-const err297 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data105.ipAddresses === undefined){
+data105.ipAddresses = [];
+}
+if(data105.uris === undefined){
+data105.uris = [];
+}
+if(data105.destinations === undefined){
+data105.destinations = [];
+}
+if(data105.id === undefined){
+const err297 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3794,8 +3813,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if("server" !== data105){
-const err298 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
+if(data105.dnsNames === undefined){
+const err298 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3804,11 +3823,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-var _valid5 = _errs268 === errors;
-valid86 = valid86 || _valid5;
-const _errs270 = errors;
-if(typeof data105 !== "string"){
-const err299 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data105.ipAddresses === undefined){
+const err299 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3817,8 +3833,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if("client" !== data105){
-const err300 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
+if(data105.uris === undefined){
+const err300 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3827,11 +3843,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-var _valid5 = _errs270 === errors;
-valid86 = valid86 || _valid5;
-const _errs272 = errors;
-if(typeof data105 !== "string"){
-const err301 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data105.issuer === undefined){
+const err301 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3840,8 +3853,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if("both" !== data105){
-const err302 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
+if(data105.owner === undefined){
+const err302 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3850,10 +3863,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-var _valid5 = _errs272 === errors;
-valid86 = valid86 || _valid5;
-if(!valid86){
-const err303 = {instancePath:instancePath+"/certificates/" + i28+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data105.destinations === undefined){
+const err303 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3862,23 +3873,9 @@ vErrors.push(err303);
 }
 errors++;
 }
-else {
-errors = _errs267;
-if(vErrors !== null){
-if(_errs267){
-vErrors.length = _errs267;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data103.commonName !== undefined){
-let data106 = data103.commonName;
-if(typeof data106 === "string"){
-if(func2(data106) > 253){
-const err304 = {instancePath:instancePath+"/certificates/" + i28+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+for(const key21 in data105){
+if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
+const err304 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3887,8 +3884,12 @@ vErrors.push(err304);
 }
 errors++;
 }
-if(func2(data106) < 1){
-const err305 = {instancePath:instancePath+"/certificates/" + i28+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data105.id !== undefined){
+let data106 = data105.id;
+if(typeof data106 === "string"){
+if(!pattern5.test(data106)){
+const err305 = {instancePath:instancePath+"/certificates/" + i29+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3899,7 +3900,7 @@ errors++;
 }
 }
 else {
-const err306 = {instancePath:instancePath+"/certificates/" + i28+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err306 = {instancePath:instancePath+"/certificates/" + i29+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3909,10 +3910,13 @@ vErrors.push(err306);
 errors++;
 }
 }
-let data107 = data103.dnsNames;
-if(Array.isArray(data107)){
-if(data107.length > 100){
-const err307 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data105.usage !== undefined){
+let data107 = data105.usage;
+const _errs277 = errors;
+let valid89 = false;
+const _errs278 = errors;
+if(typeof data107 !== "string"){
+const err307 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3921,12 +3925,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-const len29 = data107.length;
-for(let i29=0; i29<len29; i29++){
-let data108 = data107[i29];
-if(typeof data108 === "string"){
-if(func2(data108) > 253){
-const err308 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames/" + i29,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if("server" !== data107){
+const err308 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3935,8 +3935,11 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(!pattern33.test(data108)){
-const err309 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames/" + i29,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+var _valid6 = _errs278 === errors;
+valid89 = valid89 || _valid6;
+const _errs280 = errors;
+if(typeof data107 !== "string"){
+const err309 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3945,9 +3948,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-else {
-const err310 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames/" + i29,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("client" !== data107){
+const err310 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3956,10 +3958,11 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-}
-else {
-const err311 = {instancePath:instancePath+"/certificates/" + i28+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid6 = _errs280 === errors;
+valid89 = valid89 || _valid6;
+const _errs282 = errors;
+if(typeof data107 !== "string"){
+const err311 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3968,10 +3971,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-let data109 = data103.ipAddresses;
-if(Array.isArray(data109)){
-if(data109.length > 100){
-const err312 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if("both" !== data107){
+const err312 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3980,15 +3981,10 @@ vErrors.push(err312);
 }
 errors++;
 }
-const len30 = data109.length;
-for(let i30=0; i30<len30; i30++){
-let data110 = data109[i30];
-const _errs283 = errors;
-let valid91 = false;
-const _errs284 = errors;
-if(typeof data110 === "string"){
-if(!(formats0.test(data110))){
-const err313 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+var _valid6 = _errs282 === errors;
+valid89 = valid89 || _valid6;
+if(!valid89){
+const err313 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3997,9 +3993,23 @@ vErrors.push(err313);
 }
 errors++;
 }
+else {
+errors = _errs277;
+if(vErrors !== null){
+if(_errs277){
+vErrors.length = _errs277;
 }
 else {
-const err314 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+}
+if(data105.commonName !== undefined){
+let data108 = data105.commonName;
+if(typeof data108 === "string"){
+if(func2(data108) > 253){
+const err314 = {instancePath:instancePath+"/certificates/" + i29+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4008,12 +4018,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-var _valid6 = _errs284 === errors;
-valid91 = valid91 || _valid6;
-const _errs286 = errors;
-if(typeof data110 === "string"){
-if(!(formats2.test(data110))){
-const err315 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+if(func2(data108) < 1){
+const err315 = {instancePath:instancePath+"/certificates/" + i29+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4024,7 +4030,7 @@ errors++;
 }
 }
 else {
-const err316 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err316 = {instancePath:instancePath+"/certificates/" + i29+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4033,10 +4039,11 @@ vErrors.push(err316);
 }
 errors++;
 }
-var _valid6 = _errs286 === errors;
-valid91 = valid91 || _valid6;
-if(!valid91){
-const err317 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses/" + i30,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+let data109 = data105.dnsNames;
+if(Array.isArray(data109)){
+if(data109.length > 100){
+const err317 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4045,21 +4052,12 @@ vErrors.push(err317);
 }
 errors++;
 }
-else {
-errors = _errs283;
-if(vErrors !== null){
-if(_errs283){
-vErrors.length = _errs283;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err318 = {instancePath:instancePath+"/certificates/" + i28+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len30 = data109.length;
+for(let i30=0; i30<len30; i30++){
+let data110 = data109[i30];
+if(typeof data110 === "string"){
+if(func2(data110) > 253){
+const err318 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames/" + i30,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4068,10 +4066,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-let data111 = data103.uris;
-if(Array.isArray(data111)){
-if(data111.length > 100){
-const err319 = {instancePath:instancePath+"/certificates/" + i28+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(!pattern33.test(data110)){
+const err319 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames/" + i30,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4080,12 +4076,9 @@ vErrors.push(err319);
 }
 errors++;
 }
-const len31 = data111.length;
-for(let i31=0; i31<len31; i31++){
-let data112 = data111[i31];
-if(typeof data112 === "string"){
-if(func2(data112) > 2048){
-const err320 = {instancePath:instancePath+"/certificates/" + i28+"/uris/" + i31,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+}
+else {
+const err320 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames/" + i30,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4094,8 +4087,10 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(!(formats4(data112))){
-const err321 = {instancePath:instancePath+"/certificates/" + i28+"/uris/" + i31,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+}
+}
+else {
+const err321 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4104,9 +4099,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-else {
-const err322 = {instancePath:instancePath+"/certificates/" + i28+"/uris/" + i31,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data111 = data105.ipAddresses;
+if(Array.isArray(data111)){
+if(data111.length > 100){
+const err322 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4115,10 +4111,15 @@ vErrors.push(err322);
 }
 errors++;
 }
-}
-}
-else {
-const err323 = {instancePath:instancePath+"/certificates/" + i28+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len31 = data111.length;
+for(let i31=0; i31<len31; i31++){
+let data112 = data111[i31];
+const _errs293 = errors;
+let valid94 = false;
+const _errs294 = errors;
+if(typeof data112 === "string"){
+if(!(formats0.test(data112))){
+const err323 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4127,11 +4128,9 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(data103.issuer !== undefined){
-let data113 = data103.issuer;
-if(typeof data113 === "string"){
-if(!pattern5.test(data113)){
-const err324 = {instancePath:instancePath+"/certificates/" + i28+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err324 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4140,9 +4139,12 @@ vErrors.push(err324);
 }
 errors++;
 }
-}
-else {
-const err325 = {instancePath:instancePath+"/certificates/" + i28+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid7 = _errs294 === errors;
+valid94 = valid94 || _valid7;
+const _errs296 = errors;
+if(typeof data112 === "string"){
+if(!(formats2.test(data112))){
+const err325 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4152,11 +4154,8 @@ vErrors.push(err325);
 errors++;
 }
 }
-if(data103.owner !== undefined){
-let data114 = data103.owner;
-if(typeof data114 === "string"){
-if(func2(data114) > 128){
-const err326 = {instancePath:instancePath+"/certificates/" + i28+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err326 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4165,8 +4164,10 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(func2(data114) < 1){
-const err327 = {instancePath:instancePath+"/certificates/" + i28+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var _valid7 = _errs296 === errors;
+valid94 = valid94 || _valid7;
+if(!valid94){
+const err327 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4175,9 +4176,21 @@ vErrors.push(err327);
 }
 errors++;
 }
+else {
+errors = _errs293;
+if(vErrors !== null){
+if(_errs293){
+vErrors.length = _errs293;
 }
 else {
-const err328 = {instancePath:instancePath+"/certificates/" + i28+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err328 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4186,12 +4199,10 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-if(data103.requester !== undefined){
-let data115 = data103.requester;
-if(typeof data115 === "string"){
-if(func2(data115) > 128){
-const err329 = {instancePath:instancePath+"/certificates/" + i28+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+let data113 = data105.uris;
+if(Array.isArray(data113)){
+if(data113.length > 100){
+const err329 = {instancePath:instancePath+"/certificates/" + i29+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4200,8 +4211,12 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(func2(data115) < 1){
-const err330 = {instancePath:instancePath+"/certificates/" + i28+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len32 = data113.length;
+for(let i32=0; i32<len32; i32++){
+let data114 = data113[i32];
+if(typeof data114 === "string"){
+if(func2(data114) > 2048){
+const err330 = {instancePath:instancePath+"/certificates/" + i29+"/uris/" + i32,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4210,9 +4225,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-else {
-const err331 = {instancePath:instancePath+"/certificates/" + i28+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats4(data114))){
+const err331 = {instancePath:instancePath+"/certificates/" + i29+"/uris/" + i32,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4222,13 +4236,8 @@ vErrors.push(err331);
 errors++;
 }
 }
-if(data103.keyAlgorithm !== undefined){
-let data116 = data103.keyAlgorithm;
-const _errs299 = errors;
-let valid94 = false;
-const _errs300 = errors;
-if(typeof data116 !== "string"){
-const err332 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err332 = {instancePath:instancePath+"/certificates/" + i29+"/uris/" + i32,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4237,8 +4246,10 @@ vErrors.push(err332);
 }
 errors++;
 }
-if("EC_P256" !== data116){
-const err333 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/certificates/" + i29+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4247,11 +4258,11 @@ vErrors.push(err333);
 }
 errors++;
 }
-var _valid7 = _errs300 === errors;
-valid94 = valid94 || _valid7;
-const _errs302 = errors;
-if(typeof data116 !== "string"){
-const err334 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data105.issuer !== undefined){
+let data115 = data105.issuer;
+if(typeof data115 === "string"){
+if(!pattern5.test(data115)){
+const err334 = {instancePath:instancePath+"/certificates/" + i29+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4260,8 +4271,9 @@ vErrors.push(err334);
 }
 errors++;
 }
-if("EC_P384" !== data116){
-const err335 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+}
+else {
+const err335 = {instancePath:instancePath+"/certificates/" + i29+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4270,11 +4282,12 @@ vErrors.push(err335);
 }
 errors++;
 }
-var _valid7 = _errs302 === errors;
-valid94 = valid94 || _valid7;
-const _errs304 = errors;
-if(typeof data116 !== "string"){
-const err336 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data105.owner !== undefined){
+let data116 = data105.owner;
+if(typeof data116 === "string"){
+if(func2(data116) > 128){
+const err336 = {instancePath:instancePath+"/certificates/" + i29+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4283,8 +4296,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-if("RSA_2048" !== data116){
-const err337 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+if(func2(data116) < 1){
+const err337 = {instancePath:instancePath+"/certificates/" + i29+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4293,11 +4306,9 @@ vErrors.push(err337);
 }
 errors++;
 }
-var _valid7 = _errs304 === errors;
-valid94 = valid94 || _valid7;
-const _errs306 = errors;
-if(typeof data116 !== "string"){
-const err338 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err338 = {instancePath:instancePath+"/certificates/" + i29+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4306,8 +4317,12 @@ vErrors.push(err338);
 }
 errors++;
 }
-if("RSA_3072" !== data116){
-const err339 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+}
+if(data105.requester !== undefined){
+let data117 = data105.requester;
+if(typeof data117 === "string"){
+if(func2(data117) > 128){
+const err339 = {instancePath:instancePath+"/certificates/" + i29+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4316,11 +4331,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-var _valid7 = _errs306 === errors;
-valid94 = valid94 || _valid7;
-const _errs308 = errors;
-if(typeof data116 !== "string"){
-const err340 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data117) < 1){
+const err340 = {instancePath:instancePath+"/certificates/" + i29+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4329,8 +4341,9 @@ vErrors.push(err340);
 }
 errors++;
 }
-if("RSA_4096" !== data116){
-const err341 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+}
+else {
+const err341 = {instancePath:instancePath+"/certificates/" + i29+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4339,10 +4352,14 @@ vErrors.push(err341);
 }
 errors++;
 }
-var _valid7 = _errs308 === errors;
-valid94 = valid94 || _valid7;
-if(!valid94){
-const err342 = {instancePath:instancePath+"/certificates/" + i28+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+if(data105.keyAlgorithm !== undefined){
+let data118 = data105.keyAlgorithm;
+const _errs309 = errors;
+let valid97 = false;
+const _errs310 = errors;
+if(typeof data118 !== "string"){
+const err342 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4351,22 +4368,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-else {
-errors = _errs299;
-if(vErrors !== null){
-if(_errs299){
-vErrors.length = _errs299;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data103.validityDays !== undefined){
-let data117 = data103.validityDays;
-if(!((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117)))){
-const err343 = {instancePath:instancePath+"/certificates/" + i28+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("EC_P256" !== data118){
+const err343 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4375,9 +4378,11 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(typeof data117 == "number"){
-if(data117 > 3650 || isNaN(data117)){
-const err344 = {instancePath:instancePath+"/certificates/" + i28+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid8 = _errs310 === errors;
+valid97 = valid97 || _valid8;
+const _errs312 = errors;
+if(typeof data118 !== "string"){
+const err344 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4386,8 +4391,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-if(data117 < 1 || isNaN(data117)){
-const err345 = {instancePath:instancePath+"/certificates/" + i28+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if("EC_P384" !== data118){
+const err345 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4396,12 +4401,11 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-}
-if(data103.validityHours !== undefined){
-let data118 = data103.validityHours;
-if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
-const err346 = {instancePath:instancePath+"/certificates/" + i28+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid8 = _errs312 === errors;
+valid97 = valid97 || _valid8;
+const _errs314 = errors;
+if(typeof data118 !== "string"){
+const err346 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4410,9 +4414,8 @@ vErrors.push(err346);
 }
 errors++;
 }
-if(typeof data118 == "number"){
-if(data118 > 87600 || isNaN(data118)){
-const err347 = {instancePath:instancePath+"/certificates/" + i28+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if("RSA_2048" !== data118){
+const err347 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4421,8 +4424,11 @@ vErrors.push(err347);
 }
 errors++;
 }
-if(data118 < 1 || isNaN(data118)){
-const err348 = {instancePath:instancePath+"/certificates/" + i28+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid8 = _errs314 === errors;
+valid97 = valid97 || _valid8;
+const _errs316 = errors;
+if(typeof data118 !== "string"){
+const err348 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4431,12 +4437,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-}
-}
-if(data103.renewBeforeDays !== undefined){
-let data119 = data103.renewBeforeDays;
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-const err349 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("RSA_3072" !== data118){
+const err349 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4445,9 +4447,11 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(typeof data119 == "number"){
-if(data119 > 3650 || isNaN(data119)){
-const err350 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid8 = _errs316 === errors;
+valid97 = valid97 || _valid8;
+const _errs318 = errors;
+if(typeof data118 !== "string"){
+const err350 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4456,8 +4460,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-if(data119 < 0 || isNaN(data119)){
-const err351 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if("RSA_4096" !== data118){
+const err351 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4466,12 +4470,10 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-}
-if(data103.renewBeforeHours !== undefined){
-let data120 = data103.renewBeforeHours;
-if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
-const err352 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid8 = _errs318 === errors;
+valid97 = valid97 || _valid8;
+if(!valid97){
+const err352 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4480,9 +4482,22 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(typeof data120 == "number"){
-if(data120 > 87600 || isNaN(data120)){
-const err353 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+else {
+errors = _errs309;
+if(vErrors !== null){
+if(_errs309){
+vErrors.length = _errs309;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data105.validityDays !== undefined){
+let data119 = data105.validityDays;
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+const err353 = {instancePath:instancePath+"/certificates/" + i29+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4491,8 +4506,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data120 < 0 || isNaN(data120)){
-const err354 = {instancePath:instancePath+"/certificates/" + i28+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(typeof data119 == "number"){
+if(data119 > 3650 || isNaN(data119)){
+const err354 = {instancePath:instancePath+"/certificates/" + i29+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4501,12 +4517,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-}
-let data121 = data103.destinations;
-if(Array.isArray(data121)){
-if(data121.length > 20){
-const err355 = {instancePath:instancePath+"/certificates/" + i28+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(data119 < 1 || isNaN(data119)){
+const err355 = {instancePath:instancePath+"/certificates/" + i29+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4515,12 +4527,12 @@ vErrors.push(err355);
 }
 errors++;
 }
-const len32 = data121.length;
-for(let i32=0; i32<len32; i32++){
-let data122 = data121[i32];
-if(typeof data122 === "string"){
-if(!pattern5.test(data122)){
-const err356 = {instancePath:instancePath+"/certificates/" + i28+"/destinations/" + i32,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+}
+if(data105.validityHours !== undefined){
+let data120 = data105.validityHours;
+if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
+const err356 = {instancePath:instancePath+"/certificates/" + i29+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4529,9 +4541,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-else {
-const err357 = {instancePath:instancePath+"/certificates/" + i28+"/destinations/" + i32,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data120 == "number"){
+if(data120 > 87600 || isNaN(data120)){
+const err357 = {instancePath:instancePath+"/certificates/" + i29+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4540,10 +4552,8 @@ vErrors.push(err357);
 }
 errors++;
 }
-}
-}
-else {
-const err358 = {instancePath:instancePath+"/certificates/" + i28+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data120 < 1 || isNaN(data120)){
+const err358 = {instancePath:instancePath+"/certificates/" + i29+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4553,8 +4563,11 @@ vErrors.push(err358);
 errors++;
 }
 }
-else {
-const err359 = {instancePath:instancePath+"/certificates/" + i28,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data105.renewBeforeDays !== undefined){
+let data121 = data105.renewBeforeDays;
+if(!((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121)))){
+const err359 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4563,10 +4576,9 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-}
-else {
-const err360 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data121 == "number"){
+if(data121 > 3650 || isNaN(data121)){
+const err360 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4575,14 +4587,133 @@ vErrors.push(err360);
 }
 errors++;
 }
-}
-else {
-const err361 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data121 < 0 || isNaN(data121)){
+const err361 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err361];
 }
 else {
 vErrors.push(err361);
+}
+errors++;
+}
+}
+}
+if(data105.renewBeforeHours !== undefined){
+let data122 = data105.renewBeforeHours;
+if(!((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122)))){
+const err362 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err362];
+}
+else {
+vErrors.push(err362);
+}
+errors++;
+}
+if(typeof data122 == "number"){
+if(data122 > 87600 || isNaN(data122)){
+const err363 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if(vErrors === null){
+vErrors = [err363];
+}
+else {
+vErrors.push(err363);
+}
+errors++;
+}
+if(data122 < 0 || isNaN(data122)){
+const err364 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err364];
+}
+else {
+vErrors.push(err364);
+}
+errors++;
+}
+}
+}
+let data123 = data105.destinations;
+if(Array.isArray(data123)){
+if(data123.length > 20){
+const err365 = {instancePath:instancePath+"/certificates/" + i29+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err365];
+}
+else {
+vErrors.push(err365);
+}
+errors++;
+}
+const len33 = data123.length;
+for(let i33=0; i33<len33; i33++){
+let data124 = data123[i33];
+if(typeof data124 === "string"){
+if(!pattern5.test(data124)){
+const err366 = {instancePath:instancePath+"/certificates/" + i29+"/destinations/" + i33,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err366];
+}
+else {
+vErrors.push(err366);
+}
+errors++;
+}
+}
+else {
+const err367 = {instancePath:instancePath+"/certificates/" + i29+"/destinations/" + i33,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
+}
+errors++;
+}
+}
+}
+else {
+const err368 = {instancePath:instancePath+"/certificates/" + i29+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+}
+else {
+const err369 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
+}
+errors++;
+}
+}
+}
+else {
+const err370 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err370];
+}
+else {
+vErrors.push(err370);
+}
+errors++;
+}
+}
+else {
+const err371 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err371];
+}
+else {
+vErrors.push(err371);
 }
 errors++;
 }

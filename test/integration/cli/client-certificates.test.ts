@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ issuers:
   - { name: le, kind: acme, options: { directoryUrl: 'https://acme.example.org/directory' } }
 policy:
   autoApprove:
-    - { name: ours, names: ['build-runner', 'spiffe://example.org/ns/ci/sa/runner', '**.internal.example.com'], issuers: [local] }
+    - { name: ours, names: ['build-runner', 'spiffe://example.org/ns/ci/sa/runner', '**.internal.example.com'], issuers: [local], usages: [server, client] }
 certificates:
   - { id: runner, usage: client, commonName: build-runner, uris: ['spiffe://example.org/ns/ci/sa/runner'], issuer: local, owner: team-ci }
   - { id: api, dnsNames: [api.internal.example.com], issuer: local, owner: team-api }
@@ -91,6 +91,40 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     expect(new X509Certificate(readFileSync(join(fx.dir, 'renewed', 'cert.pem'))).subject).toBe('CN=build-runner');
   });
 
+  it('check leaves a healthy 24-hour client certificate OK under the default 30d/7d thresholds, and goes CRITICAL once its renewal is overdue', async () => {
+    // Prepare
+    await cli('run');
+    const fresh = await cli('check');
+    fx.clock.advance(17 * HOUR);
+    // Act: the renewal time (16 h) has passed and no run renewed it
+    const overdue = await cli('check');
+    // Assess
+    expect(fresh.code, fresh.stdout).toBe(0);
+    expect(fresh.stdout).toMatch(/^CERTFLOW OK: 2 certificate\(s\) checked, 0 critical, 0 warning/m);
+    expect(overdue.code).toBe(2);
+    expect(overdue.stdout).toMatch(/^CRITICAL runner \(runner\) expires in 0\.3 days \(.*\), renewal overdue since /m);
+    expect(overdue.stdout).not.toMatch(/\bapi\b/);
+  });
+
+  it('shows the CN a client certificate and its request carry (the identity an approver grants), in text and in --json', async () => {
+    // Prepare
+    await cli('run');
+    const listed = JSON.parse((await cli('requests', '--json')).stdout) as { items: { id: string; certificateId: string }[] };
+    const requestId = listed.items.find((r) => r.certificateId === 'runner')?.id ?? '';
+    // Act
+    const request = await cli('show', requestId);
+    const requestJson = await cli('show', requestId, '--json');
+    const certificate = await cli('show', 'runner');
+    const server = await cli('show', 'api');
+    // Assess
+    expect(request.stdout).toMatch(/^common name +build-runner \(client certificate: the workload identity\)$/m);
+    expect(certificate.stdout).toMatch(/^common name +build-runner \(client certificate: the workload identity\)$/m);
+    expect(server.stdout).not.toMatch(/^common name/m);
+    const doc = JSON.parse(requestJson.stdout) as { request: Record<string, unknown> };
+    expect(cliSchemas().validate('request', doc)).toEqual([]);
+    expect(doc.request).toMatchObject({ usage: 'client', commonName: 'build-runner' });
+  });
+
   it('prints the root on stdout, and the same document as --json', async () => {
     // Prepare
     await cli('run');
@@ -105,6 +139,20 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     const doc = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(cliSchemas().validate('trust-anchor', doc)).toEqual([]);
     expect(doc).toMatchObject({ kind: 'TrustAnchor', issuer: 'local', issuerKind: 'local-ca', type: 'certificate', certificatePem: root, out: null });
+  });
+
+  it('--out never writes through a symlink planted at its temporary file name', async () => {
+    // Prepare: the temporary name is predictable (the pid); another user's file sits behind it
+    await cli('run');
+    const victim = join(fx.dir, 'victim.txt');
+    writeFileSync(victim, 'keep me\n');
+    symlinkSync(victim, join(fx.dir, `.trust-anchor.${process.pid.toString()}.tmp`));
+    // Act
+    const result = await cli('trust-anchor', 'export', '--issuer', 'local', '--out', join(fx.dir, 'anchor.pem'));
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    expect(readFileSync(join(fx.dir, 'anchor.pem'), 'utf8')).toBe(readFileSync(join(fx.dir, 'data', 'ca', 'local', 'root.pem'), 'utf8'));
   });
 
   it('prints a Private CA issuer\'s ARN, to use as an AWS_ACM_PCA source', async () => {
@@ -146,5 +194,25 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     expect(lost.stderr).toMatch(/ISSUER\.CA_MISSING: the local CA 'local' is missing/);
     expect(existsSync(join(fx.dir, 'data', 'ca', 'local', 'root.pem'))).toBe(false);
     expect(existsSync(join(fx.dir, 'anchor.pem'))).toBe(false);
+  });
+
+  it('ls names a client certificate without SANs by its CN', async () => {
+    // Prepare
+    const bare = new LocalFixture(`
+dataDir: data
+issuers: [{ name: local, kind: local-ca }]
+policy: { autoApprove: [{ name: ci, names: [deploy-bot], usages: [client] }] }
+certificates:
+  - { id: bot, usage: client, commonName: deploy-bot, issuer: local, owner: team-ci }
+`);
+    try {
+      await certflow(['run', '--config', bare.configPath], { cwd: bare.dir, clock: bare.clock });
+      // Act
+      const listed = await certflow(['ls', '--config', bare.configPath], { cwd: bare.dir, clock: bare.clock });
+      // Assess
+      expect(listed.stdout).toMatch(/^bot +managed +deploy-bot +r1 /m);
+    } finally {
+      bare.dispose();
+    }
   });
 });

@@ -99,11 +99,11 @@ describe('rolesanywhere destination', () => {
       `
 dataDir: data
 issuers: [{ name: local, kind: local-ca }]
-policy: { autoApprove: [{ name: all, names: ['**.example.com'] }] }
+policy: { autoApprove: [{ name: all, names: ['**.example.com'], usages: [client] }] }
 destinations:
   - { name: workload, kind: rolesanywhere, options: { path: live, trustAnchorArn: '${ARNS.trustAnchorArn}', profileArn: '${ARNS.profileArn}', roleArn: '${ARNS.roleArn}' } }
 certificates:
-  - { id: batch, dnsNames: [batch.example.com], issuer: local, owner: team-batch, validityDays: 2, renewBeforeDays: 1, destinations: [workload] }
+  - { id: batch, usage: client, commonName: batch.example.com, issuer: local, owner: team-batch, validityDays: 2, renewBeforeDays: 1, destinations: [workload] }
 `,
     );
     // Act
@@ -252,5 +252,26 @@ destinations:
     expect(error.details?.map((d) => d.split(':')[0])).toEqual(expect.arrayContaining([
       '/destinations/0/options/trustAnchorArn', '/destinations/0/options/roleArn', '/destinations/0/options/signingHelper',
     ]));
+  });
+
+  it('refuses at load a server certificate sent to it, and takes a client or both certificate', () => {
+    // Prepare
+    const config = (usage: string) => `
+issuers: [{ name: local, kind: local-ca }]
+destinations:
+  - { name: workload, kind: rolesanywhere, options: { path: live, trustAnchorArn: '${ARNS.trustAnchorArn}', profileArn: '${ARNS.profileArn}', roleArn: '${ARNS.roleArn}' } }
+certificates:
+  - { id: batch, usage: ${usage}, commonName: batch.example.com, dnsNames: [batch.example.com], issuer: local, owner: team-batch, destinations: [workload] }
+`;
+    // Act
+    const server = thrown(() => parseConfig(config('server'), '/tmp/c.yaml', { kinds: registries }));
+    const client = parseConfig(config('client'), '/tmp/c.yaml', { kinds: registries });
+    const both = parseConfig(config('both'), '/tmp/c.yaml', { kinds: registries });
+    // Assess
+    expect(server.code).toBe(ErrorCodes.CONFIG_INVALID);
+    expect(server.details).toEqual([
+      "/certificates/0/usage: a server certificate cannot identify a workload to IAM Roles Anywhere; set usage: client (or both) and commonName to the workload's name (destination 'workload')",
+    ]);
+    expect([client.certificates[0]?.spec.usage, both.certificates[0]?.spec.usage]).toEqual(['client', 'both']);
   });
 });

@@ -134,3 +134,48 @@ describe('evaluatePolicy on client certificate renewals', () => {
     expect(verdict).toMatchObject({ kind: 'auto-approve', rule: 'unchanged-renewal' });
   });
 });
+
+describe('evaluatePolicy: auto-approval rules and client certificates', () => {
+  // No scopes: the auto-approval rules alone decide, as in a configuration written before client certificates.
+  const hostRule = aPolicy({ autoApprove: [{ name: 'internal-hosts', names: ['**.example.com'] }] });
+
+  it('does not let a rule written for host names auto-approve a client certificate whose CN looks like one', () => {
+    // Prepare: any requester asks for the workload identity a Roles Anywhere trust policy names
+    const request = aRequest({ state: 'requested', spec: clientSpec({ owner: 'team-other', commonName: 'batch.example.com' }) });
+    // Act
+    const verdict = evaluatePolicy(hostRule, request, T0);
+    // Assess
+    expect(verdict).toMatchObject({ kind: 'needs-approval', reasons: ['no auto-approval rule covers every name of the request'] });
+  });
+
+  it('still auto-approves the server certificates the rule was written for', () => {
+    // Prepare
+    const request = aRequest({ state: 'requested', spec: aSpec({ names: { dns: ['batch.example.com'], ip: [], uri: [] }, commonName: 'batch.example.com' }) });
+    // Act
+    const verdict = evaluatePolicy(hostRule, request, T0);
+    // Assess
+    expect(verdict).toMatchObject({ kind: 'auto-approve', rule: 'internal-hosts' });
+  });
+
+  it('auto-approves a client certificate under a rule that names the client usage', () => {
+    // Prepare
+    const clients = aPolicy({ autoApprove: [{ name: 'runners', names: ['build-runner'], usages: ['client'] }] });
+    const request = aRequest({ state: 'requested', spec: clientSpec() });
+    // Act
+    const verdict = evaluatePolicy(clients, request, T0);
+    // Assess
+    expect(verdict).toMatchObject({ kind: 'auto-approve', rule: 'runners' });
+  });
+});
+
+describe('evaluatePolicy: forbidden names and client CNs', () => {
+  it('refuses a CN that differs from a forbidden name only by case', () => {
+    // Prepare
+    const forbidding = policy({ forbiddenNames: ['build-runner'] });
+    const request = aRequest({ state: 'requested', spec: clientSpec({ commonName: 'Build-Runner' }) });
+    // Act
+    const verdict = evaluatePolicy({ ...forbidding, scopes: [{ ...CI_SCOPE, allowedCommonNames: ['Build-Runner'] }] }, request, T0);
+    // Assess
+    expect(verdict).toMatchObject({ kind: 'deny', reasons: ['name Build-Runner is forbidden by policy'] });
+  });
+});

@@ -15,6 +15,12 @@ export const rolesAnywhereDestination = {
   // Lambda has no disk that outlives it, and a Lambda function has an IAM role already.
   runtimes: ['local'],
   optionsSchema,
+  checkCertificate(_options, certificate) {
+    // The helper signs CreateSession as the certificate's CN: a server certificate names a host
+    // (its CN lower-cased, policy never granted it as a workload identity) and carries no clientAuth.
+    if (certificate.usage !== 'server') return [];
+    return ['usage: a server certificate cannot identify a workload to IAM Roles Anywhere; set usage: client (or both) and commonName to the workload\'s name'];
+  },
   async create(deps, { name, options }) {
     const { RolesAnywhereDestination } = await import('./roles-anywhere.destination.js');
     return new RolesAnywhereDestination({ resolvePath: (p) => deps.resolvePath(p) }, name, options);
