@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { exportCertificate } from '../../app/export-certificate.use-case.js';
 import { EXIT } from '../io.js';
 import { runtimeOptions, flag, onePositional, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
+import { writeFileAtomically } from '../write-file.js';
 
 const FILES = ['cert.pem', 'chain.pem', 'key.pem', 'root.pem'] as const;
 
@@ -23,11 +24,7 @@ export async function exportCommand(ctx: CommandContext): Promise<number> {
     throw new CertflowError(ErrorCodes.EXPORT_TARGET_EXISTS, `${out} already holds ${existing.join(', ')}; pass --force to overwrite`, { context: { out } });
   }
   const bundle = await withRuntime(ctx.io, runtimeOptions(ctx, { mustExist: true }), 'write', (rt) => exportCertificate(rt.deps)(id));
-  const write = (name: string, content: string, mode: number) => {
-    const tmp = join(out, `.${name}.${process.pid.toString()}.tmp`);
-    writeFileSync(tmp, content, { mode, flag: 'wx' });
-    renameSync(tmp, join(out, name));
-  };
+  const write = (name: string, content: string, mode: number) => writeFileAtomically(join(out, name), content, mode);
   try {
     mkdirSync(out, { recursive: true, mode: 0o700 });
   } catch (cause) {

@@ -1,5 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join, resolve } from 'node:path';
+import { writeFileAtomically } from '../write-file.js';
+import { resolve } from 'node:path';
 import { listCertificates, listRequests, type CertificateView } from '../../app/read-inventory.use-case.js';
 import { REQUEST_STATES } from '../../domain/request.js';
 import { EXIT } from '../io.js';
@@ -29,9 +29,7 @@ export async function metricsCommand(ctx: CommandContext): Promise<number> {
     return EXIT.ok;
   }
   const target = resolve(ctx.io.cwd, out);
-  const tmp = join(dirname(target), `.${basename(target)}.${process.pid.toString()}.tmp`);
-  writeFileSync(tmp, text, { mode: 0o644 });
-  renameSync(tmp, target);
+  writeFileAtomically(target, text, 0o644);
   return EXIT.ok;
 }
 

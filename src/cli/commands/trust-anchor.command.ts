@@ -1,11 +1,12 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { exportTrustAnchor } from '../../app/export-trust-anchor.use-case.js';
 import { EXIT } from '../io.js';
 import { API_VERSION } from '../output.js';
 import { runtimeOptions, flag, stringOption, type CommandContext } from '../context.js';
 import { withRuntime } from '../runtime.js';
+import { writeFileAtomically } from '../write-file.js';
 
 /**
  * `certflow trust-anchor export --issuer NAME [--out FILE]`: what to register as a Roles Anywhere
@@ -22,7 +23,7 @@ export async function trustAnchorExportCommand(ctx: CommandContext): Promise<num
   }
   const anchor = await withRuntime(ctx.io, runtimeOptions(ctx, { mustExist: true }), 'write', (rt) => exportTrustAnchor(rt.deps)(issuerName));
   const content = anchor.kind === 'certificate' ? anchor.certificatePem : `${anchor.reference}\n`;
-  if (out) writeAtomically(out, content);
+  if (out) writeFileAtomically(out, content, 0o644);
   if (flag(ctx, 'json')) {
     const body = anchor.kind === 'certificate' ? { certificatePem: anchor.certificatePem } : { reference: anchor.reference };
     ctx.io.stdout(`${JSON.stringify({ apiVersion: API_VERSION, kind: 'TrustAnchor', issuer: anchor.issuer, issuerKind: anchor.issuerKind, type: anchor.kind, ...body, out: out ?? null, note: anchor.note }, null, 2)}\n`);
@@ -37,17 +38,3 @@ export async function trustAnchorExportCommand(ctx: CommandContext): Promise<num
   return EXIT.ok;
 }
 
-/** Written whole by rename: a reader (or a deploy script) never sees half a certificate. */
-function writeAtomically(path: string, content: string): void {
-  const tmp = join(dirname(path), `.trust-anchor.${process.pid.toString()}.tmp`);
-  try {
-    // A predictable name in what may be a shared folder (/tmp): whatever sits there (a symlink to
-    // someone's file) is removed, never written through, and the file is created exclusively.
-    rmSync(tmp, { force: true });
-    writeFileSync(tmp, content, { mode: 0o644, flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (cause) {
-    const errno = (cause as { code?: unknown }).code;
-    throw new CertflowError(ErrorCodes.INPUT_INVALID, `--out ${path} cannot be written (${typeof errno === 'string' ? errno : 'unknown error'})`, { cause, context: { out: path } });
-  }
-}

@@ -146,7 +146,7 @@ describe('client certificates end to end (certflow run, trust-anchor export, ope
     await cli('run');
     const victim = join(fx.dir, 'victim.txt');
     writeFileSync(victim, 'keep me\n');
-    symlinkSync(victim, join(fx.dir, `.trust-anchor.${process.pid.toString()}.tmp`));
+    symlinkSync(victim, join(fx.dir, `.anchor.pem.${process.pid.toString()}.tmp`));
     // Act
     const result = await cli('trust-anchor', 'export', '--issuer', 'local', '--out', join(fx.dir, 'anchor.pem'));
     // Assess

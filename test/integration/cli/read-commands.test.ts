@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { certflow } from '../../support/cli.js';
@@ -108,6 +108,19 @@ describe('certflow read commands', () => {
     const result = JSON.parse(json.stdout) as { status: string; exitCode: number };
     expect(schemas.validate('check-result', result)).toEqual([]);
     expect(result.exitCode).toBe(exit);
+  });
+
+  it('metrics --out never writes through a symlink planted at its temporary file name', async () => {
+    // Prepare: the temporary name is predictable (the pid); another user's file sits behind it
+    const victim = join(fx.dir, 'victim.txt');
+    writeFileSync(victim, 'keep me\n');
+    symlinkSync(victim, join(fx.dir, `.certflow.prom.${process.pid.toString()}.tmp`));
+    // Act
+    const result = await cli('metrics', '--out', join(fx.dir, 'certflow.prom'));
+    // Assess
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me\n');
+    expect(readFileSync(join(fx.dir, 'certflow.prom'), 'utf8')).toContain('# TYPE');
   });
 
   it('metrics are valid Prometheus text with cert-manager compatible names, and --out writes the file whole', async () => {
