@@ -1,16 +1,21 @@
-import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { Value } from '@sinclair/typebox/value';
-import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../domain/errors/index.js';
+import { CertflowError, ErrorCodes, type ErrorContext } from '../../domain/errors/index.js';
 import type { Clock } from '../../ports/clock.port.js';
-import type { DnsChange, DnsProviderDirectory, TxtRecord } from '../../ports/dns-provider.port.js';
+import type { DnsProviderDirectory } from '../../ports/dns-provider.port.js';
 import type { CertificateIssuer, IssuanceOrder, IssuerStep, RenewalInfo, RevocationRequest } from '../../ports/issuer.port.js';
 import type { KeyStore } from '../../ports/key-store.port.js';
 import { fromProblem, toAcmeError, type AcmeProblem } from './acme.errors.js';
 import { optionsSchema, type AcmeOptions } from './acme.options.js';
-import { AcmeSession, type AcmeModule } from './acme.session.js';
-import { ariCertId } from './ari.js';
+import { AcmeSessions } from './acme.account.js';
+import type { AcmeSession, AcmeModule } from './acme.session.js';
+import { ariCertId, askRenewalInfo } from './ari.js';
+import { downloadCertificate } from './acme.download.js';
+import type { AcmeAuthorization, AcmeHandle, AcmeOrder } from './acme.types.js';
+
+export type { AcmeHandle } from './acme.types.js';
 import { checkCaa, systemCaaLookup, type CaaLookup } from './caa.js';
 import { DEFAULT_LIMITS, RateBudgets } from './rate-budget.js';
 import type { StateStore } from '../../ports/state-store.port.js';
@@ -29,60 +34,12 @@ export interface AcmeDeps {
   readonly state?: StateStore;
 }
 
-interface AcmeOrder {
-  readonly status: 'pending' | 'ready' | 'processing' | 'valid' | 'invalid';
-  readonly authorizations: readonly string[];
-  readonly finalize: string;
-  readonly certificate?: string;
-  readonly error?: AcmeProblem;
-}
-interface AcmeChallenge {
-  readonly type: string;
-  readonly url: string;
-  readonly token: string;
-  readonly status: 'pending' | 'processing' | 'valid' | 'invalid';
-  readonly error?: AcmeProblem;
-}
-interface AcmeAuthorization {
-  readonly identifier: { readonly type: string; readonly value: string };
-  readonly status: 'pending' | 'valid' | 'invalid' | 'deactivated' | 'expired' | 'revoked';
-  readonly challenges: readonly AcmeChallenge[];
-  readonly wildcard?: boolean;
-}
-
-/**
- * The issuer handle: everything a later process needs to continue this order, plain JSON.
- * `stage` matters only while the order is `pending`; past that the order's own status decides.
- */
-export interface AcmeHandle {
-  readonly orderUrl: string;
-  readonly stage: 'authorize' | 'propagating' | 'validating';
-  readonly change?: DnsChange;
-  readonly records?: readonly TxtRecord[];
-  readonly polls: number;
-  readonly transient: number;
-}
-
-/** RFC 9773 §4.3: what a client does when the CA's answer carries no Retry-After. */
-const ARI_DEFAULT_RECHECK_MS = 6 * 3_600_000;
 const MAX_TRANSIENT = 8;
 const MAX_ROUNDS = 8;
 const POLL_CAP_MS = 30_000;
-const ACCOUNT_VERSION = 'account-v1';
-export const ACCOUNT_LABEL = 'CURRENT';
 
 function isHandle(value: Readonly<Record<string, unknown>>): value is Readonly<Record<string, unknown>> & AcmeHandle {
   return typeof value['orderUrl'] === 'string' && ['authorize', 'propagating', 'validating'].includes(String(value['stage']));
-}
-
-function splitPem(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-}
-
-/** Link: <url>;rel="alternate", … (RFC 8288), the alternate chains of RFC 8555 §7.4.2. */
-function alternates(link: string | undefined): string[] {
-  if (!link) return [];
-  return [...link.matchAll(/<([^>]+)>\s*;\s*rel="?alternate"?/g)].map((m) => m[1] ?? '').filter(Boolean);
 }
 
 /**
@@ -95,9 +52,7 @@ export class AcmeIssuer implements CertificateIssuer {
   readonly kind = 'acme';
   readonly needsPrivateKey = false;
   readonly revokesWithCertificateKey = true;
-  private sessionPromise: Promise<AcmeSession> | undefined;
-  private infoSessionPromise: Promise<AcmeSession> | undefined;
-  private readonly accountSecret: string;
+  private readonly sessions: AcmeSessions;
   private readonly budgets: RateBudgets | undefined;
 
   constructor(
@@ -109,14 +64,14 @@ export class AcmeIssuer implements CertificateIssuer {
       const details = [...Value.Errors(optionsSchema, options)].map((e) => `${e.path || '/'}: ${e.message}`);
       throw new CertflowError(ErrorCodes.CONFIG_INVALID, `invalid options for ACME issuer ${name}`, { context: { issuer: name }, details });
     }
-    this.accountSecret = `acme-account/${name}`;
+    this.sessions = new AcmeSessions(deps, name, options);
     this.budgets = deps.state ? new RateBudgets(deps.state, name, { ...DEFAULT_LIMITS, ...options.rateLimits }) : undefined;
   }
 
   async submit(order: IssuanceOrder): Promise<IssuerStep> {
     const context = this.context(order);
     try {
-      const session = await this.session();
+      const session = await this.sessions.account();
       this.checkProfile(session);
       const identifiers = [
         ...order.spec.names.dns.map((value) => ({ type: 'dns', value })),
@@ -168,7 +123,7 @@ export class AcmeIssuer implements CertificateIssuer {
    */
   async revoke(request: RevocationRequest): Promise<void> {
     const context: ErrorContext = { issuer: this.name, certificateId: request.certificateId };
-    const session = request.privateKeyPem ? await this.keySession(request.privateKeyPem) : await this.session();
+    const session = request.privateKeyPem ? await this.sessions.withKey(request.privateKeyPem) : await this.sessions.account();
     const url = session.directory.revokeCert;
     if (!url) throw new CertflowError(ErrorCodes.ISSUER_REJECTED, 'this ACME directory offers no revokeCert', { context });
     const der = new X509Certificate(request.certificatePem).raw.toString('base64url');
@@ -181,60 +136,14 @@ export class AcmeIssuer implements CertificateIssuer {
     }
   }
 
-  /** A session that signs with a certificate's key and registers no account. */
-  private async keySession(privateKeyPem: string): Promise<AcmeSession> {
-    const [mod, caPem] = await Promise.all([this.loadAcme(), this.options.caFile ? readFile(this.options.caFile, 'utf8') : Promise.resolve(undefined)]);
-    return AcmeSession.withoutAccount(mod, {
-      directoryUrl: this.options.directoryUrl,
-      accountKeyPem: privateKeyPem,
-      ...(caPem ? { caPem } : {}),
-      now: () => this.deps.clock.now(),
-      context: { issuer: this.name },
-    });
-  }
-
-  /**
-   * RFC 9773 renewal information, when the directory offers `renewalInfo`: a renewal time picked
-   * at random inside the CA's suggested window (so renewals of many certificates spread out), and
-   * when to ask again (the CA's Retry-After, kept between a minute and a day; six hours without).
-   * Undefined when the CA offers no ARI: the renewal policy's default applies.
-   */
+  /** RFC 9773 renewal information (see askRenewalInfo), asked without the account. */
   async renewalInfo(certificatePem: string, random: () => number = Math.random): Promise<RenewalInfo | undefined> {
-    const context: ErrorContext = { issuer: this.name };
-    const session = await this.infoSession();
-    const base = session.directory.renewalInfo;
-    if (!base) return undefined;
-    const response = await session.get<{ suggestedWindow?: { start?: string; end?: string } }>(`${base.replace(/\/$/, '')}/${ariCertId(certificatePem)}`, context);
-    const start = Date.parse(response.data.suggestedWindow?.start ?? '');
-    const end = Date.parse(response.data.suggestedWindow?.end ?? '');
-    if (response.status !== 200 || Number.isNaN(start) || Number.isNaN(end) || end < start) {
-      throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'the CA answered renewalInfo without a usable suggested window', { retryable: true, context });
-    }
-    const now = this.deps.clock.now().getTime();
-    const asked = response.retryAfter ? response.retryAfter.getTime() - now : ARI_DEFAULT_RECHECK_MS;
-    const recheck = Math.min(Math.max(asked, 60_000), 86_400_000);
-    return {
-      window: { start: new Date(start), end: new Date(end) },
-      renewAt: new Date(start + Math.floor(random() * (end - start))),
-      checkAgainAt: new Date(now + recheck),
-    };
-  }
-
-  /**
-   * renewalInfo is an unauthenticated GET: a session on the directory with a throwaway key, no
-   * account, so a planner that may not read the key store (the AWS planner) can still ask.
-   */
-  private infoSession(): Promise<AcmeSession> {
-    this.infoSessionPromise ??= this.keySession(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()).catch((error: unknown) => {
-      this.infoSessionPromise = undefined;
-      throw error;
-    });
-    return this.infoSessionPromise;
+    return askRenewalInfo(await this.sessions.anonymous(), certificatePem, this.deps.clock.now(), random, { issuer: this.name });
   }
 
   /** The account URL once registered (for logs and tests; not a secret). */
-  async accountUrl(): Promise<string> {
-    return (await this.session()).accountUrl;
+  accountUrl(): Promise<string> {
+    return this.sessions.accountUrl();
   }
 
   private context(order: IssuanceOrder): ErrorContext {
@@ -262,72 +171,6 @@ export class AcmeIssuer implements CertificateIssuer {
     } catch {
       return undefined;
     }
-  }
-
-  private session(): Promise<AcmeSession> {
-    this.sessionPromise ??= this.openSession().catch((error: unknown) => {
-      this.sessionPromise = undefined;
-      throw error;
-    });
-    return this.sessionPromise;
-  }
-
-  private loadAcme(): Promise<AcmeModule> {
-    return this.deps.loadAcme ? this.deps.loadAcme() : import('acme-client').then((m) => (m as unknown as { default: AcmeModule }).default);
-  }
-
-  private async openSession(): Promise<AcmeSession> {
-    const [mod, accountKeyPem, eab, caPem] = await Promise.all([
-      this.loadAcme(),
-      this.accountKey(),
-      this.eab(),
-      this.options.caFile ? readFile(this.options.caFile, 'utf8') : Promise.resolve(undefined),
-    ]);
-    return AcmeSession.open(mod, {
-      directoryUrl: this.options.directoryUrl,
-      accountKeyPem,
-      ...(eab ? { eab } : {}),
-      ...(this.options.contact ? { contact: this.options.contact } : {}),
-      termsOfServiceAgreed: this.options.termsOfServiceAgreed ?? true,
-      ...(caPem ? { caPem } : {}),
-      now: () => this.deps.clock.now(),
-      context: { issuer: this.name, directoryUrl: this.options.directoryUrl },
-    });
-  }
-
-  /** Created once per issuer and kept in the key store; a concurrent creator's key wins. */
-  private async accountKey(): Promise<string> {
-    const existing = await this.deps.keys.getVersion(this.accountSecret, { label: ACCOUNT_LABEL });
-    if (existing) return existing.material.privateKeyPem;
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    try {
-      return (await this.deps.keys.putVersion(this.accountSecret, ACCOUNT_VERSION, { privateKeyPem: pem }, [ACCOUNT_LABEL])).material.privateKeyPem;
-    } catch (error) {
-      if (!isCertflowError(error) || error.code !== ErrorCodes.KEYSTORE_CONFLICT) throw error;
-      const stored = await this.deps.keys.getVersion(this.accountSecret, { versionId: ACCOUNT_VERSION });
-      if (!stored) throw error;
-      return stored.material.privateKeyPem;
-    }
-  }
-
-  /** The EAB HMAC key, read from its reference; it appears in no message, context or handle. */
-  private async eab(): Promise<{ kid: string; hmacKey: string } | undefined> {
-    const eab = this.options.eab;
-    if (!eab) return undefined;
-    const context = { issuer: this.name };
-    let value: string | undefined;
-    if (eab.hmacKey.startsWith('keystore:')) {
-      const secretName = eab.hmacKey.slice('keystore:'.length);
-      value = (await this.deps.keys.getVersion(secretName, { label: 'CURRENT' }))?.material.privateKeyPem;
-      if (!value) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `EAB HMAC key secret ${secretName} has no CURRENT version`, { context });
-    } else {
-      const path = eab.hmacKey.slice('file:'.length);
-      value = await readFile(path, 'utf8').catch((cause: unknown) => {
-        throw new CertflowError(ErrorCodes.CONFIG_INVALID, `EAB HMAC key file ${path} is unreadable`, { context, cause });
-      });
-    }
-    return { kid: eab.kid, hmacKey: value.trim() };
   }
 
   private dns(context: ErrorContext) {
@@ -366,7 +209,7 @@ export class AcmeIssuer implements CertificateIssuer {
     const context: ErrorContext = { ...this.context(order), orderUrl: start.orderUrl };
     let handle = start;
     try {
-      const session = await this.session();
+      const session = await this.sessions.account();
       let current = known;
       let rechecked = false;
       for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -381,7 +224,7 @@ export class AcmeIssuer implements CertificateIssuer {
             return failed(await this.whyInvalid(session, current, context));
           case 'valid': {
             if (!current.certificate) throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'valid order without a certificate URL', { retryable: true, context });
-            const certificate = await this.download(session, current.certificate, context);
+            const certificate = await downloadCertificate(session, current.certificate, this.options.preferredChain, context);
             await this.cleanup(handle, context);
             await this.budgets?.recordIssued([...order.spec.names.dns, ...order.spec.names.ip], this.deps.clock.now());
             return { status: 'issued', certificate };
@@ -493,26 +336,6 @@ export class AcmeIssuer implements CertificateIssuer {
     }
     if (current.error) return fromProblem(current.error, 'order invalid', context);
     return new CertflowError(ErrorCodes.ACME_ORDER_INVALID, 'the ACME order turned invalid', { retryable: true, context });
-  }
-
-  private async download(session: AcmeSession, url: string, context: ErrorContext) {
-    const first = await session.post<string>(url, null, context);
-    if (first.status !== 200) throw fromProblem(first.data as unknown as AcmeProblem, 'certificate download failed', context);
-    let pem = first.data;
-    const preferred = this.options.preferredChain;
-    if (preferred) {
-      for (const alternate of alternates(first.link)) {
-        const r = await session.post<string>(alternate, null, context);
-        const top = splitPem(r.data).at(-1);
-        if (r.status === 200 && top && new X509Certificate(top).issuer.split('\n').includes(`CN=${preferred}`)) {
-          pem = r.data;
-          break;
-        }
-      }
-    }
-    const [leaf, ...chain] = splitPem(pem);
-    if (!leaf) throw new CertflowError(ErrorCodes.ISSUER_UNAVAILABLE, 'the CA returned no certificate', { retryable: true, context });
-    return { certificatePem: `${leaf}\n`, chainPem: chain.map((c) => `${c}\n`).join('') };
   }
 
   /** Removes this order's TXT records (idempotent), so none is left behind whatever the outcome. */
