@@ -8,6 +8,7 @@ import { keys, renewalIndexOf, type CertificateRecord, type RevisionRecord } fro
 
 /** After a failed ask, the CA is asked again no sooner than this: a CA that is down is not hammered every cycle. */
 const RETRY_AFTER_FAILURE_MS = 3_600_000;
+const NO_ADVICE_RECHECK_MS = 86_400_000;
 
 /**
  * Keeps the CA's renewal advice (ACME ARI, RFC 9773) on the record of a certificate whose issuer
@@ -31,8 +32,8 @@ export function refreshRenewalAdvice(deps: Pick<AppDeps, 'state' | 'clock'> & Pa
     let advice: CaRenewalAdvice | undefined;
     try {
       const info = await issuer.renewalInfo(pem);
-      if (!info) return meta;
-      advice = { serialNumber: current.serialNumber, window: info.window, renewAt: info.renewAt, checkAgainAt: info.checkAgainAt };
+      // A CA without renewal information is asked again a day later, not at every plan.
+      advice = !info ? { serialNumber: current.serialNumber, checkAgainAt: new Date(now.getTime() + NO_ADVICE_RECHECK_MS) } : { serialNumber: current.serialNumber, window: info.window, renewAt: info.renewAt, checkAgainAt: info.checkAgainAt };
     } catch (error) {
       if (!isCertflowError(error)) throw error;
       // Keep the last advice on this certificate, if any; ask again later, not at every cycle.

@@ -12,7 +12,7 @@ import { DAY, LocalFixture } from '../../support/local-fixture.js';
 const HOUR = 3_600_000;
 
 /** The configured local CA, plus the CA renewal advice (ARI) a test scripts: what an ACME CA with renewalInfo answers. */
-function advising(rt: LocalRuntime, answer: (now: Date) => RenewalInfo | Error) {
+function advising(rt: LocalRuntime, answer: (now: Date) => RenewalInfo | Error | undefined) {
   const asked: string[] = [];
   const real = rt.deps.issuers.get('local');
   const renewalInfo = (pem: string): Promise<RenewalInfo | undefined> => {
@@ -93,6 +93,22 @@ describe('renewal advice from the CA (ACME ARI) in planning', () => {
     expect(first).toMatchObject({ action: 'skipped', why: `not due until ${await policyTime()}` });
     expect(ca.asked).toHaveLength(2);
     expect((await record())?.renewalAdvice?.renewAt).toBeUndefined();
+  });
+
+  it('asks a CA that offers no renewal information again a day later, not at every plan', async () => {
+    // Prepare
+    const { rt, api, policyTime } = await issuedApi();
+    fx.clock.advance(10 * DAY);
+    const ca = advising(rt, () => undefined);
+    const plan = planRenewals({ ...rt.deps, issuers: ca.issuers });
+    // Act
+    const [first] = await plan(api);
+    await plan(api);
+    fx.clock.advance(DAY + 1);
+    await plan(api);
+    // Assess
+    expect(first).toMatchObject({ action: 'skipped', why: `not due until ${await policyTime()}` });
+    expect(ca.asked).toHaveLength(2);
   });
 
   it('drops the advice once the certificate it was about is replaced, and asks about the new one', async () => {
