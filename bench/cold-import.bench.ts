@@ -29,7 +29,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -166,6 +166,10 @@ async function compileUnbundled(dir: string): Promise<void> {
     target: 'node22',
     logLevel: 'error',
   });
+  // JSON modules (functions/lib/families.json) are imported as they are.
+  for (const root of ['src', 'functions']) {
+    for (const f of readdirSync(join(REPO, root), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'))) copyFileSync(join(REPO, root, f), join(dir, root, f));
+  }
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
 }
