@@ -19,6 +19,8 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // CommonJS files (loaded by serverless.yml and serverless-esbuild) import with require().
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   // Layering: the domain imports only the domain; use cases only the domain and ports; AWS names stay in adapters/aws.
   // (One rule entry per file set: a later no-restricted-imports for the same files would replace an earlier one.)
   layer(['src/domain/**'], ['**/adapters/**', '**/app/**', '**/cli/**', '**/config/**', '**/ports/**', '@aws-sdk/*', 'better-sqlite3'], 'src/domain is pure: it imports only the domain.'),

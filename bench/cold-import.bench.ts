@@ -29,12 +29,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
-import { dummyEnvironment, handlerEntries, readServerless } from '../scripts/lib/serverless-config.js';
+import { dummyEnvironment, handlerEntries, lambdaEsbuildOptions, readServerless } from '../scripts/lib/serverless-config.js';
 
 const REPO = join(import.meta.dirname, '..');
 const RUNS = Math.max(1, Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 21));
@@ -42,17 +42,7 @@ const work = mkdtempSync(join(tmpdir(), 'certflow-cold-import-'));
 
 const serverless = readServerless();
 
-/** serverless-esbuild's own settings in `custom.esbuild`; every other key is an esbuild option. */
-const PLUGIN_ONLY = new Set(['exclude', 'packager', 'packagerOptions', 'outputFileExtension', 'installExtraArgs', 'keepOutputDirectory', 'nativeZip', 'watch', 'concurrency', 'zipConcurrency', 'disposeContext', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'config', 'outputWorkFolder', 'outputBuildFolder', 'plugins']);
 const requireHere = createRequire(import.meta.url);
-
-/** The esbuild options of `custom.esbuild`, as serverless-esbuild passes them (its `plugins` file loaded). */
-function esbuildOptions(): BuildOptions {
-  const c = serverless.custom?.esbuild ?? {};
-  const passed = Object.fromEntries(Object.entries(c).filter(([k]) => !PLUGIN_ONLY.has(k)));
-  const plugins = typeof c.plugins === 'string' ? (requireHere(join(REPO, c.plugins)) as Plugin[]) : ((c.plugins as Plugin[] | undefined) ?? []);
-  return { ...passed, external: (c.exclude as string[] | undefined) ?? [], plugins, metafile: true, logLevel: 'error' };
-}
 
 /** The plugin that bundles environment credentials only (scripts/esbuild-plugins.cjs): the floor "the other way". */
 const envCredentials = (requireHere(join(REPO, 'scripts/esbuild-plugins.cjs')) as { envCredentials: Plugin }).envCredentials;
@@ -115,7 +105,7 @@ function startStandIn(): Promise<{ port: number; stop: () => void }> {
 async function bundle(entry: string | { source: string }, outfile: string, withEnvCredentials = false): Promise<{ bytes: number; metafile: Metafile }> {
   const input: BuildOptions =
     typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: REPO, sourcefile: 'floor.mjs', loader: 'js' } };
-  const options = esbuildOptions();
+  const options = lambdaEsbuildOptions(serverless);
   const plugins = withEnvCredentials && !options.plugins!.some((p) => p.name === envCredentials.name) ? [...options.plugins!, envCredentials] : options.plugins!;
   const result = await build({ ...options, ...input, plugins, outfile, absWorkingDir: REPO });
   return { bytes: statSync(outfile).size, metafile: result.metafile! };
@@ -176,6 +166,10 @@ async function compileUnbundled(dir: string): Promise<void> {
     target: 'node22',
     logLevel: 'error',
   });
+  // JSON modules (functions/lib/families.json) are imported as they are.
+  for (const root of ['src', 'functions']) {
+    for (const f of readdirSync(join(REPO, root), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'))) copyFileSync(join(REPO, root, f), join(dir, root, f));
+  }
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
 }

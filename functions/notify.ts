@@ -1,10 +1,10 @@
 import { notifyOnEvent, type ReceivedLifecycleEvent } from '../src/app/notify.use-case.js';
 import { awsClientFactory, awsSettings, buildStateStore } from '../src/composition/aws-runtime.js';
-import { loadAwsConfig } from '../src/composition/aws-configured-runtime.js';
-import { CertflowError, ErrorCodes } from '../src/domain/errors/index.js';
-import type { Notifier } from '../src/ports/notifier.port.js';
+import { awsFactoryDeps, loadAwsConfig } from '../src/composition/aws-configured-runtime.js';
+import { buildAdapters, fanOut } from '../src/composition/build-adapters.js';
 import { systemClock } from '../src/ports/clock.port.js';
 import { recordInState } from './lib/dead-letters.js';
+import { familiesOf } from './lib/families.js';
 import { lambdaHandler } from './lib/lambda.js';
 import { registries } from '../src/adapters/registries.js';
 
@@ -14,14 +14,8 @@ const settings = awsSettings(process.env, ['tableName', 'configLocation']);
 const clients = awsClientFactory();
 const config = await loadAwsConfig(settings.configLocation, clients, registries);
 const state = buildStateStore(settings, clients);
-const notifiers: Notifier[] = await Promise.all(
-  config.notifiers.map((n) => {
-    const descriptor = registries.notifiers[n.kind];
-    if (!descriptor) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `no notifier kind '${n.kind}'`);
-    return descriptor.create({ runtime: 'aws', clock: systemClock, dataDir: '/tmp/certflow', resolvePath: (p) => p, aws: clients, state }, n);
-  }),
-);
-const notify = notifyOnEvent({ notifier: { notify: async (n) => void (await Promise.all(notifiers.map((x) => x.notify(n)))) } });
+const { notifiers } = await buildAdapters(config, registries, awsFactoryDeps({ clients, clock: systemClock, state }), familiesOf('notify'));
+const notify = notifyOnEvent({ notifier: fanOut(notifiers) });
 
 /**
  * Target of the `notify` rule (events/patterns/notify.json): alerts to the channel of their

@@ -5,8 +5,18 @@ import { recordInState } from './lib/dead-letters.js';
 import { lambdaHandler, metrics, METRICS, MetricUnit } from './lib/lambda.js';
 
 // Cold start: configuration (SSM or S3), clients and adapters, once per execution environment.
-const { config, deps } = await configuredRuntime(process.env);
-const run = planCycle(deps);
+const { config, deps } = await configuredRuntime(process.env, 'plan');
+// Exactly what planning uses: the key store is a stand-in here (families.json), and renewal advice
+// reads the public certificate from its revision record, never through the key store.
+const run = planCycle({
+  state: deps.state,
+  sources: deps.sources,
+  issuers: deps.issuers,
+  clock: deps.clock,
+  policy: deps.policy,
+  alertThresholdsDays: deps.alertThresholdsDays,
+  queue: deps.queue,
+});
 
 /**
  * Scheduled (rate set per stage): discovers the configured sources, plans renewals (policy

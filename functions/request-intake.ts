@@ -4,7 +4,7 @@ import { configuredRuntime } from './lib/cold-start.js';
 import { lambdaHandler, logger } from './lib/lambda.js';
 
 // Cold start: the configuration names which certificates exist and the policy that decides.
-const { config, deps } = await configuredRuntime(process.env);
+const { config, deps } = await configuredRuntime(process.env, 'request-intake');
 const request = requestCertificate(deps);
 const byId = new Map(config.certificates.map((c) => [c.spec.id, c]));
 

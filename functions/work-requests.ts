@@ -6,8 +6,8 @@ import { configuredRuntime } from './lib/cold-start.js';
 import { recordInState } from './lib/dead-letters.js';
 import { countByCode, lambdaHandler, logger, metrics, METRICS, MetricUnit } from './lib/lambda.js';
 
-// Cold start: configuration, clients, key store and issuers (each issuer family loads only if configured).
-const { deps } = await configuredRuntime(process.env);
+// Cold start: configuration, clients, and the families issuing uses: key store, DNS providers, issuers, destinations.
+const { deps } = await configuredRuntime(process.env, 'work-requests');
 const work = workRequest(deps);
 const deadLetter = recordInState(deps.state, () => systemClock.now());
 

@@ -3,8 +3,9 @@ import { buildAwsAppDeps, loadAwsConfig, type AwsAppDeps } from '../../src/compo
 import type { CertflowConfig } from '../../src/config/load-config.js';
 import { systemClock } from '../../src/ports/clock.port.js';
 import { registries } from '../../src/adapters/registries.js';
+import { familiesOf, type FunctionName } from './families.js';
 
-/** What the planner, the worker and request intake build at cold start: the whole configured runtime. */
+/** What the planner, the worker and request intake build at cold start: the configured runtime. */
 export interface ConfiguredRuntime {
   readonly config: CertflowConfig;
   readonly deps: AwsAppDeps;
@@ -12,10 +13,11 @@ export interface ConfiguredRuntime {
 
 /**
  * Reads the environment, loads and validates the configuration from its SSM parameter or S3 object,
- * and builds the clients and adapters, once per execution environment. A bad configuration fails
- * the cold start with CONFIG.INVALID and every problem listed, before any event is touched.
+ * and builds the clients and the adapter families `fn` uses (families.json), once per execution
+ * environment. A bad configuration fails the cold start with CONFIG.INVALID and every problem
+ * listed, before any event is touched, whichever families the function builds.
  */
-export async function configuredRuntime(env: NodeJS.ProcessEnv): Promise<ConfiguredRuntime> {
+export async function configuredRuntime(env: NodeJS.ProcessEnv, fn: FunctionName): Promise<ConfiguredRuntime> {
   const settings = awsSettings(env, ['tableName', 'eventBusName', 'workQueueUrl', 'configLocation']);
   const clients = awsClientFactory();
   const config = await loadAwsConfig(settings.configLocation, clients, registries);
@@ -28,6 +30,7 @@ export async function configuredRuntime(env: NodeJS.ProcessEnv): Promise<Configu
     bus: buildEventBus(settings, clients),
     queue: buildWorkQueue(settings, clients, systemClock),
     registries,
+    families: familiesOf(fn),
   });
   return { config, deps };
 }

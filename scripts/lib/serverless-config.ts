@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { parseDocument } from 'yaml';
 import { REPO_ROOT } from './schema-files.js';
 
@@ -53,4 +55,15 @@ export function dummyEnvironment(serverless: ServerlessConfig = readServerless()
 export function loadsConfiguration(entry: string): boolean {
   // The Slack handlers read the configuration without the whole runtime (loadAwsConfig).
   return /\b(configuredRuntime|loadAwsConfig)\(/.test(readFileSync(entry, 'utf8'));
+}
+
+/** serverless-esbuild's own settings in `custom.esbuild`; every other key is an esbuild option. */
+const PLUGIN_ONLY = new Set(['exclude', 'packager', 'packagerOptions', 'outputFileExtension', 'installExtraArgs', 'keepOutputDirectory', 'nativeZip', 'watch', 'concurrency', 'zipConcurrency', 'disposeContext', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'config', 'outputWorkFolder', 'outputBuildFolder', 'plugins']);
+
+/** The esbuild options of `custom.esbuild`, as serverless-esbuild passes them for each function (its `plugins` file loaded). */
+export function lambdaEsbuildOptions(serverless: ServerlessConfig = readServerless()): BuildOptions {
+  const c = serverless.custom?.esbuild ?? {};
+  const passed = Object.fromEntries(Object.entries(c).filter(([k]) => !PLUGIN_ONLY.has(k)));
+  const plugins = typeof c.plugins === 'string' ? (createRequire(import.meta.url)(join(REPO_ROOT, c.plugins)) as Plugin[]) : ((c.plugins as Plugin[] | undefined) ?? []);
+  return { ...passed, external: (c.exclude as string[] | undefined) ?? [], plugins, metafile: true, logLevel: 'error', absWorkingDir: REPO_ROOT };
 }

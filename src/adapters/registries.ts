@@ -25,6 +25,28 @@ export interface AdapterRegistries {
   readonly destinations: Registry<Destination>;
 }
 
+/** An adapter family, named by its configuration key. */
+export type AdapterFamily = keyof AdapterRegistries;
+
+/** Spelled as a record so that a family added to AdapterRegistries and forgotten here fails to compile. */
+const FAMILIES: { readonly [F in AdapterFamily]: F } = {
+  keyStores: 'keyStores',
+  dnsProviders: 'dnsProviders',
+  issuers: 'issuers',
+  sources: 'sources',
+  accountSources: 'accountSources',
+  notifiers: 'notifiers',
+  destinations: 'destinations',
+};
+
+/** Every adapter family, in the order buildAdapters builds them. */
+export const ADAPTER_FAMILIES: readonly AdapterFamily[] = Object.values(FAMILIES);
+
+export function isAdapterFamily(name: string): name is AdapterFamily {
+  const names: readonly string[] = ADAPTER_FAMILIES;
+  return names.includes(name);
+}
+
 export const registries: AdapterRegistries = {
   keyStores: keyStoreRegistry,
   dnsProviders: dnsProviderRegistry,

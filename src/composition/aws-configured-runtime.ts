@@ -1,5 +1,5 @@
 import type { AppDeps } from '../app/deps.js';
-import { registries as defaultRegistries, type AdapterRegistries } from '../adapters/registries.js';
+import { registries as defaultRegistries, type AdapterFamily, type AdapterRegistries } from '../adapters/registries.js';
 import type { AwsClientFactory } from '../adapters/aws/client-factory.js';
 import { readConfigText } from '../adapters/aws/config-location.js';
 import type { CertflowConfig } from '../config/load-config.js';
@@ -9,7 +9,7 @@ import type { EventBus } from '../ports/event-bus.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
 import type { Outbox, StateStore } from '../ports/state-store.port.js';
 import type { WorkQueue } from '../ports/work-queue.port.js';
-import { buildAdapters, destinationsByCertificate, fanOut, type BuiltAdapters } from './build-adapters.js';
+import { buildAdapters, destinationsByCertificate, fanOut, type BaseFactoryDeps, type BuiltAdapters } from './build-adapters.js';
 
 /*
  * The AWS composition root, configured half: the configuration (same schema as the local file,
@@ -20,6 +20,19 @@ import { buildAdapters, destinationsByCertificate, fanOut, type BuiltAdapters } 
 export async function loadAwsConfig(location: string, clients: AwsClientFactory, registries: AdapterRegistries = defaultRegistries): Promise<CertflowConfig> {
   const text = await readConfigText(location, clients);
   return parseConfig(text, location, { kinds: registries, runtime: 'aws' });
+}
+
+/** What adapter factories get in Lambda. */
+export function awsFactoryDeps(options: Pick<AwsAppDepsOptions, 'clients' | 'clock' | 'state'>): BaseFactoryDeps {
+  return {
+    runtime: 'aws',
+    clock: options.clock,
+    // Lambda's only writable folder; nothing kept there outlives the execution environment.
+    dataDir: '/tmp/certflow',
+    resolvePath: (p) => p,
+    aws: options.clients,
+    state: options.state,
+  };
 }
 
 /** What the planner, the worker and request intake share. */
@@ -37,19 +50,13 @@ export interface AwsAppDepsOptions {
   readonly queue: WorkQueue;
   readonly notifier?: Notifier;
   readonly registries?: AdapterRegistries;
+  /** The families a function's code path uses (default: all); the others are stand-ins that refuse (see buildAdapters). */
+  readonly families?: ReadonlySet<AdapterFamily>;
 }
 
 /** Builds the configured adapters (key store, issuers, sources, ...) through the registries. */
 export async function buildAwsAppDeps(options: AwsAppDepsOptions): Promise<AwsAppDeps> {
-  const adapters = await buildAdapters(options.config, options.registries ?? defaultRegistries, {
-    runtime: 'aws',
-    clock: options.clock,
-    // Lambda's only writable folder; nothing kept there outlives the execution environment.
-    dataDir: '/tmp/certflow',
-    resolvePath: (p) => p,
-    aws: options.clients,
-    state: options.state,
-  });
+  const adapters = await buildAdapters(options.config, options.registries ?? defaultRegistries, awsFactoryDeps(options), options.families);
   const notifier = options.notifier ?? (adapters.notifiers.length > 0 ? fanOut(adapters.notifiers) : undefined);
   return {
     state: options.state,

@@ -1,5 +1,5 @@
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
-import type { AdapterRegistries } from '../adapters/registries.js';
+import { ADAPTER_FAMILIES, type AdapterFamily, type AdapterRegistries } from '../adapters/registries.js';
 import type { AdapterDescriptor, AdapterFactoryDeps, Directory } from '../adapters/registry/descriptor.js';
 import type { AdapterSettings, CertflowConfig } from '../config/load-config.js';
 import { ownValue } from '../domain/own-value.js';
@@ -10,6 +10,7 @@ import type { DnsProvider } from '../ports/dns-provider.port.js';
 import type { CertificateIssuer } from '../ports/issuer.port.js';
 import type { KeyStore } from '../ports/key-store.port.js';
 import type { Notifier } from '../ports/notifier.port.js';
+import { FAMILY_LABELS, unbuiltAccountSource, unbuiltDirectory, unbuiltKeyStore, unbuiltNotifier, unbuiltSource } from './unbuilt-adapters.js';
 
 /** Every adapter configuration names, built. */
 export interface BuiltAdapters {
@@ -27,27 +28,48 @@ export type BaseFactoryDeps = Omit<AdapterFactoryDeps, 'keys' | 'dnsProviders'>;
 /**
  * Builds the adapters of a validated configuration through the registries. The key store comes
  * first, then DNS providers and account sources, because issuers, destinations and sources are built with them.
+ * `families` (default: all) are built; each other family gets stand-ins that fail with
+ * ADAPTER.FAMILY_NOT_BUILT when used (unbuilt-adapters.ts): a Lambda function builds only what its
+ * code path uses, and its bundle carries only those implementations (functions/lib/families.json).
  */
-export async function buildAdapters(config: CertflowConfig, registries: AdapterRegistries, base: BaseFactoryDeps): Promise<BuiltAdapters> {
-  const keys = await create(registries.keyStores, base, config.keyStore, 'key store');
-  const dnsProviders = directory('DNS provider', await createAll(registries.dnsProviders, { ...base, keys }, config.dnsProviders, 'DNS provider'));
-  const accountSources = await createAll(registries.accountSources, { ...base, keys, dnsProviders }, config.accountSources, 'account source');
-  const deps: AdapterFactoryDeps = { ...base, keys, dnsProviders, accountSources: directory('account source', accountSources) };
+export async function buildAdapters(
+  config: CertflowConfig,
+  registries: AdapterRegistries,
+  base: BaseFactoryDeps,
+  families: ReadonlySet<AdapterFamily> = new Set(ADAPTER_FAMILIES),
+): Promise<BuiltAdapters> {
+  const keys = families.has('keyStores') ? await create(registries.keyStores, base, config.keyStore, FAMILY_LABELS.keyStores) : unbuiltKeyStore(config.keyStore.name);
+  const dnsProviders = families.has('dnsProviders')
+    ? directory(FAMILY_LABELS.dnsProviders, await createAll(registries.dnsProviders, { ...base, keys }, config.dnsProviders, FAMILY_LABELS.dnsProviders))
+    : unbuiltDirectory<DnsProvider>('dnsProviders', config.dnsProviders);
+  const accountSources = families.has('accountSources')
+    ? await createAll(registries.accountSources, { ...base, keys, dnsProviders }, config.accountSources, FAMILY_LABELS.accountSources)
+    : standIns(config.accountSources, unbuiltAccountSource);
+  const deps: AdapterFactoryDeps = { ...base, keys, dnsProviders, accountSources: directory(FAMILY_LABELS.accountSources, accountSources) };
   const [issuers, sources, notifiers, destinations] = await Promise.all([
-    createAll(registries.issuers, deps, config.issuers, 'issuer'),
-    createAll(registries.sources, deps, config.sources, 'source'),
-    createAll(registries.notifiers, deps, config.notifiers, 'notifier'),
-    createAll(registries.destinations, deps, config.destinations, 'destination'),
+    families.has('issuers')
+      ? createAll(registries.issuers, deps, config.issuers, FAMILY_LABELS.issuers).then((built) => directory(FAMILY_LABELS.issuers, built))
+      : unbuiltDirectory<CertificateIssuer>('issuers', config.issuers),
+    families.has('sources') ? createAll(registries.sources, deps, config.sources, FAMILY_LABELS.sources) : standIns(config.sources, unbuiltSource),
+    families.has('notifiers') ? createAll(registries.notifiers, deps, config.notifiers, FAMILY_LABELS.notifiers) : standIns(config.notifiers, unbuiltNotifier),
+    families.has('destinations')
+      ? createAll(registries.destinations, deps, config.destinations, FAMILY_LABELS.destinations).then((built) => directory(FAMILY_LABELS.destinations, built))
+      : unbuiltDirectory<Destination>('destinations', config.destinations),
   ]);
   return {
     keys,
     dnsProviders,
-    issuers: directory('issuer', issuers),
+    issuers,
     sources: [...sources.values()],
     accountSources: [...accountSources.values()],
     notifiers: [...notifiers.values()],
-    destinations: directory('destination', destinations),
+    destinations,
   };
+}
+
+/** A stand-in for each configured adapter of a family this process does not build. */
+function standIns<T>(list: readonly AdapterSettings[], standIn: (name: string) => T): Map<string, T> {
+  return new Map(list.map((s) => [s.name, standIn(s.name)]));
 }
 
 async function create<T>(registry: Readonly<Record<string, AdapterDescriptor<T>>>, deps: AdapterFactoryDeps, settings: AdapterSettings, label: string): Promise<T> {
@@ -72,7 +94,7 @@ function directory<T>(label: string, built: ReadonlyMap<string, T>): Directory<T
     get(name) {
       const found = built.get(name);
       if (!found) {
-        const code = label === 'issuer' ? ErrorCodes.ISSUER_UNKNOWN : ErrorCodes.CONFIG_INVALID;
+        const code = label === FAMILY_LABELS.issuers ? ErrorCodes.ISSUER_UNKNOWN : ErrorCodes.CONFIG_INVALID;
         throw new CertflowError(code, `no ${label} named ${name}`, { context: { name } });
       }
       return found;
@@ -81,13 +103,16 @@ function directory<T>(label: string, built: ReadonlyMap<string, T>): Directory<T
   };
 }
 
-/** Each certificate's destinations, in the order configuration lists them (names are checked at load). */
+/**
+ * Each certificate's destinations, in the order configuration lists them (names are checked at load).
+ * Looked up when asked, so a function that builds no destinations never reaches their stand-ins.
+ */
 export function destinationsByCertificate(
   certificates: readonly { readonly spec: { readonly id: string }; readonly destinations?: readonly string[] }[],
   destinations: Directory<Destination>,
 ): DestinationDirectory {
-  const byId = new Map(certificates.map((c) => [c.spec.id, (c.destinations ?? []).map((name) => destinations.get(name))]));
-  return { forCertificate: (id) => byId.get(id) ?? [] };
+  const byId = new Map(certificates.map((c) => [c.spec.id, c.destinations ?? []]));
+  return { forCertificate: (id) => (byId.get(id) ?? []).map((name) => destinations.get(name)) };
 }
 
 /** One notifier that tells every configured one; one failing never silences the others. */

@@ -6,6 +6,11 @@ export const ErrorCodes = {
   // Bad input from outside: config files, CLI arguments, PEM, events.
   CONFIG_INVALID: 'CONFIG.INVALID',
   CONFIG_UNREADABLE: 'CONFIG.UNREADABLE',
+  /**
+   * A Lambda function reached an adapter family it does not build (functions/lib/families.json):
+   * a code path and its declaration disagree. Terminal: redelivering the same input meets the same bundle.
+   */
+  ADAPTER_FAMILY_NOT_BUILT: 'ADAPTER.FAMILY_NOT_BUILT',
   INPUT_INVALID: 'INPUT.INVALID',
   PEM_MALFORMED: 'PEM.MALFORMED',
   CSR_MALFORMED: 'CSR.MALFORMED',

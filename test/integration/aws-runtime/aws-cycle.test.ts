@@ -381,21 +381,31 @@ describe('the AWS runtime, in process', () => {
     expect(out.metric('TerminalFailures', { code: 'EVENT.INVALID' })).toBe(4);
   }, 60_000);
 
-  it('fails the cold start with every configuration problem listed, before touching any event', async () => {
+  it('fails the cold start with every configuration problem listed, before touching any event, in every function that reads it', async () => {
     // Prepare: a configuration that names a local-only issuer and an unknown key store
     const stage = await newStage();
     ssm.reset();
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: JSON.stringify({ ...CONFIG, keyStore: { kind: 'vault' }, issuers: [{ name: 'internal', kind: 'local-ca' }] }) } });
-    vi.resetModules();
     vi.stubEnv('CERTFLOW_STATE_TABLE', stage.tableName);
-    // Act
-    const failure = (await import('../../../functions/work-requests.js').catch((e: unknown) => e)) as { code?: string; details?: string[] };
+    // Act: each builds different adapter families (functions/lib/families.json; request-intake none), all validate every one
+    const failures = [];
+    for (const load of [
+      () => import('../../../functions/work-requests.js'),
+      () => import('../../../functions/plan.js'),
+      () => import('../../../functions/request-intake.js'),
+      () => import('../../../functions/notify.js'),
+    ]) {
+      vi.resetModules();
+      failures.push((await load().catch((e: unknown) => e)) as { code?: string; details?: string[] });
+    }
     // Assess
-    expect(failure.code).toBe('CONFIG.INVALID');
-    expect(failure.details).toEqual([
-      "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, secrets-manager, lab-sqlite)",
-      "/issuers/0/kind: issuer kind 'local-ca' cannot run in the aws runtime (only: local)",
-    ]);
+    for (const failure of failures) {
+      expect(failure.code).toBe('CONFIG.INVALID');
+      expect(failure.details).toEqual([
+        "/keyStore/kind: unknown key store kind 'vault' (known: sqlite, secrets-manager, lab-sqlite)",
+        "/issuers/0/kind: issuer kind 'local-ca' cannot run in the aws runtime (only: local)",
+      ]);
+    }
     expect(sqs.calls()).toHaveLength(0);
   }, 60_000);
 
