@@ -1,4 +1,5 @@
-import { nameMatches } from '../domain/approval-policy.js';
+import { isForbidden, nameMatches } from '../domain/approval-policy.js';
+import { allNames, emailsOf } from '../domain/certificate.js';
 import type { CertificateRequest } from '../domain/request.js';
 import type { AppDeps } from './deps.js';
 import { discoverCertificates, type ScopeReport } from './discover-certificates.use-case.js';
@@ -47,8 +48,9 @@ export function previewCycle(deps: AppDeps, context: { readonly issuers: readonl
     const preflight: PreflightCheck[] = [{ check: 'config', subject: 'configuration', ok: true, detail: 'valid' }];
     for (const issuer of context.issuers) preflight.push({ check: 'issuer', subject: issuer.name, ok: issuer.ok, detail: issuer.detail });
     for (const { spec } of managed) {
-      const names = [...spec.names.dns, ...spec.names.ip, ...spec.names.uri];
-      const forbidden = names.find((n) => deps.policy.forbiddenNames.some((p) => nameMatches(p, n)));
+      const names = allNames(spec.names);
+      const emails = emailsOf(spec.names);
+      const forbidden = names.find((n) => deps.policy.forbiddenNames.some((p) => (emails.includes(n) ? isForbidden(p, n, 'email') : nameMatches(p, n))));
       preflight.push(
         forbidden === undefined
           ? { check: 'policy', subject: spec.id, ok: true, detail: `${names.length.toString()} name(s) allowed` }

@@ -2,7 +2,7 @@ import type { CertificateView, CertificateDetail } from '../app/read-inventory.u
 import type { CyclePreview } from '../app/preview-cycle.use-case.js';
 import type { PlanOutcome } from '../app/plan-renewals.use-case.js';
 import type { CertificateRequest } from '../domain/request.js';
-import { isClientUsage, usageOf, validityHoursOf, type CertificateFacts } from '../domain/certificate.js';
+import { emailsOf, isClientUsage, usageOf, validityHoursOf, type CertificateFacts, type SubjectNames } from '../domain/certificate.js';
 
 /**
  * The CLI's machine output: documented shapes (schemas/cli/*.schema.json), each with an
@@ -12,6 +12,9 @@ import { isClientUsage, usageOf, validityHoursOf, type CertificateFacts } from '
 export const API_VERSION = 'certflow/v1';
 
 const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
+
+/** Names by type; `email` always listed (empty when none), like the other types. */
+export const namesJson = (names: SubjectNames) => ({ dns: [...names.dns], ip: [...names.ip], uri: [...names.uri], email: [...emailsOf(names)] });
 
 export function certificateJson(v: CertificateView) {
   const r = v.record;
@@ -23,7 +26,7 @@ export function certificateJson(v: CertificateView) {
     locator: r.locator,
     owner: r.owner ?? null,
     issuer: r.spec ? { name: r.spec.issuer.name, kind: r.spec.issuer.kind } : null,
-    names: { dns: [...names.dns], ip: [...names.ip], uri: [...names.uri] },
+    names: namesJson(names),
     revision: r.revision,
     status: v.status,
     daysRemaining: v.daysRemaining ?? null,
@@ -54,7 +57,7 @@ export function requestJson(r: CertificateRequest) {
     requester: r.requester,
     note: r.note ?? null,
     issuer: { name: r.spec.issuer.name, kind: r.spec.issuer.kind },
-    names: { dns: [...r.spec.names.dns], ip: [...r.spec.names.ip], uri: [...r.spec.names.uri] },
+    names: namesJson(r.spec.names),
     validityDays: r.spec.validityHours === undefined ? (r.spec.validityDays ?? null) : null,
     validityHours: validityHoursOf(r.spec),
     usage: usageOf(r.spec),

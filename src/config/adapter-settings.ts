@@ -22,7 +22,7 @@ export interface CertificateUseInfo {
   readonly usage: CertificateUsage;
   readonly validityDays?: number;
   readonly validityHours?: number;
-  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
+  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[]; readonly email?: readonly string[] };
 }
 
 /** The kinds of every family, by the configuration key that names them (see src/adapters/registries.ts). */
@@ -164,7 +164,7 @@ export function checkCertificatesAgainstAdapters(
       id: c.id,
       usage: c.usage ?? 'server',
       ...(validityHours === undefined ? { validityDays: validityDays ?? defaultValidityDays } : { validityHours }),
-      names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris },
+      names: { dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris, ...(c.emailAddresses.length > 0 ? { email: c.emailAddresses } : {}) },
     };
     const issuer = issuers.find((s) => s.name === c.issuer);
     const check = issuer ? ownValue(kinds.issuers, issuer.kind)?.checkCertificate : undefined;

@@ -8,6 +8,14 @@ const KeyAlgorithm = Type.Union(KEY_ALGORITHMS.map((a) => Type.Literal(a)));
 export const DNS_NAME_PATTERN = '^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$';
 const DnsName = Type.String({ pattern: DNS_NAME_PATTERN, maxLength: 253 });
 const IpAddress = Type.Union([Type.String({ format: 'ipv4' }), Type.String({ format: 'ipv6' })]);
+/**
+ * An RFC 5322 addr-spec in dot-atom form: an ASCII local part (no quotes, comments, white space
+ * or control characters, which rfc822Name's IA5String and most verifiers mishandle) and a host
+ * name; name-checks.ts checks the lengths and the domain as a host name.
+ */
+export const EMAIL_ADDRESS_PATTERN =
+  "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$";
+const EmailAddress = Type.String({ pattern: EMAIL_ADDRESS_PATTERN, maxLength: 254 });
 
 export const CertificateConfig = Type.Object(
   {
@@ -22,6 +30,8 @@ export const CertificateConfig = Type.Object(
     dnsNames: Type.Array(DnsName, { maxItems: 100, default: [] }),
     ipAddresses: Type.Array(IpAddress, { maxItems: 100, default: [] }),
     uris: Type.Array(Type.String({ format: 'uri', maxLength: 2048 }), { maxItems: 100, default: [] }),
+    /** Email SANs (rfc822Name): `ops@example.com`; the domain is compared without case, the local part with it. */
+    emailAddresses: Type.Array(EmailAddress, { maxItems: 100, default: [] }),
     issuer: Name,
     owner: Type.String({ minLength: 1, maxLength: 128 }),
     /** Who asks for this certificate; the policy keeps them from approving it. Defaults to the owner. */

@@ -9,7 +9,7 @@ import { checkPolicy, resolvePolicy } from './policy-config.js';
 import type { CertflowConfigFile } from './config.schema.js';
 import { validateConfigFile } from '../generated/validators/config.js';
 import { checkAdapters, checkCertificatesAgainstAdapters, type AdapterSettings, type ConfigKinds } from './adapter-settings.js';
-import { DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, uriProblem, workloadNameProblem } from './name-checks.js';
+import { DEFAULT_URI_SCHEMES, defaultCommonName, dnsNameProblem, emailAddressProblem, uriProblem, workloadNameProblem } from './name-checks.js';
 import { serverCommonNameProblem, specValidity, usageField, validityProblems } from './certificate-checks.js';
 
 export type { AdapterSettings, ConfigKinds } from './adapter-settings.js';
@@ -193,10 +193,11 @@ function crossCheck(file: unknown): string[] {
     });
     const dnsNames = list(field(c, 'dnsNames'));
     const uris = list(field(c, 'uris'));
+    const emails = list(field(c, 'emailAddresses'));
     const client = isClientUsage(usageField(c));
     // A client certificate names its workload in the CN (checked below); it needs no SAN.
-    if (!client && dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length === 0) {
-      problems.push(`${at}: a certificate needs at least one of dnsNames, ipAddresses, uris`);
+    if (!client && dnsNames.length + list(field(c, 'ipAddresses')).length + uris.length + emails.length === 0) {
+      problems.push(`${at}: a certificate needs at least one of dnsNames, ipAddresses, uris, emailAddresses`);
     }
     dnsNames.forEach((n, j) => {
       const why = typeof n === 'string' ? dnsNameProblem(n) : undefined;
@@ -205,6 +206,10 @@ function crossCheck(file: unknown): string[] {
     uris.forEach((u, j) => {
       const why = typeof u === 'string' ? uriProblem(u, schemes as readonly string[]) : undefined;
       if (why) problems.push(`${at}/uris/${j.toString()}: ${why}`);
+    });
+    emails.forEach((e, j) => {
+      const why = typeof e === 'string' ? emailAddressProblem(e) : undefined;
+      if (why) problems.push(`${at}/emailAddresses/${j.toString()}: ${why}`);
     });
     const commonName = text(field(c, 'commonName'));
     if (client && commonName === undefined) problems.push(`${at}/commonName: a ${String(usageField(c))} certificate needs a commonName naming its workload`);
@@ -227,7 +232,7 @@ function resolveConfig(file: CertflowConfigFile, configPath: string, adapters: R
       id: c.id,
       // A server CN is a host name (case-insensitive); a client CN is an identity, kept as written.
       commonName: isClientUsage(usage) ? (c.commonName ?? '') : (c.commonName ?? defaultCommonName(c.dnsNames)).toLowerCase(),
-      names: normalizeNames({ dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris }),
+      names: normalizeNames({ dns: c.dnsNames, ip: c.ipAddresses, uri: c.uris, email: c.emailAddresses }),
       keyAlgorithm,
       issuer,
       owner: c.owner,

@@ -48,6 +48,30 @@ export function uriProblem(uri: string, allowedSchemes: readonly string[]): stri
   return undefined;
 }
 
+/** RFC 5321 §4.5.3.1.1: a mailbox's local part has at most 64 octets. */
+const MAX_EMAIL_LOCAL_PART = 64;
+
+/**
+ * Why an email SAN (an addr-spec that passed the schema's syntax check) cannot be issued, or
+ * undefined: the local part's length, and the domain as a host name a mailbox can live at (the
+ * checks of dnsNameProblem, and not a public suffix itself, which no one person's mail is at).
+ */
+export function emailAddressProblem(address: string): string | undefined {
+  const at = address.lastIndexOf('@');
+  if (at < 1) return `'${shorten(address)}' is not an email address (local-part@domain)`;
+  const local = address.slice(0, at);
+  const domain = address.slice(at + 1).toLowerCase();
+  if (local.length > MAX_EMAIL_LOCAL_PART) {
+    return `'${shorten(address)}' has a local part of ${local.length.toString()} characters, over the ${MAX_EMAIL_LOCAL_PART.toString()} RFC 5321 allows`;
+  }
+  if (domain.startsWith('*.')) return `'${shorten(address)}' has a wildcard domain; an email SAN names one mailbox`;
+  const why = dnsNameProblem(domain);
+  if (why) return `the domain of '${shorten(address)}' cannot be used: ${why}`;
+  const parsed = parseHostname(domain, { allowPrivateDomains: true });
+  if (parsed.domain === null || parsed.publicSuffix === domain) return `the domain of '${shorten(address)}' is the public suffix '${domain}'`;
+  return undefined;
+}
+
 /** Why an explicitly configured common name cannot be used, or undefined. */
 export function commonNameProblem(commonName: string): string | undefined {
   if (commonName.length > MAX_COMMON_NAME_LENGTH) {

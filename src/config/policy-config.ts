@@ -12,6 +12,11 @@ import { patternProblem, type NameKind } from '../domain/name-match.js';
 
 const Name = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$', description: 'lower-case letters, digits and dashes' });
 const NamePattern = Type.String({ minLength: 1, maxLength: 2048, pattern: '^[a-zA-Z0-9*.:/_-]+$' });
+/** An email pattern: `*` or a dot-atom local part, `@`, a DNS pattern (checked by patternProblem). */
+const EMAIL_PATTERN = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+";
+const EmailPattern = Type.String({ minLength: 3, maxLength: 320, pattern: `^${EMAIL_PATTERN}$` });
+/** Where a pattern may name any SAN (forbidden names, auto-approval, scope selection): a name or an email pattern. */
+const AnyNamePattern = Type.String({ minLength: 1, maxLength: 2048, pattern: `^(?:[a-zA-Z0-9*.:/_-]+|${EMAIL_PATTERN})$` });
 /** A client CN pattern: the characters of a workload name (see name-checks.ts) and `*` labels. */
 const CommonNamePattern = Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_+=,.@*-]+$' });
 const Identity = Type.String({ minLength: 1, maxLength: 256 });
@@ -22,10 +27,12 @@ const Scope = Type.Object(
   {
     name: Name,
     teams: Type.Optional(Type.Array(Identity, { maxItems: 100 })),
-    names: Type.Optional(Type.Array(NamePattern, { maxItems: 100 })),
+    names: Type.Optional(Type.Array(AnyNamePattern, { maxItems: 100 })),
     allowedDnsNames: Type.Optional(Type.Array(NamePattern, { maxItems: 200 })),
     allowedIps: Type.Optional(Type.Array(NamePattern, { maxItems: 200 })),
     allowedUris: Type.Optional(Type.Array(NamePattern, { maxItems: 200 })),
+    /** Email SANs the scope grants: `*@example.com`, `ops@example.com`; none: no email SAN. */
+    allowedEmails: Type.Optional(Type.Array(EmailPattern, { maxItems: 200 })),
     /** Client certificate CNs (workload identities) the scope grants, matched with case; none: no client certificate. */
     allowedCommonNames: Type.Optional(Type.Array(CommonNamePattern, { maxItems: 200 })),
     /** Usages the scope grants; default server only. */
@@ -44,12 +51,12 @@ const Scope = Type.Object(
 
 export const PolicyConfig = Type.Object(
   {
-    forbiddenNames: Type.Array(NamePattern, { default: [] }),
+    forbiddenNames: Type.Array(AnyNamePattern, { default: [] }),
     autoApprove: Type.Array(
       Type.Object(
         {
           name: Name,
-          names: Type.Array(NamePattern, { minItems: 1 }),
+          names: Type.Array(AnyNamePattern, { minItems: 1 }),
           issuers: Type.Optional(Type.Array(Name)),
           reasons: Type.Optional(Type.Array(Type.Union([Type.Literal('new'), Type.Literal('renewal'), Type.Literal('manual')]))),
           maxValidityDays: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -119,9 +126,11 @@ export function checkPolicy(policy: unknown, issuerNames: ReadonlySet<string>): 
     if (!check.ok) problems.push(`${at}: identity refused: ${check.detail}`);
   };
   const n = (i: number) => i.toString();
-  for (const [p, i] of strings(field(policy, 'forbiddenNames'))) pattern(`/policy/forbiddenNames/${n(i)}`, p);
+  // A pattern with `@` names email addresses; a URI pattern holds `://`; anything else is DNS-like.
+  const kindOf = (p: string, otherwise: NameKind): NameKind => (p.includes('@') ? 'email' : otherwise);
+  for (const [p, i] of strings(field(policy, 'forbiddenNames'))) pattern(`/policy/forbiddenNames/${n(i)}`, p, kindOf(p, 'dns'));
   list(field(policy, 'autoApprove')).forEach((rule, i) => {
-    for (const [p, j] of strings(field(rule, 'names'))) pattern(`/policy/autoApprove/${n(i)}/names/${n(j)}`, p);
+    for (const [p, j] of strings(field(rule, 'names'))) pattern(`/policy/autoApprove/${n(i)}/names/${n(j)}`, p, kindOf(p, 'dns'));
     for (const [name, j] of strings(field(rule, 'issuers'))) issuer(`/policy/autoApprove/${n(i)}/issuers/${n(j)}`, name);
   });
   for (const [a, i] of strings(field(policy, 'approvers'))) identity(`/policy/approvers/${n(i)}`, a);
@@ -138,12 +147,17 @@ export function checkPolicy(policy: unknown, issuerNames: ReadonlySet<string>): 
     if (typeof name === 'string') scopeNames.add(name);
     if (field(scope, 'teams') === undefined && field(scope, 'names') === undefined) problems.push(`${at}: a scope needs teams or names to say which requests it covers`);
     for (const [t, j] of strings(field(scope, 'teams'))) identity(`${at}/teams/${n(j)}`, t);
-    for (const [p, j] of strings(field(scope, 'names'))) pattern(`${at}/names/${n(j)}`, p, p.includes('://') ? 'uri' : 'dns');
+    for (const [p, j] of strings(field(scope, 'names'))) pattern(`${at}/names/${n(j)}`, p, kindOf(p, p.includes('://') ? 'uri' : 'dns'));
     for (const [p, j] of strings(field(scope, 'allowedDnsNames'))) pattern(`${at}/allowedDnsNames/${n(j)}`, p);
     for (const [p, j] of strings(field(scope, 'allowedIps'))) pattern(`${at}/allowedIps/${n(j)}`, p);
     for (const [p, j] of strings(field(scope, 'allowedUris'))) {
       pattern(`${at}/allowedUris/${n(j)}`, p, 'uri');
       if (!/^[a-z][a-z0-9+.-]*:\/\/[^/*]+/.test(p)) problems.push(`${at}/allowedUris/${n(j)}: '${p}' needs a scheme and a fixed authority (e.g. spiffe://trust-domain/...)`);
+    }
+    for (const [p, j] of strings(field(scope, 'allowedEmails'))) pattern(`${at}/allowedEmails/${n(j)}`, p, 'email');
+    const sanTypes = field(scope, 'sanTypes');
+    if (field(scope, 'allowedEmails') !== undefined && Array.isArray(sanTypes) && !sanTypes.includes('email')) {
+      problems.push(`${at}/allowedEmails: the scope's sanTypes leave out email, so these patterns can grant nothing; add email to sanTypes`);
     }
     for (const [p, j] of strings(field(scope, 'allowedCommonNames'))) pattern(`${at}/allowedCommonNames/${n(j)}`, p, 'cn');
     const usages = list(field(scope, 'usages'));

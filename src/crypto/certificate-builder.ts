@@ -4,7 +4,7 @@ import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { OID, type SignatureScheme } from './algorithms.js';
 import { bitString, boolean, explicit, implicit, integer, namedBits, octetString, oid, sequence, time } from './der.js';
 import { keyIdentifier, signatureSchemeOf, subjectPublicKeyInfo } from './keys.js';
-import { encodeGeneralNames } from './names.js';
+import { countNames, encodeGeneralNames } from './names.js';
 import { toPem } from './pem.js';
 import { encodeName } from './x509-name.js';
 
@@ -118,7 +118,7 @@ function extensions(template: CertificateTemplate, subjectKeyId: Buffer, issuerK
     : sequence();
   const usage = template.keyUsage ?? defaultKeyUsage(template);
   const purposes = template.extendedKeyUsage ?? (template.isCA ? [] : ['serverAuth', 'clientAuth']);
-  const hasNames = template.names.dns.length + template.names.ip.length + template.names.uri.length > 0;
+  const hasNames = countNames(template.names) > 0;
   return sequence(
     extension(OID.basicConstraints, true, constraints),
     extension(OID.keyUsage, true, namedBits(usage.map((u) => KEY_USAGE_BIT[u]))),

@@ -48,7 +48,7 @@ function extensionRequest(names: SubjectNames): Buffer {
 
 /**
  * A PKCS#10 CSR (PEM) signed by `privateKey`, with subject CN and a subjectAltName extension
- * request carrying the DNS names, IPs (v4 and v6) and URIs.
+ * request carrying the DNS names, IPs (v4 and v6), URIs and email addresses.
  */
 export function createCsr(privateKey: KeyObject, subject: CsrSubject): string {
   const spki = subjectPublicKeyInfo(privateKey);

@@ -1,4 +1,5 @@
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { emailsOf } from '../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError } from '../domain/errors/index.js';
 import { children, decode, Tag, type DerElement } from './der.js';
 import { keyAlgorithmOf } from './keys.js';
@@ -24,7 +25,7 @@ export interface InspectedCertificate extends Where {
   readonly serialNumber: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
+  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[]; readonly email: readonly string[] };
   readonly keyAlgorithm: string;
   readonly isCA: boolean;
   readonly selfSigned: boolean;
@@ -38,7 +39,7 @@ export interface InspectedCertificate extends Where {
 export interface InspectedCsr extends Where {
   readonly kind: 'csr';
   readonly commonName: string | null;
-  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
+  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[]; readonly email: readonly string[] };
   readonly keyAlgorithm: string;
   readonly signatureValid: boolean;
   readonly publicKeySha256: string;
@@ -109,7 +110,7 @@ function certificateItem(where: Where, der: Buffer): { item: InspectedCertificat
       serialNumber: x509.serialNumber,
       notBefore: new Date(x509.validFrom),
       notAfter: new Date(x509.validTo),
-      names: { dns: [...names.dns], ip: [...names.ip], uri: [...names.uri] },
+      names: { dns: [...names.dns], ip: [...names.ip], uri: [...names.uri], email: [...emailsOf(names)] },
       keyAlgorithm: describeKey(x509.publicKey),
       isCA: x509.ca,
       selfSigned: x509.subject === x509.issuer && x509.verify(x509.publicKey),
@@ -125,10 +126,10 @@ function csrItem(where: Where, der: Buffer): InspectedCsr {
   const pem = toPem('CERTIFICATE REQUEST', der);
   try {
     const csr = parseCsr(pem);
-    return { kind: 'csr', ...where, commonName: csr.commonName ?? null, names: { dns: [...csr.names.dns], ip: [...csr.names.ip], uri: [...csr.names.uri] }, keyAlgorithm: describeKey(csr.publicKey), signatureValid: true, publicKeySha256: spkiSha256(csr.publicKey) };
+    return { kind: 'csr', ...where, commonName: csr.commonName ?? null, names: { dns: [...csr.names.dns], ip: [...csr.names.ip], uri: [...csr.names.uri], email: [...emailsOf(csr.names)] }, keyAlgorithm: describeKey(csr.publicKey), signatureValid: true, publicKeySha256: spkiSha256(csr.publicKey) };
   } catch (error) {
     if (isCertflowError(error) && error.code === ErrorCodes.CSR_SIGNATURE_INVALID) {
-      return { kind: 'csr', ...where, commonName: null, names: { dns: [], ip: [], uri: [] }, keyAlgorithm: 'unknown', signatureValid: false, publicKeySha256: '' };
+      return { kind: 'csr', ...where, commonName: null, names: { dns: [], ip: [], uri: [], email: [] }, keyAlgorithm: 'unknown', signatureValid: false, publicKeySha256: '' };
     }
     throw error;
   }

@@ -1,9 +1,10 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { normalizeNames, type SubjectNames } from '../domain/certificate.js';
+import { emailsOf, normalizeNames, type SubjectNames } from '../domain/certificate.js';
 import { CertflowError, ErrorCodes } from '../domain/errors/index.js';
 import { children, decodeString, implicit, sequence, type DerElement } from './der.js';
 
 // GeneralName context tags (RFC 5280 §4.2.1.6).
+const RFC822_NAME = 1;
 const DNS_NAME = 2;
 const URI = 6;
 const IP_ADDRESS = 7;
@@ -75,37 +76,49 @@ function ascii(value: string, kind: string): Buffer {
   return Buffer.from(value, 'latin1');
 }
 
-/** GeneralNames DER (the subjectAltName extension value): DNS names, then IPs, then URIs. */
+/** The number of names of every type; a set with none needs no subjectAltName extension. */
+export function countNames(names: SubjectNames): number {
+  return names.dns.length + names.ip.length + names.uri.length + emailsOf(names).length;
+}
+
+/**
+ * GeneralNames DER (the subjectAltName extension value): email addresses (rfc822Name, an
+ * IA5String, RFC 5280 §4.2.1.6), DNS names, IPs, then URIs, in GeneralName tag order.
+ */
 export function encodeGeneralNames(names: SubjectNames): Buffer {
   return sequence(
+    ...emailsOf(names).map((email) => implicit(RFC822_NAME, ascii(email, 'email'))),
     ...names.dns.map((dns) => implicit(DNS_NAME, ascii(dns, 'DNS'))),
     ...names.ip.map((ip) => implicit(IP_ADDRESS, ipToBytes(ip))),
     ...names.uri.map((uri) => implicit(URI, ascii(uri, 'URI'))),
   );
 }
 
-/** Names of a GeneralNames element; types certflow does not model (email, otherName…) are skipped. */
+/** Names of a GeneralNames element; types certflow does not model (otherName, directoryName…) are skipped. */
 export function decodeGeneralNames(element: DerElement): SubjectNames {
   const dns: string[] = [];
   const ip: string[] = [];
   const uri: string[] = [];
+  const email: string[] = [];
   for (const name of children(element)) {
     if (name.tag === (0x80 | DNS_NAME)) dns.push(decodeString({ ...name, tag: 0x16 }));
     else if (name.tag === (0x80 | IP_ADDRESS)) ip.push(bytesToIp(name.value));
     else if (name.tag === (0x80 | URI)) uri.push(decodeString({ ...name, tag: 0x16 }));
+    else if (name.tag === (0x80 | RFC822_NAME)) email.push(decodeString({ ...name, tag: 0x16 }));
   }
   // bytesToIp already gives canonical text, so the cheaper normalizeNames suffices here.
-  return normalizeNames({ dns, ip, uri });
+  return normalizeNames({ dns, ip, uri, email });
 }
 
 /**
- * Names of node's `X509Certificate.subjectAltName` text: `DNS:a, IP Address:1.2.3.4, URI:…`,
+ * Names of node's `X509Certificate.subjectAltName` text: `DNS:a, IP Address:1.2.3.4, URI:…, email:…`,
  * where values holding separators are JSON-quoted (node ≥ 17.3.1).
  */
 export function parseSubjectAltName(text: string | undefined): SubjectNames {
   const dns: string[] = [];
   const ip: string[] = [];
   const uri: string[] = [];
+  const email: string[] = [];
   for (let rest = text ?? ''; rest.length > 0; ) {
     const colon = rest.indexOf(':');
     if (colon < 0) break;
@@ -125,8 +138,9 @@ export function parseSubjectAltName(text: string | undefined): SubjectNames {
     if (type === 'DNS') dns.push(value);
     else if (type === 'IP Address') ip.push(value);
     else if (type === 'URI') uri.push(value);
+    else if (type === 'email') email.push(value);
   }
-  return canonicalNames({ dns, ip, uri });
+  return canonicalNames({ dns, ip, uri, email });
 }
 
 function closingQuote(text: string): number {

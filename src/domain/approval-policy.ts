@@ -1,6 +1,6 @@
 import { CertflowError, ErrorCodes } from './errors/index.js';
 import type { CertificateRequest, Decision, Vote, RequestReason } from './request.js';
-import { describeValidity, sameNames, usageOf, validityHoursOf, type CertificateSpec, type CertificateUsage, type KeyAlgorithm } from './certificate.js';
+import { describeValidity, emailsOf, sameNames, usageOf, validityHoursOf, type CertificateSpec, type CertificateUsage, type KeyAlgorithm } from './certificate.js';
 import { checkIdentity, identityKey, samePerson } from './identity.js';
 import { matchName, type NameKind } from './name-match.js';
 import { ownValue } from './own-value.js';
@@ -40,6 +40,12 @@ export interface PolicyScope {
   readonly allowedIps?: readonly string[];
   /** URIs allowed, split on `/`: a SPIFFE ID pattern `spiffe://prod.example.org/ns/*\/sa/*`. */
   readonly allowedUris?: readonly string[];
+  /**
+   * Email SANs allowed: `*@example.com` (any mailbox there), `*@**.example.com`, or an exact
+   * address; the domain compared without case, the local part with it. A scope without them grants
+   * no email address: scopes written before email SANs existed must not start granting mailboxes.
+   */
+  readonly allowedEmails?: readonly string[];
   /**
    * Common names a client certificate may carry (its workload identity), split on `.` and matched
    * with case: `build-runner`, `*.ci.example`. A scope without them grants no client certificate.
@@ -123,8 +129,10 @@ export function nameMatches(pattern: string, name: string): boolean {
 
 function everyNameMatches(request: CertificateRequest, patterns: readonly string[]): boolean {
   const names = vouchedNames(request.spec);
-  // Auto-approval rules have always matched SANs as DNS-like names (their patterns are checked as such); a CN with case.
-  return names.length > 0 && names.every(({ name, kind }) => patterns.some((p) => matchName(p, name, kind === 'cn' ? 'cn' : 'dns')));
+  // Auto-approval rules have always matched SANs as DNS-like names (their patterns are checked as such);
+  // a CN with case; an email only by an email pattern (`*@example.com`), never by a DNS one.
+  const as = (kind: NameKind): NameKind => (kind === 'cn' || kind === 'email' ? kind : 'dns');
+  return names.length > 0 && names.every(({ name, kind }) => patterns.some((p) => matchName(p, name, as(kind))));
 }
 
 const DAY_HOURS = 24;
@@ -145,6 +153,18 @@ const isUnder = (zone: string, name: string) => {
   return n === z || n.endsWith(`.${z}`);
 };
 
+/**
+ * True when a forbidden-name pattern covers the name. A deny list errs on the side of refusing: a
+ * CN is granted with case, but forbidding `root` forbids `Root` too; and an email is forbidden by an
+ * email pattern (`*@example.com`) or by a DNS pattern covering its domain (`**.example.com`), so
+ * forbidding a zone forbids its mailboxes as well.
+ */
+export function isForbidden(pattern: string, name: string, kind: NameKind): boolean {
+  if (kind !== 'email') return matchName(pattern, name, kind === 'cn' ? 'dns' : kind);
+  if (pattern.includes('@')) return matchName(pattern, name, 'email');
+  return matchName(pattern, name.slice(name.lastIndexOf('@') + 1), 'dns');
+}
+
 /** The scope a request falls in: the first whose team or names select it (Vault-role order). */
 function scopeOf(policy: ApprovalPolicy, request: CertificateRequest): PolicyScope | undefined {
   const names = vouchedNames(request.spec);
@@ -162,7 +182,8 @@ function scopeViolations(policy: ApprovalPolicy, scope: PolicyScope, request: Ce
   const problems: string[] = [];
   const { spec } = request;
   const label = `scope ${scope.name}`;
-  const types: Record<SanType, readonly string[]> = { dns: spec.names.dns, ip: spec.names.ip, uri: spec.names.uri, email: [] };
+  const emails = emailsOf(spec.names);
+  const types: Record<SanType, readonly string[]> = { dns: spec.names.dns, ip: spec.names.ip, uri: spec.names.uri, email: emails };
   if (scope.sanTypes) {
     for (const t of ['dns', 'ip', 'uri', 'email'] as const) {
       if (types[t].length > 0 && !scope.sanTypes.includes(t)) problems.push(`${label} does not allow ${t.toUpperCase()} names (${types[t].join(', ')})`);
@@ -175,6 +196,10 @@ function scopeViolations(policy: ApprovalPolicy, scope: PolicyScope, request: Ce
   check(spec.names.dns, scope.allowedDnsNames, 'dns', 'DNS name');
   check(spec.names.ip, scope.allowedIps, 'dns', 'IP address');
   check(spec.names.uri, scope.allowedUris, 'uri', 'URI');
+  if (emails.length > 0 && scope.allowedEmails === undefined) {
+    problems.push(`${label} allows no email addresses, so it cannot grant ${emails.join(', ')} (set allowedEmails)`);
+  }
+  check(emails, scope.allowedEmails, 'email', 'email address');
   problems.push(...usageViolations(scope, spec, label));
   if (scope.issuers && !scope.issuers.includes(spec.issuer.name)) problems.push(`issuer ${spec.issuer.name} is not one ${label} may use (${scope.issuers.join(', ')})`);
   if (scope.keyAlgorithms && !scope.keyAlgorithms.includes(spec.keyAlgorithm)) problems.push(`key algorithm ${spec.keyAlgorithm} is not one ${label} allows (${scope.keyAlgorithms.join(', ')})`);
@@ -229,8 +254,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   const refusals: string[] = [];
   for (const { name, kind } of vouched) {
     // A deny list errs on the side of refusing: a CN is granted with case, but forbidding `root` forbids `Root` too.
-    const forbiddenKind = kind === 'cn' ? 'dns' : kind;
-    if (policy.forbiddenNames.some((p) => matchName(p, name, forbiddenKind))) refusals.push(`name ${name} is forbidden by policy`);
+    if (policy.forbiddenNames.some((p) => isForbidden(p, name, kind))) refusals.push(`name ${name} is forbidden by policy`);
   }
   if (names.length === 0) refusals.push('the request names nothing');
   const rsaBits = RSA_BITS[spec.keyAlgorithm];
@@ -265,7 +289,7 @@ export function evaluatePolicy(policy: ApprovalPolicy, request: CertificateReque
   if (policy.autoApproveUnchangedRenewals && unchangedIdentity(request, context)) {
     return { kind: 'auto-approve', rule: 'unchanged-renewal', reasons: ['a renewal with the names, common name, usage, issuer and key algorithm of the certificate now issued'] };
   }
-  if (scope?.ownZones && spec.names.dns.length > 0 && spec.names.ip.length === 0 && spec.names.uri.length === 0) {
+  if (scope?.ownZones && spec.names.dns.length > 0 && spec.names.ip.length === 0 && spec.names.uri.length === 0 && emailsOf(spec.names).length === 0) {
     const zones = scope.ownZones;
     if (spec.names.dns.every((n) => zones.some((z) => isUnder(z, n)))) {
       return { kind: 'auto-approve', rule: `${scope.name}-own-zones`, reasons: [`every name is under a zone of scope ${scope.name} (${zones.join(', ')})`] };

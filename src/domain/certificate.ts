@@ -9,6 +9,11 @@ export interface SubjectNames {
   readonly dns: readonly string[];
   readonly ip: readonly string[];
   readonly uri: readonly string[];
+  /**
+   * rfc822Name addresses (RFC 5280 §4.2.1.6). Optional and absent when empty, so names stored,
+   * hashed or sent in events before email SANs existed keep their exact shape and content hash.
+   */
+  readonly email?: readonly string[];
 }
 
 /** Where the inventory learned of a certificate. */
@@ -118,11 +123,27 @@ export interface InventoryCertificate {
 
 export const emptyNames: SubjectNames = Object.freeze({ dns: [], ip: [], uri: [] });
 
-/** Canonical form: lower-case DNS names, sorted, de-duplicated, so equal sets compare equal. */
+/**
+ * An email address in canonical form: trimmed, the domain lower-cased; the local part is kept
+ * as written, because RFC 5321 §2.4 lets a mailbox's local part be case-sensitive.
+ */
+export function canonicalEmail(address: string): string {
+  const text = address.trim();
+  const at = text.lastIndexOf('@');
+  return at < 0 ? text : `${text.slice(0, at)}@${text.slice(at + 1).toLowerCase()}`;
+}
+
+/**
+ * Canonical form: lower-case DNS names, email domains lower-cased, sorted, de-duplicated, so
+ * equal sets compare equal. `email` appears only when there is one, so a set without emails
+ * has the shape (and the content hash) it had before email SANs existed.
+ */
 export function normalizeNames(names: Partial<SubjectNames>): SubjectNames {
-  const tidy = (values: readonly string[] | undefined, lower: boolean) =>
-    [...new Set((values ?? []).map((v) => (lower ? v.trim().toLowerCase() : v.trim())))].sort();
-  return { dns: tidy(names.dns, true), ip: tidy(names.ip, true), uri: tidy(names.uri, false) };
+  const tidy = (values: readonly string[] | undefined, canonical: (v: string) => string) => [...new Set((values ?? []).map(canonical))].sort();
+  const lower = (v: string) => v.trim().toLowerCase();
+  const trim = (v: string) => v.trim();
+  const email = tidy(names.email, canonicalEmail);
+  return { dns: tidy(names.dns, lower), ip: tidy(names.ip, lower), uri: tidy(names.uri, trim), ...(email.length > 0 ? { email } : {}) };
 }
 
 export function sameNames(a: SubjectNames, b: SubjectNames): boolean {
@@ -131,8 +152,13 @@ export function sameNames(a: SubjectNames, b: SubjectNames): boolean {
   return JSON.stringify(x) === JSON.stringify(y);
 }
 
+/** The email addresses of a name set; none for names written before email SANs existed. */
+export function emailsOf(names: Pick<SubjectNames, 'email'>): readonly string[] {
+  return names.email ?? [];
+}
+
 export function allNames(names: SubjectNames): string[] {
-  return [...names.dns, ...names.ip, ...names.uri];
+  return [...names.dns, ...names.ip, ...names.uri, ...emailsOf(names)];
 }
 
 /** A short deterministic id: the same inputs give the same id on every machine and every run. */

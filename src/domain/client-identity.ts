@@ -1,4 +1,4 @@
-import { allNames, isClientUsage, usageOf, type CertificateSpec } from './certificate.js';
+import { emailsOf, isClientUsage, usageOf, type CertificateSpec } from './certificate.js';
 import { matchName, type NameKind } from './name-match.js';
 import type { PolicyScope } from './approval-policy.js';
 
@@ -13,7 +13,11 @@ import type { PolicyScope } from './approval-policy.js';
  * client certificate its CN too (the workload identity a verifier such as Roles Anywhere reads).
  */
 export function vouchedNames(spec: CertificateSpec): { name: string; kind: NameKind }[] {
-  const sans = allNames(spec.names).map((name) => ({ name, kind: (spec.names.uri.includes(name) ? 'uri' : 'dns') as NameKind }));
+  const sans: { name: string; kind: NameKind }[] = [
+    ...[...spec.names.dns, ...spec.names.ip].map((name) => ({ name, kind: 'dns' as const })),
+    ...spec.names.uri.map((name) => ({ name, kind: 'uri' as const })),
+    ...emailsOf(spec.names).map((name) => ({ name, kind: 'email' as const })),
+  ];
   return isClientUsage(usageOf(spec)) && spec.commonName !== '' ? [{ name: spec.commonName, kind: 'cn' }, ...sans] : sans;
 }
 

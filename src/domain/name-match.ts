@@ -22,9 +22,31 @@ export interface StepCounter {
 /**
  * `dns`: labels on `.`, case-insensitive. `uri`: labels on `/`, exact. `cn`: a client certificate's
  * common name, labels on `.` but exact: it becomes an IAM source identity, which IAM compares with
- * case, so `Build-Runner` must not pass where only `build-runner` is allowed.
+ * case, so `Build-Runner` must not pass where only `build-runner` is allowed. `email`: an address
+ * `local@domain` (see matchEmail).
  */
-export type NameKind = 'dns' | 'uri' | 'cn';
+export type NameKind = 'dns' | 'uri' | 'cn' | 'email';
+
+/** `local@domain` split at the last `@` (a dot-atom local part holds none), or undefined. */
+function splitEmail(text: string): { local: string; domain: string } | undefined {
+  const at = text.lastIndexOf('@');
+  return at < 0 ? undefined : { local: text.slice(0, at), domain: text.slice(at + 1) };
+}
+
+/**
+ * An email pattern is `local@domain`: the local part is `*` (any mailbox) or one compared exactly,
+ * since RFC 5321 lets a mailbox's local part be case-sensitive; the domain is a DNS pattern, matched
+ * without case by the label matcher (`*@example.com`, `*@**.example.com`, `ops@example.com`). One
+ * comparison plus the DNS match: still linear. A pattern without `@` matches no address.
+ */
+function matchEmail(pattern: string, name: string, counter?: StepCounter): boolean {
+  const p = splitEmail(pattern);
+  const n = splitEmail(name);
+  if (counter) counter.steps++;
+  if (!p || !n || n.local.length === 0) return false;
+  if (p.local !== '*' && p.local !== n.local) return false;
+  return matchName(p.domain, n.domain, 'dns', counter);
+}
 
 function labelsOf(text: string, kind: NameKind): string[] {
   if (kind === 'dns') return text.toLowerCase().split('.');
@@ -33,6 +55,7 @@ function labelsOf(text: string, kind: NameKind): string[] {
 
 /** True when `name` matches `pattern`; `counter`, when given, receives the steps taken. */
 export function matchName(pattern: string, name: string, kind: NameKind = 'dns', counter?: StepCounter): boolean {
+  if (kind === 'email') return matchEmail(pattern, name, counter);
   const p = labelsOf(pattern, kind);
   const n = labelsOf(name, kind);
   const m = p.length;
@@ -76,6 +99,13 @@ export function matchName(pattern: string, name: string, kind: NameKind = 'dns',
 export function patternProblem(pattern: string, kind: NameKind = 'dns'): string | undefined {
   if (pattern.length === 0) return 'is empty';
   if (pattern.length > 2048) return 'is longer than 2048 characters';
+  if (kind === 'email') {
+    const parts = splitEmail(pattern);
+    if (!parts || parts.local.length === 0) return 'is not an email pattern (local-part@domain, the local part * for any)';
+    if (parts.local !== '*' && parts.local.includes('*')) return `has a wildcard inside the local part '${parts.local}' (use * for any local part, or an exact one)`;
+    const domain = patternProblem(parts.domain, 'dns');
+    return domain === undefined ? undefined : `has a domain that ${domain}`;
+  }
   const labels = labelsOf(pattern, kind);
   if (kind !== 'uri' && labels.some((l) => l.length === 0)) return 'has an empty label';
   const partial = labels.find((l) => l.includes('*') && l !== '*' && l !== '**');

@@ -77,7 +77,7 @@ export class AcmeIssuer implements CertificateIssuer {
         ...order.spec.names.dns.map((value) => ({ type: 'dns', value })),
         ...order.spec.names.ip.map((value) => ({ type: 'ip', value })),
       ];
-      if (order.spec.names.uri.length > 0 || identifiers.length === 0) {
+      if (order.spec.names.uri.length > 0 || (order.spec.names.email?.length ?? 0) > 0 || identifiers.length === 0) {
         return failed(new CertflowError(ErrorCodes.ISSUER_REJECTED, 'ACME certificates carry DNS names and IP addresses only', { context }));
       }
       const caaIdentities = this.options.caaIdentities ?? session.directory.meta?.caaIdentities ?? [];

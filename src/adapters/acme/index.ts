@@ -20,8 +20,16 @@ export const acmeIssuer = {
   checkCertificate(_options, certificate) {
     // Public CAs no longer sign clientAuth (Let's Encrypt dropped the TLS Client Authentication EKU
     // in 2026, after Chrome's root program split server and client PKIs): such an order can only fail.
-    if (certificate.usage === 'server') return [];
-    return [`usage: a ${certificate.usage} certificate needs the clientAuth extended key usage, which public ACME CAs no longer issue; use a private issuer (local-ca, aws-private-ca)`];
+    const problems: string[] = [];
+    if (certificate.usage !== 'server') {
+      problems.push(`usage: a ${certificate.usage} certificate needs the clientAuth extended key usage, which public ACME CAs no longer issue; use a private issuer (local-ca, aws-private-ca)`);
+    }
+    // RFC 8555 orders carry DNS and IP identifiers; no ACME CA certflow talks to validates a mailbox
+    // (RFC 8823's email-reply-00 is for S/MIME CAs it does not support), so such an order can only fail.
+    if ((certificate.names.email?.length ?? 0) > 0) {
+      problems.push('emailAddresses: an ACME CA validates DNS names and IP addresses only and cannot vouch for an email address; use a private issuer (local-ca, aws-private-ca)');
+    }
+    return problems;
   },
   async create(deps, { name, options }) {
     if (!deps.keys) throw new CertflowError(ErrorCodes.CONFIG_INVALID, `ACME issuer ${name} needs a key store for its account key`, { context: { issuer: name } });

@@ -47,7 +47,8 @@ export interface CertificateUse {
   /** The validity as configured: exactly one of days or hours, so a problem can name the field. */
   readonly validityDays?: number;
   readonly validityHours?: number;
-  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[] };
+  /** `email` is absent when the certificate has no email address. */
+  readonly names: { readonly dns: readonly string[]; readonly ip: readonly string[]; readonly uri: readonly string[]; readonly email?: readonly string[] };
 }
 
 /** What configuration says of one adapter: a name, a kind, and the kind's options. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { allNames } from '../../domain/certificate.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { inspectFiles, type InspectedItem, type Inspection, type Where } from '../../crypto/inspect-files.js';
 import { anchorsOf, assessForRolesAnywhere, type RolesAnywhereAssessment } from '../../crypto/roles-anywhere.js';
@@ -121,7 +122,7 @@ function describe(i: Inspection, now: Date, io: CliIo): string {
         `${c.bold('certificate')} ${at}${item.isCA ? ' (CA)' : ''}${item.selfSigned ? ' (self-signed)' : ''}`,
         `  subject      ${printable(item.subject)}`,
         `  issuer       ${printable(item.issuer)}`,
-        `  names        ${printable([...item.names.dns, ...item.names.ip, ...item.names.uri].join(', ')) || '-'}`,
+        `  names        ${printable(allNames(item.names).join(', ')) || '-'}`,
         `  validity     ${item.notBefore.toISOString()} to ${item.notAfter.toISOString()} (${validity})`,
         `  serial       ${item.serialNumber}`,
         `  key          ${item.keyAlgorithm}`,
@@ -133,7 +134,7 @@ function describe(i: Inspection, now: Date, io: CliIo): string {
       lines.push(
         `${c.bold('csr')} ${at}${item.signatureValid ? '' : c.red(' SIGNATURE INVALID')}`,
         `  subject CN   ${item.commonName ?? '-'}`,
-        `  names        ${[...item.names.dns, ...item.names.ip, ...item.names.uri].join(', ') || '-'}`,
+        `  names        ${printable(allNames(item.names).join(', ')) || '-'}`,
         `  key          ${item.keyAlgorithm}`,
       );
     } else {

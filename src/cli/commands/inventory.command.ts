@@ -1,6 +1,6 @@
 import { findRequest, listCertificates, listRequests, showCertificate, type CertificateView, type CertificateDetail } from '../../app/read-inventory.use-case.js';
 import type { CertificateRequest } from '../../domain/request.js';
-import { describeValidity, isClientUsage, usageOf, type CertificateSpec } from '../../domain/certificate.js';
+import { allNames, describeValidity, isClientUsage, usageOf, type CertificateSpec } from '../../domain/certificate.js';
 import { CertflowError, ErrorCodes } from '../../domain/errors/index.js';
 import { EXIT, colors, printable, table, type CliIo } from '../io.js';
 import { matchesFilter, type CertificateFilter } from '../../app/inventory-report.use-case.js';
@@ -20,7 +20,7 @@ function firstName(v: CertificateView): string {
   const names = v.current?.names ?? v.record.spec?.names;
   // A client certificate may have no SAN at all: its CN is then the only name it has.
   const workload = v.record.spec && isClientUsage(usageOf(v.record.spec)) ? v.record.spec.commonName : '';
-  return (names ? (names.dns[0] ?? names.ip[0] ?? names.uri[0]) : undefined) ?? workload;
+  return (names ? allNames(names)[0] : undefined) ?? workload;
 }
 
 /** `certflow ls`: the inventory, with days remaining, status and next renewal. */
@@ -110,7 +110,8 @@ function describeCertificate(d: CertificateDetail, io: CliIo): string {
     ['certificate', `${r.id} (${r.origin}${r.owner ? `, owner ${r.owner}` : ''})`],
     ['locator', r.locator],
     ['status', `${statusPaint(io)(v.status)}${v.daysRemaining === undefined ? '' : `, ${v.daysRemaining.toString()} day(s) remaining`}`],
-    ['names', names ? [...names.dns, ...names.ip, ...names.uri].join(', ') : '-'],
+    // Names read off a certificate are data: escaped so they cannot forge a line or drive the terminal.
+    ['names', names ? printable(allNames(names).join(', ')) : '-'],
     ...workloadIdentity(r.spec),
     ['issuer', r.spec ? `${r.spec.issuer.name} (${r.spec.issuer.kind})` : (c?.issuerName ?? '-')],
     ['revision', r.revision > 0 ? `r${r.revision.toString()}` : '-'],
@@ -146,7 +147,7 @@ function describeRequest(r: CertificateRequest): string {
     ['state', r.state],
     ['requester', r.requester],
     ...(r.note ? ([['note', r.note]] as const) : []),
-    ['names', [...r.spec.names.dns, ...r.spec.names.ip, ...r.spec.names.uri].join(', ')],
+    ['names', printable(allNames(r.spec.names).join(', '))],
     ...workloadIdentity(r.spec),
     ['issuer', `${r.spec.issuer.name} (${r.spec.issuer.kind}), ${describeValidity(r.spec)}, ${r.spec.keyAlgorithm}${r.spec.usage ? `, ${r.spec.usage} certificate` : ''}`],
     ['approvals', `${r.votes.filter((v) => v.verdict === 'approve').length.toString()} of ${r.requiredApprovals.toString()}${r.approvalDeadline ? `, deadline ${r.approvalDeadline.toISOString()}` : ''}`],

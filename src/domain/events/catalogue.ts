@@ -15,12 +15,20 @@ const Names = Type.Object(
     dns: Type.Array(Type.String({ maxLength: 253 }), { maxItems: 100 }),
     ip: Type.Array(Type.String({ maxLength: 45 }), { maxItems: 100 }),
     uri: Type.Array(Type.String({ maxLength: 2048 }), { maxItems: 100 }),
+    email: Type.Optional(
+      Type.Array(Type.String({ maxLength: 254 }), { maxItems: 100, description: 'Since 1.2. Email addresses (rfc822Name); absent when the certificate has none' }),
+    ),
   },
   { additionalProperties: false, description: 'Subject alternative names by type' },
 );
 const NamesOmitted = Type.Optional(
   Type.Object(
-    { dns: Type.Integer({ minimum: 0 }), ip: Type.Integer({ minimum: 0 }), uri: Type.Integer({ minimum: 0 }) },
+    {
+      dns: Type.Integer({ minimum: 0 }),
+      ip: Type.Integer({ minimum: 0 }),
+      uri: Type.Integer({ minimum: 0 }),
+      email: Type.Optional(Type.Integer({ minimum: 0, description: 'Since 1.2. Absent when no email address was left out' })),
+    },
     {
       additionalProperties: false,
       description: 'Since 1.1. Present when names were left out to keep the event under 256 KB: how many of each type; read the certificate for all of them',

@@ -8,7 +8,7 @@ import type { EventCatalogue } from './catalogue.js';
  */
 
 /** `major.minor`; a major bump is required for any incompatible change. */
-export const SCHEMA_VERSION = '1.1';
+export const SCHEMA_VERSION = '1.2';
 /** The major of {@link SCHEMA_VERSION}: consumers branch on it, the compatibility guard snapshots per major. */
 export const SCHEMA_MAJOR = Number(SCHEMA_VERSION.split('.')[0]);
 

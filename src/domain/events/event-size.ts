@@ -1,4 +1,4 @@
-import type { SubjectNames } from '../certificate.js';
+import { emailsOf, type SubjectNames } from '../certificate.js';
 
 /**
  * Keeps events far below EventBridge's 256 KB entry limit whatever certificate they describe
@@ -12,20 +12,24 @@ export const MAX_NAMES_PER_TYPE = 100;
 /** Characters of names one event may carry in all: 100 long URIs would otherwise approach the limit. */
 export const MAX_NAME_CHARACTERS = 32 * 1024;
 /** The schema's `maxLength` of one name, by type: a longer name is left out (and counted), never cut. */
-const MAX_LENGTH = { dns: 253, ip: 45, uri: 2048 } as const;
+const MAX_LENGTH = { dns: 253, ip: 45, uri: 2048, email: 254 } as const;
+
+type Counts = { dns: number; ip: number; uri: number; email?: number };
 
 export interface CappedNames {
-  readonly names: { dns: string[]; ip: string[]; uri: string[] };
-  /** Present only when something was left out: how many names of each type. */
-  readonly namesOmitted?: { dns: number; ip: number; uri: number };
+  /** `email` (since schema 1.2) only when the certificate has one, so events without emails keep their 1.1 shape. */
+  readonly names: { dns: string[]; ip: string[]; uri: string[]; email?: string[] };
+  /** Present only when something was left out: how many names of each type (`email` only when one was). */
+  readonly namesOmitted?: Counts;
 }
 
 export function capNames(all: SubjectNames): CappedNames {
   let budget = MAX_NAME_CHARACTERS;
-  const omitted = { dns: 0, ip: 0, uri: 0 };
-  const names = { dns: [] as string[], ip: [] as string[], uri: [] as string[] };
-  for (const type of ['dns', 'ip', 'uri'] as const) {
-    for (const name of all[type]) {
+  const omitted = { dns: 0, ip: 0, uri: 0, email: 0 };
+  const names = { dns: [] as string[], ip: [] as string[], uri: [] as string[], email: [] as string[] };
+  const source = { dns: all.dns, ip: all.ip, uri: all.uri, email: emailsOf(all) };
+  for (const type of ['dns', 'ip', 'uri', 'email'] as const) {
+    for (const name of source[type]) {
       if (names[type].length < MAX_NAMES_PER_TYPE && name.length <= MAX_LENGTH[type] && name.length <= budget) {
         names[type].push(name);
         budget -= name.length;
@@ -34,7 +38,11 @@ export function capNames(all: SubjectNames): CappedNames {
       }
     }
   }
-  return omitted.dns + omitted.ip + omitted.uri > 0 ? { names, namesOmitted: omitted } : { names };
+  const { email, ...rest } = names;
+  const capped = email.length > 0 ? { ...rest, email } : rest;
+  const { email: emailOmitted, ...restOmitted } = omitted;
+  const counts: Counts = emailOmitted > 0 ? omitted : restOmitted;
+  return omitted.dns + omitted.ip + omitted.uri + omitted.email > 0 ? { names: capped, namesOmitted: counts } : { names: capped };
 }
 
 /** The schema's `maxLength` of a locator (and of every id). */

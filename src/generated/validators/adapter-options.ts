@@ -296,414 +296,14 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_03229f16a2e47242126b = validate21;
-const schema32 = {"additionalProperties":false,"type":"object","required":["certificateAuthorityArn"],"properties":{"certificateAuthorityArn":{"pattern":"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$","description":"The CA that signs; its region is the region of the calls.","type":"string"},"signingAlgorithm":{"description":"Default: from the CA's key (SHA256WITHECDSA for EC CAs, SHA256WITHRSA for RSA CAs), read once with DescribeCertificateAuthority.","anyOf":[{"const":"SHA256WITHECDSA","type":"string"},{"const":"SHA384WITHECDSA","type":"string"},{"const":"SHA512WITHECDSA","type":"string"},{"const":"SHA256WITHRSA","type":"string"},{"const":"SHA384WITHRSA","type":"string"},{"const":"SHA512WITHRSA","type":"string"}]},"templateArn":{"pattern":"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$","description":"For server certificates. Default: arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1 (client certificates: EndEntityClientAuthCertificate/V1; both: EndEntityCertificate/V1).","type":"string"},"uriSansTemplateArn":{"pattern":"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$","description":"For server certificates with URI SANs (e.g. SPIFFE IDs), passed with ApiPassthrough. Default: EndEntityServerAuthCertificate_APIPassthrough/V1 (client and both: the _APIPassthrough variant of their template).","type":"string"},"usageMode":{"description":"The CA's mode. SHORT_LIVED_CERTIFICATE: certificates naming this issuer must ask for at most 7 days (checked when configuration loads).","anyOf":[{"const":"GENERAL_PURPOSE","type":"string"},{"const":"SHORT_LIVED_CERTIFICATE","type":"string"}]},"maxValidityDays":{"minimum":1,"maximum":3650,"description":"Certificates asking for more are refused when configuration loads.","type":"integer"}}};
-const pattern5 = new RegExp("^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$", "u");
-const pattern6 = new RegExp("^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$", "u");
+const options_05251a2c512e795cde1b = validate21;
+const schema32 = {"additionalProperties":false,"type":"object","required":["managementUrl"],"properties":{"managementUrl":{"pattern":"^https?://","description":"Base URL of pebble-challtestsrv's management API, e.g. http://127.0.0.1:8055","type":"string"}}};
+const pattern5 = new RegExp("^https?://", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate21.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.certificateAuthorityArn === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "certificateAuthorityArn"},message:"must have required property '"+"certificateAuthorityArn"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((((key0 === "certificateAuthorityArn") || (key0 === "signingAlgorithm")) || (key0 === "templateArn")) || (key0 === "uriSansTemplateArn")) || (key0 === "usageMode")) || (key0 === "maxValidityDays"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(data.certificateAuthorityArn !== undefined){
-let data0 = data.certificateAuthorityArn;
-if(typeof data0 === "string"){
-if(!pattern5.test(data0)){
-const err2 = {instancePath:instancePath+"/certificateAuthorityArn",schemaPath:"#/properties/certificateAuthorityArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$"+"\""};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/certificateAuthorityArn",schemaPath:"#/properties/certificateAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.signingAlgorithm !== undefined){
-let data1 = data.signingAlgorithm;
-const _errs5 = errors;
-let valid1 = false;
-const _errs6 = errors;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-if("SHA256WITHECDSA" !== data1){
-const err5 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "SHA256WITHECDSA"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid0 = _errs6 === errors;
-valid1 = valid1 || _valid0;
-const _errs8 = errors;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if("SHA384WITHECDSA" !== data1){
-const err7 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "SHA384WITHECDSA"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid0 = _errs8 === errors;
-valid1 = valid1 || _valid0;
-const _errs10 = errors;
-if(typeof data1 !== "string"){
-const err8 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if("SHA512WITHECDSA" !== data1){
-const err9 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "SHA512WITHECDSA"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var _valid0 = _errs10 === errors;
-valid1 = valid1 || _valid0;
-const _errs12 = errors;
-if(typeof data1 !== "string"){
-const err10 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if("SHA256WITHRSA" !== data1){
-const err11 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "SHA256WITHRSA"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-var _valid0 = _errs12 === errors;
-valid1 = valid1 || _valid0;
-const _errs14 = errors;
-if(typeof data1 !== "string"){
-const err12 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-if("SHA384WITHRSA" !== data1){
-const err13 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "SHA384WITHRSA"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var _valid0 = _errs14 === errors;
-valid1 = valid1 || _valid0;
-const _errs16 = errors;
-if(typeof data1 !== "string"){
-const err14 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/5/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if("SHA512WITHRSA" !== data1){
-const err15 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/5/const",keyword:"const",params:{allowedValue: "SHA512WITHRSA"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-valid1 = valid1 || _valid0;
-if(!valid1){
-const err16 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-else {
-errors = _errs5;
-if(vErrors !== null){
-if(_errs5){
-vErrors.length = _errs5;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.templateArn !== undefined){
-let data2 = data.templateArn;
-if(typeof data2 === "string"){
-if(!pattern6.test(data2)){
-const err17 = {instancePath:instancePath+"/templateArn",schemaPath:"#/properties/templateArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"+"\""};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/templateArn",schemaPath:"#/properties/templateArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-if(data.uriSansTemplateArn !== undefined){
-let data3 = data.uriSansTemplateArn;
-if(typeof data3 === "string"){
-if(!pattern6.test(data3)){
-const err19 = {instancePath:instancePath+"/uriSansTemplateArn",schemaPath:"#/properties/uriSansTemplateArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"+"\""};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-else {
-const err20 = {instancePath:instancePath+"/uriSansTemplateArn",schemaPath:"#/properties/uriSansTemplateArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-if(data.usageMode !== undefined){
-let data4 = data.usageMode;
-const _errs23 = errors;
-let valid2 = false;
-const _errs24 = errors;
-if(typeof data4 !== "string"){
-const err21 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if("GENERAL_PURPOSE" !== data4){
-const err22 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/0/const",keyword:"const",params:{allowedValue: "GENERAL_PURPOSE"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-var _valid1 = _errs24 === errors;
-valid2 = valid2 || _valid1;
-const _errs26 = errors;
-if(typeof data4 !== "string"){
-const err23 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if("SHORT_LIVED_CERTIFICATE" !== data4){
-const err24 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/1/const",keyword:"const",params:{allowedValue: "SHORT_LIVED_CERTIFICATE"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-var _valid1 = _errs26 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err25 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-else {
-errors = _errs23;
-if(vErrors !== null){
-if(_errs23){
-vErrors.length = _errs23;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.maxValidityDays !== undefined){
-let data5 = data.maxValidityDays;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-const err26 = {instancePath:instancePath+"/maxValidityDays",schemaPath:"#/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(typeof data5 == "number"){
-if(data5 > 3650 || isNaN(data5)){
-const err27 = {instancePath:instancePath+"/maxValidityDays",schemaPath:"#/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-if(data5 < 1 || isNaN(data5)){
-const err28 = {instancePath:instancePath+"/maxValidityDays",schemaPath:"#/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-const options_05251a2c512e795cde1b = validate22;
-const schema33 = {"additionalProperties":false,"type":"object","required":["managementUrl"],"properties":{"managementUrl":{"pattern":"^https?://","description":"Base URL of pebble-challtestsrv's management API, e.g. http://127.0.0.1:8055","type":"string"}}};
-const pattern8 = new RegExp("^https?://", "u");
-
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate22.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -736,7 +336,7 @@ errors++;
 if(data.managementUrl !== undefined){
 let data0 = data.managementUrl;
 if(typeof data0 === "string"){
-if(!pattern8.test(data0)){
+if(!pattern5.test(data0)){
 const err2 = {instancePath:instancePath+"/managementUrl",schemaPath:"#/properties/managementUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -769,19 +369,19 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate22.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
-validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_105dc35e05d176217684 = validate23;
-const schema34 = {"additionalProperties":false,"type":"object","required":["accounts","quotaShare","describeConcurrency","sessionSeconds"],"properties":{"accounts":{"minItems":1,"maxItems":20,"uniqueItems":true,"description":"Names of configured account sources.","type":"array","items":{"minLength":1,"type":"string"}},"quotaShare":{"exclusiveMinimum":0,"maximum":1,"default":0.75,"description":"Share of ACM's per-account-region request quotas to use.","type":"number"},"describeConcurrency":{"minimum":1,"maximum":64,"default":16,"type":"integer"},"ownerTag":{"minLength":1,"maxLength":128,"type":"string"},"sessionName":{"pattern":"^[\\w+=,.@-]{2,64}$","type":"string"},"sessionSeconds":{"minimum":900,"maximum":43200,"default":3600,"type":"integer"},"keyTypes":{"minItems":1,"maxItems":7,"type":"array","items":{"minLength":1,"maxLength":32,"type":"string"}}}};
-const pattern9 = new RegExp("^[\\w+=,.@-]{2,64}$", "u");
+const options_105dc35e05d176217684 = validate22;
+const schema33 = {"additionalProperties":false,"type":"object","required":["accounts","quotaShare","describeConcurrency","sessionSeconds"],"properties":{"accounts":{"minItems":1,"maxItems":20,"uniqueItems":true,"description":"Names of configured account sources.","type":"array","items":{"minLength":1,"type":"string"}},"quotaShare":{"exclusiveMinimum":0,"maximum":1,"default":0.75,"description":"Share of ACM's per-account-region request quotas to use.","type":"number"},"describeConcurrency":{"minimum":1,"maximum":64,"default":16,"type":"integer"},"ownerTag":{"minLength":1,"maxLength":128,"type":"string"},"sessionName":{"pattern":"^[\\w+=,.@-]{2,64}$","type":"string"},"sessionSeconds":{"minimum":900,"maximum":43200,"default":3600,"type":"integer"},"keyTypes":{"minItems":1,"maxItems":7,"type":"array","items":{"minLength":1,"maxLength":32,"type":"string"}}}};
+const pattern6 = new RegExp("^[\\w+=,.@-]{2,64}$", "u");
 
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate23.evaluated;
+const evaluated0 = validate22.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1039,7 +639,7 @@ errors++;
 if(data.sessionName !== undefined){
 let data5 = data.sessionName;
 if(typeof data5 === "string"){
-if(!pattern9.test(data5)){
+if(!pattern6.test(data5)){
 const err20 = {instancePath:instancePath+"/sessionName",schemaPath:"#/properties/sessionName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{2,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{2,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err20];
@@ -1176,22 +776,22 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
-validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_377eef4bb7e9e4b3e4cb = validate24;
-const schema35 = {"additionalProperties":false,"type":"object","required":["directoryUrl"],"properties":{"directoryUrl":{"pattern":"^https://","description":"ACME directory URL: Let's Encrypt, any RFC 8555 CA, an ACM ACME endpoint","type":"string"},"contact":{"maxItems":10,"type":"array","items":{"pattern":"^mailto:","type":"string"}},"termsOfServiceAgreed":{"default":true,"type":"boolean"},"dnsProvider":{"minLength":1,"description":"Name of the DNS provider that publishes DNS-01 records; not needed when every authorization is pre-approved","type":"string"},"eab":{"additionalProperties":false,"description":"External Account Binding; the HMAC key is a reference, never the key","type":"object","required":["kid","hmacKey"],"properties":{"kid":{"minLength":1,"maxLength":256,"type":"string"},"hmacKey":{"pattern":"^(keystore:[A-Za-z0-9/_+=.@-]{1,256}|file:.+)$","description":"keystore:<secretName> or file:<path>","type":"string"}}},"profile":{"minLength":1,"maxLength":64,"description":"A profile the directory lists in meta.profiles","type":"string"},"preferredChain":{"minLength":1,"description":"Issuer CN of the preferred alternate chain's top certificate","type":"string"},"caFile":{"minLength":1,"description":"Extra CA (PEM file) to trust for the ACME server's TLS (private or test CAs)","type":"string"},"trustAnchorsFile":{"minLength":1,"description":"Roots (PEM file) issued chains verify against; default: Node's bundled roots","type":"string"},"caaCheck":{"default":true,"description":"Check CAA before ordering (RFC 8659), against caaIdentities","type":"boolean"},"caaIdentities":{"maxItems":20,"description":"The CA's CAA issuer domains (default: the directory's meta.caaIdentities; none: no pre-check)","type":"array","items":{"minLength":1,"type":"string"}},"rateLimits":{"additionalProperties":false,"description":"Budgets kept in the state store, per issuer (one account)","type":"object","properties":{"newOrdersPer3Hours":{"minimum":1,"default":300,"type":"integer"},"duplicatesPerWeek":{"minimum":1,"default":5,"type":"integer"},"failedValidationsPerHour":{"minimum":1,"default":3,"type":"integer"}}},"pollMs":{"minimum":10,"maximum":60000,"description":"Wait before the second poll of a pending authorization or order (the first is at once; default 100 ms, then 1.5 times longer per poll, capped at 30 s)","type":"integer"},"maxPolls":{"minimum":1,"maximum":1000,"description":"Polls of one order before it is given up as stuck (default 60)","type":"integer"}}};
+const options_377eef4bb7e9e4b3e4cb = validate23;
+const schema34 = {"additionalProperties":false,"type":"object","required":["directoryUrl"],"properties":{"directoryUrl":{"pattern":"^https://","description":"ACME directory URL: Let's Encrypt, any RFC 8555 CA, an ACM ACME endpoint","type":"string"},"contact":{"maxItems":10,"type":"array","items":{"pattern":"^mailto:","type":"string"}},"termsOfServiceAgreed":{"default":true,"type":"boolean"},"dnsProvider":{"minLength":1,"description":"Name of the DNS provider that publishes DNS-01 records; not needed when every authorization is pre-approved","type":"string"},"eab":{"additionalProperties":false,"description":"External Account Binding; the HMAC key is a reference, never the key","type":"object","required":["kid","hmacKey"],"properties":{"kid":{"minLength":1,"maxLength":256,"type":"string"},"hmacKey":{"pattern":"^(keystore:[A-Za-z0-9/_+=.@-]{1,256}|file:.+)$","description":"keystore:<secretName> or file:<path>","type":"string"}}},"profile":{"minLength":1,"maxLength":64,"description":"A profile the directory lists in meta.profiles","type":"string"},"preferredChain":{"minLength":1,"description":"Issuer CN of the preferred alternate chain's top certificate","type":"string"},"caFile":{"minLength":1,"description":"Extra CA (PEM file) to trust for the ACME server's TLS (private or test CAs)","type":"string"},"trustAnchorsFile":{"minLength":1,"description":"Roots (PEM file) issued chains verify against; default: Node's bundled roots","type":"string"},"caaCheck":{"default":true,"description":"Check CAA before ordering (RFC 8659), against caaIdentities","type":"boolean"},"caaIdentities":{"maxItems":20,"description":"The CA's CAA issuer domains (default: the directory's meta.caaIdentities; none: no pre-check)","type":"array","items":{"minLength":1,"type":"string"}},"rateLimits":{"additionalProperties":false,"description":"Budgets kept in the state store, per issuer (one account)","type":"object","properties":{"newOrdersPer3Hours":{"minimum":1,"default":300,"type":"integer"},"duplicatesPerWeek":{"minimum":1,"default":5,"type":"integer"},"failedValidationsPerHour":{"minimum":1,"default":3,"type":"integer"}}},"pollMs":{"minimum":10,"maximum":60000,"description":"Wait before the second poll of a pending authorization or order (the first is at once; default 100 ms, then 1.5 times longer per poll, capped at 30 s)","type":"integer"},"maxPolls":{"minimum":1,"maximum":1000,"description":"Polls of one order before it is given up as stuck (default 60)","type":"integer"}}};
 const func12 = Object.prototype.hasOwnProperty;
-const pattern10 = new RegExp("^https://", "u");
-const pattern11 = new RegExp("^mailto:", "u");
-const pattern12 = new RegExp("^(keystore:[A-Za-z0-9/_+=.@-]{1,256}|file:.+)$", "u");
+const pattern7 = new RegExp("^https://", "u");
+const pattern8 = new RegExp("^mailto:", "u");
+const pattern9 = new RegExp("^(keystore:[A-Za-z0-9/_+=.@-]{1,256}|file:.+)$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate23.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1216,7 +816,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func12.call(schema35.properties, key0))){
+if(!(func12.call(schema34.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1230,7 +830,7 @@ errors++;
 if(data.directoryUrl !== undefined){
 let data0 = data.directoryUrl;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
+if(!pattern7.test(data0)){
 const err2 = {instancePath:instancePath+"/directoryUrl",schemaPath:"#/properties/directoryUrl/pattern",keyword:"pattern",params:{pattern: "^https://"},message:"must match pattern \""+"^https://"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -1269,7 +869,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(!pattern11.test(data2)){
+if(!pattern8.test(data2)){
 const err5 = {instancePath:instancePath+"/contact/" + i0,schemaPath:"#/properties/contact/items/pattern",keyword:"pattern",params:{pattern: "^mailto:"},message:"must match pattern \""+"^mailto:"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -1411,7 +1011,7 @@ errors++;
 if(data5.hmacKey !== undefined){
 let data7 = data5.hmacKey;
 if(typeof data7 === "string"){
-if(!pattern12.test(data7)){
+if(!pattern9.test(data7)){
 const err17 = {instancePath:instancePath+"/eab/hmacKey",schemaPath:"#/properties/eab/properties/hmacKey/pattern",keyword:"pattern",params:{pattern: "^(keystore:[A-Za-z0-9/_+=.@-]{1,256}|file:.+)$"},message:"must match pattern \""+"^(keystore:[A-Za-z0-9/_+=.@-]{1,256}|file:.+)$"+"\""};
 if(vErrors === null){
 vErrors = [err17];
@@ -1802,23 +1402,23 @@ vErrors.push(err48);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate23.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_5e0cb507bd71bf52c9fe = validate25;
-const schema36 = {"additionalProperties":false,"type":"object","required":["accounts"],"properties":{"accounts":{"minItems":1,"maxItems":1000,"type":"array","items":{"additionalProperties":false,"type":"object","required":["accountId","regions"],"properties":{"accountId":{"pattern":"^\\d{12}$","type":"string"},"name":{"minLength":1,"maxLength":64,"type":"string"},"regions":{"minItems":1,"maxItems":40,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z]{2}(-[a-z]+)+-\\d$","type":"string"}},"roleArn":{"pattern":"^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$","type":"string"}}}},"roleName":{"pattern":"^[\\w+=,.@-]{1,64}$","type":"string"},"externalId":{"pattern":"^[\\w+=,.@:/-]{2,1224}$","type":"string"}}};
-const pattern13 = new RegExp("^\\d{12}$", "u");
-const pattern14 = new RegExp("^[a-z]{2}(-[a-z]+)+-\\d$", "u");
-const pattern15 = new RegExp("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$", "u");
-const pattern16 = new RegExp("^[\\w+=,.@-]{1,64}$", "u");
-const pattern17 = new RegExp("^[\\w+=,.@:/-]{2,1224}$", "u");
+const options_5e0cb507bd71bf52c9fe = validate24;
+const schema35 = {"additionalProperties":false,"type":"object","required":["accounts"],"properties":{"accounts":{"minItems":1,"maxItems":1000,"type":"array","items":{"additionalProperties":false,"type":"object","required":["accountId","regions"],"properties":{"accountId":{"pattern":"^\\d{12}$","type":"string"},"name":{"minLength":1,"maxLength":64,"type":"string"},"regions":{"minItems":1,"maxItems":40,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z]{2}(-[a-z]+)+-\\d$","type":"string"}},"roleArn":{"pattern":"^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$","type":"string"}}}},"roleName":{"pattern":"^[\\w+=,.@-]{1,64}$","type":"string"},"externalId":{"pattern":"^[\\w+=,.@:/-]{2,1224}$","type":"string"}}};
+const pattern10 = new RegExp("^\\d{12}$", "u");
+const pattern11 = new RegExp("^[a-z]{2}(-[a-z]+)+-\\d$", "u");
+const pattern12 = new RegExp("^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$", "u");
+const pattern13 = new RegExp("^[\\w+=,.@-]{1,64}$", "u");
+const pattern14 = new RegExp("^[\\w+=,.@:/-]{2,1224}$", "u");
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1910,7 +1510,7 @@ errors++;
 if(data1.accountId !== undefined){
 let data2 = data1.accountId;
 if(typeof data2 === "string"){
-if(!pattern13.test(data2)){
+if(!pattern10.test(data2)){
 const err7 = {instancePath:instancePath+"/accounts/" + i0+"/accountId",schemaPath:"#/properties/accounts/items/properties/accountId/pattern",keyword:"pattern",params:{pattern: "^\\d{12}$"},message:"must match pattern \""+"^\\d{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -1994,7 +1594,7 @@ const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 let data5 = data4[i1];
 if(typeof data5 === "string"){
-if(!pattern14.test(data5)){
+if(!pattern11.test(data5)){
 const err14 = {instancePath:instancePath+"/accounts/" + i0+"/regions/" + i1,schemaPath:"#/properties/accounts/items/properties/regions/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\""};
 if(vErrors === null){
 vErrors = [err14];
@@ -2055,7 +1655,7 @@ errors++;
 if(data1.roleArn !== undefined){
 let data6 = data1.roleArn;
 if(typeof data6 === "string"){
-if(!pattern15.test(data6)){
+if(!pattern12.test(data6)){
 const err18 = {instancePath:instancePath+"/accounts/" + i0+"/roleArn",schemaPath:"#/properties/accounts/items/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -2104,7 +1704,7 @@ errors++;
 if(data.roleName !== undefined){
 let data7 = data.roleName;
 if(typeof data7 === "string"){
-if(!pattern16.test(data7)){
+if(!pattern13.test(data7)){
 const err22 = {instancePath:instancePath+"/roleName",schemaPath:"#/properties/roleName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err22];
@@ -2129,7 +1729,7 @@ errors++;
 if(data.externalId !== undefined){
 let data8 = data.externalId;
 if(typeof data8 === "string"){
-if(!pattern17.test(data8)){
+if(!pattern14.test(data8)){
 const err24 = {instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@:/-]{2,1224}$"},message:"must match pattern \""+"^[\\w+=,.@:/-]{2,1224}$"+"\""};
 if(vErrors === null){
 vErrors = [err24];
@@ -2162,19 +1762,19 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_6989a255280f5dceb82c = validate26;
-const schema37 = {"additionalProperties":false,"type":"object","properties":{"region":{"minLength":1,"description":"Default: the runtime's region. CloudFront reads ACM certificates in us-east-1 only.","type":"string"},"tags":{"description":"Tags of the first import (ACM refuses tags on a re-import).","type":"object","patternProperties":{"^(.*)$":{"maxLength":255,"type":"string"}}},"minIntervalMs":{"minimum":0,"maximum":60000,"description":"Least time between two ImportCertificate calls per region (default 1000: the 1 per second quota).","type":"integer"}}};
-const pattern18 = new RegExp("^(.*)$", "u");
+const options_6989a255280f5dceb82c = validate25;
+const schema36 = {"additionalProperties":false,"type":"object","properties":{"region":{"minLength":1,"description":"Default: the runtime's region. CloudFront reads ACM certificates in us-east-1 only.","type":"string"},"tags":{"description":"Tags of the first import (ACM refuses tags on a re-import).","type":"object","patternProperties":{"^(.*)$":{"maxLength":255,"type":"string"}}},"minIntervalMs":{"minimum":0,"maximum":60000,"description":"Least time between two ImportCertificate calls per region (default 1000: the 1 per second quota).","type":"integer"}}};
+const pattern15 = new RegExp("^(.*)$", "u");
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2224,7 +1824,7 @@ let data1 = data.tags;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 var props0 = {};
 for(const key1 in data1){
-if(pattern18.test(key1)){
+if(pattern15.test(key1)){
 let data2 = data1[key1];
 if(typeof data2 === "string"){
 if(func1(data2) > 255){
@@ -2309,18 +1909,18 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_70283093839bff3a0e59 = validate27;
-const schema38 = {"additionalProperties":false,"type":"object","required":["path"],"properties":{"path":{"minLength":1,"description":"The folder of *.pem / *.crt files; relative to the config file.","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"}}};
+const options_70283093839bff3a0e59 = validate26;
+const schema37 = {"additionalProperties":false,"type":"object","required":["path"],"properties":{"path":{"minLength":1,"description":"The folder of *.pem / *.crt files; relative to the config file.","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"}}};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2421,19 +2021,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_72ad5edeb03253960d63 = validate28;
-const schema39 = {"additionalProperties":false,"type":"object","required":["regions","roleName","cacheSeconds"],"properties":{"regions":{"minItems":1,"maxItems":40,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z]{2}(-[a-z]+)+-\\d$","type":"string"}},"roleName":{"pattern":"^[\\w+=,.@-]{1,64}$","description":"The discovery role in every member account (see deploy/member-discovery-role.yml).","type":"string"},"externalId":{"pattern":"^[\\w+=,.@:/-]{2,1224}$","type":"string"},"organizationalUnits":{"minItems":1,"maxItems":100,"type":"array","items":{"pattern":"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$","type":"string"}},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}}},"excludeAccounts":{"maxItems":1000,"type":"array","items":{"pattern":"^\\d{12}$","type":"string"}},"cacheSeconds":{"minimum":0,"maximum":86400,"default":3600,"type":"integer"},"region":{"pattern":"^[a-z]{2}(-[a-z]+)+-\\d$","type":"string"}}};
-const pattern22 = new RegExp("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$", "u");
+const options_72ad5edeb03253960d63 = validate27;
+const schema38 = {"additionalProperties":false,"type":"object","required":["regions","roleName","cacheSeconds"],"properties":{"regions":{"minItems":1,"maxItems":40,"uniqueItems":true,"type":"array","items":{"pattern":"^[a-z]{2}(-[a-z]+)+-\\d$","type":"string"}},"roleName":{"pattern":"^[\\w+=,.@-]{1,64}$","description":"The discovery role in every member account (see deploy/member-discovery-role.yml).","type":"string"},"externalId":{"pattern":"^[\\w+=,.@:/-]{2,1224}$","type":"string"},"organizationalUnits":{"minItems":1,"maxItems":100,"type":"array","items":{"pattern":"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$","type":"string"}},"tags":{"type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}}},"excludeAccounts":{"maxItems":1000,"type":"array","items":{"pattern":"^\\d{12}$","type":"string"}},"cacheSeconds":{"minimum":0,"maximum":86400,"default":3600,"type":"integer"},"region":{"pattern":"^[a-z]{2}(-[a-z]+)+-\\d$","type":"string"}}};
+const pattern19 = new RegExp("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$", "u");
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2513,7 +2113,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(typeof data1 === "string"){
-if(!pattern14.test(data1)){
+if(!pattern11.test(data1)){
 const err6 = {instancePath:instancePath+"/regions/" + i0,schemaPath:"#/properties/regions/items/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -2574,7 +2174,7 @@ errors++;
 if(data.roleName !== undefined){
 let data2 = data.roleName;
 if(typeof data2 === "string"){
-if(!pattern16.test(data2)){
+if(!pattern13.test(data2)){
 const err10 = {instancePath:instancePath+"/roleName",schemaPath:"#/properties/roleName/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@-]{1,64}$"},message:"must match pattern \""+"^[\\w+=,.@-]{1,64}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
@@ -2599,7 +2199,7 @@ errors++;
 if(data.externalId !== undefined){
 let data3 = data.externalId;
 if(typeof data3 === "string"){
-if(!pattern17.test(data3)){
+if(!pattern14.test(data3)){
 const err12 = {instancePath:instancePath+"/externalId",schemaPath:"#/properties/externalId/pattern",keyword:"pattern",params:{pattern: "^[\\w+=,.@:/-]{2,1224}$"},message:"must match pattern \""+"^[\\w+=,.@:/-]{2,1224}$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -2648,7 +2248,7 @@ const len1 = data4.length;
 for(let i2=0; i2<len1; i2++){
 let data5 = data4[i2];
 if(typeof data5 === "string"){
-if(!pattern22.test(data5)){
+if(!pattern19.test(data5)){
 const err16 = {instancePath:instancePath+"/organizationalUnits/" + i2,schemaPath:"#/properties/organizationalUnits/items/pattern",keyword:"pattern",params:{pattern: "^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$"},message:"must match pattern \""+"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$"+"\""};
 if(vErrors === null){
 vErrors = [err16];
@@ -2687,7 +2287,7 @@ let data6 = data.tags;
 if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
 var props0 = {};
 for(const key1 in data6){
-if(pattern18.test(key1)){
+if(pattern15.test(key1)){
 let data7 = data6[key1];
 if(typeof data7 === "string"){
 if(func1(data7) > 256){
@@ -2743,7 +2343,7 @@ const len2 = data8.length;
 for(let i3=0; i3<len2; i3++){
 let data9 = data8[i3];
 if(typeof data9 === "string"){
-if(!pattern13.test(data9)){
+if(!pattern10.test(data9)){
 const err23 = {instancePath:instancePath+"/excludeAccounts/" + i3,schemaPath:"#/properties/excludeAccounts/items/pattern",keyword:"pattern",params:{pattern: "^\\d{12}$"},message:"must match pattern \""+"^\\d{12}$"+"\""};
 if(vErrors === null){
 vErrors = [err23];
@@ -2813,7 +2413,7 @@ errors++;
 if(data.region !== undefined){
 let data11 = data.region;
 if(typeof data11 === "string"){
-if(!pattern14.test(data11)){
+if(!pattern11.test(data11)){
 const err29 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
@@ -2846,18 +2446,18 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_8995e70098096e7a742e = validate29;
-const schema40 = {"additionalProperties":false,"type":"object","properties":{"path":{"minLength":1,"description":"The database file (default: keys.db in the data directory); relative to the config file.","type":"string"}}};
+const options_8995e70098096e7a742e = validate28;
+const schema39 = {"additionalProperties":false,"type":"object","properties":{"path":{"minLength":1,"description":"The database file (default: keys.db in the data directory); relative to the config file.","type":"string"}}};
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2913,20 +2513,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_8be6f99e513d5c41577a = validate30;
-const schema41 = {"additionalProperties":false,"type":"object","required":["endpoints","timeoutMs","concurrency","minRsaBits"],"properties":{"endpoints":{"minItems":1,"maxItems":10000,"type":"array","items":{"additionalProperties":false,"type":"object","required":["host","port"],"properties":{"host":{"minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9.:_-]+$","type":"string"},"port":{"minimum":1,"maximum":65535,"default":443,"type":"integer"},"serverName":{"minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9.*_-]+$","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"}}}},"timeoutMs":{"minimum":100,"maximum":60000,"default":5000,"type":"integer"},"concurrency":{"minimum":1,"maximum":256,"default":32,"type":"integer"},"trustedRoots":{"maxItems":20,"type":"array","items":{"minLength":1,"type":"string"}},"minRsaBits":{"minimum":1024,"maximum":16384,"default":2048,"type":"integer"}}};
-const pattern26 = new RegExp("^[A-Za-z0-9.:_-]+$", "u");
-const pattern27 = new RegExp("^[A-Za-z0-9.*_-]+$", "u");
+const options_8be6f99e513d5c41577a = validate29;
+const schema40 = {"additionalProperties":false,"type":"object","required":["endpoints","timeoutMs","concurrency","minRsaBits"],"properties":{"endpoints":{"minItems":1,"maxItems":10000,"type":"array","items":{"additionalProperties":false,"type":"object","required":["host","port"],"properties":{"host":{"minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9.:_-]+$","type":"string"},"port":{"minimum":1,"maximum":65535,"default":443,"type":"integer"},"serverName":{"minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9.*_-]+$","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"}}}},"timeoutMs":{"minimum":100,"maximum":60000,"default":5000,"type":"integer"},"concurrency":{"minimum":1,"maximum":256,"default":32,"type":"integer"},"trustedRoots":{"maxItems":20,"type":"array","items":{"minLength":1,"type":"string"}},"minRsaBits":{"minimum":1024,"maximum":16384,"default":2048,"type":"integer"}}};
+const pattern23 = new RegExp("^[A-Za-z0-9.:_-]+$", "u");
+const pattern24 = new RegExp("^[A-Za-z0-9.*_-]+$", "u");
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3080,7 +2680,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern26.test(data2)){
+if(!pattern23.test(data2)){
 const err12 = {instancePath:instancePath+"/endpoints/" + i0+"/host",schemaPath:"#/properties/endpoints/items/properties/host/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.:_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9.:_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -3158,7 +2758,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(!pattern27.test(data4)){
+if(!pattern24.test(data4)){
 const err19 = {instancePath:instancePath+"/endpoints/" + i0+"/serverName",schemaPath:"#/properties/endpoints/items/properties/serverName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9.*_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9.*_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err19];
@@ -3400,20 +3000,20 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_a1715fd2613214c74746 = validate31;
-const schema42 = {"additionalProperties":false,"type":"object","properties":{"namePrefix":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9/_+=.@-]+$","description":"Prefix of every secret's name, replacing `certflow/` (default `certflow/`): the secret of certificate `api` is `<prefix>api`.","type":"string"},"kmsKeyId":{"minLength":1,"description":"KMS key (id, alias or ARN) that encrypts the secrets; default: aws/secretsmanager.","type":"string"},"tags":{"description":"Tags on every secret certflow creates.","type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}}},"reservedStage":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_-]+$","description":"The custom staging label that stands for RESERVED (default CERTFLOW_RESERVED).","type":"string"},"region":{"minLength":1,"description":"Default: the runtime's region.","type":"string"}}};
-const pattern28 = new RegExp("^[A-Za-z0-9/_+=.@-]+$", "u");
-const pattern30 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+const options_a1715fd2613214c74746 = validate30;
+const schema41 = {"additionalProperties":false,"type":"object","properties":{"namePrefix":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9/_+=.@-]+$","description":"Prefix of every secret's name, replacing `certflow/` (default `certflow/`): the secret of certificate `api` is `<prefix>api`.","type":"string"},"kmsKeyId":{"minLength":1,"description":"KMS key (id, alias or ARN) that encrypts the secrets; default: aws/secretsmanager.","type":"string"},"tags":{"description":"Tags on every secret certflow creates.","type":"object","patternProperties":{"^(.*)$":{"maxLength":256,"type":"string"}}},"reservedStage":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_-]+$","description":"The custom staging label that stands for RESERVED (default CERTFLOW_RESERVED).","type":"string"},"region":{"minLength":1,"description":"Default: the runtime's region.","type":"string"}}};
+const pattern25 = new RegExp("^[A-Za-z0-9/_+=.@-]+$", "u");
+const pattern27 = new RegExp("^[A-Za-z0-9_-]+$", "u");
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3456,7 +3056,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern28.test(data0)){
+if(!pattern25.test(data0)){
 const err3 = {instancePath:instancePath+"/namePrefix",schemaPath:"#/properties/namePrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9/_+=.@-]+$"},message:"must match pattern \""+"^[A-Za-z0-9/_+=.@-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -3508,7 +3108,7 @@ let data2 = data.tags;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 var props0 = {};
 for(const key1 in data2){
-if(pattern18.test(key1)){
+if(pattern15.test(key1)){
 let data3 = data2[key1];
 if(typeof data3 === "string"){
 if(func1(data3) > 256){
@@ -3570,7 +3170,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(!pattern30.test(data4)){
+if(!pattern27.test(data4)){
 const err12 = {instancePath:instancePath+"/reservedStage",schemaPath:"#/properties/reservedStage/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
@@ -3628,18 +3228,18 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const options_bdb2977f10ddc2bd0dd0 = validate32;
-const schema43 = {"additionalProperties":false,"type":"object","properties":{"minSeverity":{"anyOf":[{"const":"info","type":"string"},{"const":"warning","type":"string"},{"const":"critical","type":"string"}]}}};
+const options_bdb2977f10ddc2bd0dd0 = validate31;
+const schema42 = {"additionalProperties":false,"type":"object","properties":{"minSeverity":{"anyOf":[{"const":"info","type":"string"},{"const":"warning","type":"string"},{"const":"critical","type":"string"}]}}};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate32.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3762,6 +3362,406 @@ vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const options_bf43721c17360b821393 = validate32;
+const schema43 = {"additionalProperties":false,"type":"object","required":["certificateAuthorityArn"],"properties":{"certificateAuthorityArn":{"pattern":"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$","description":"The CA that signs; its region is the region of the calls.","type":"string"},"signingAlgorithm":{"description":"Default: from the CA's key (SHA256WITHECDSA for EC CAs, SHA256WITHRSA for RSA CAs), read once with DescribeCertificateAuthority.","anyOf":[{"const":"SHA256WITHECDSA","type":"string"},{"const":"SHA384WITHECDSA","type":"string"},{"const":"SHA512WITHECDSA","type":"string"},{"const":"SHA256WITHRSA","type":"string"},{"const":"SHA384WITHRSA","type":"string"},{"const":"SHA512WITHRSA","type":"string"}]},"templateArn":{"pattern":"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$","description":"For server certificates. Default: arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1 (client certificates: EndEntityClientAuthCertificate/V1; both: EndEntityCertificate/V1).","type":"string"},"uriSansTemplateArn":{"pattern":"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$","description":"For server certificates with URI SANs (e.g. SPIFFE IDs) or email SANs, passed with ApiPassthrough. Default: EndEntityServerAuthCertificate_APIPassthrough/V1 (client and both: the _APIPassthrough variant of their template).","type":"string"},"usageMode":{"description":"The CA's mode. SHORT_LIVED_CERTIFICATE: certificates naming this issuer must ask for at most 7 days (checked when configuration loads).","anyOf":[{"const":"GENERAL_PURPOSE","type":"string"},{"const":"SHORT_LIVED_CERTIFICATE","type":"string"}]},"maxValidityDays":{"minimum":1,"maximum":3650,"description":"Certificates asking for more are refused when configuration loads.","type":"integer"}}};
+const pattern28 = new RegExp("^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$", "u");
+const pattern29 = new RegExp("^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$", "u");
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate32.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.certificateAuthorityArn === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "certificateAuthorityArn"},message:"must have required property '"+"certificateAuthorityArn"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "certificateAuthorityArn") || (key0 === "signingAlgorithm")) || (key0 === "templateArn")) || (key0 === "uriSansTemplateArn")) || (key0 === "usageMode")) || (key0 === "maxValidityDays"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.certificateAuthorityArn !== undefined){
+let data0 = data.certificateAuthorityArn;
+if(typeof data0 === "string"){
+if(!pattern28.test(data0)){
+const err2 = {instancePath:instancePath+"/certificateAuthorityArn",schemaPath:"#/properties/certificateAuthorityArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:[0-9]{12}:certificate-authority/[0-9a-f-]{36}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/certificateAuthorityArn",schemaPath:"#/properties/certificateAuthorityArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.signingAlgorithm !== undefined){
+let data1 = data.signingAlgorithm;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if("SHA256WITHECDSA" !== data1){
+const err5 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "SHA256WITHECDSA"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+const _errs8 = errors;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if("SHA384WITHECDSA" !== data1){
+const err7 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "SHA384WITHECDSA"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+const _errs10 = errors;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if("SHA512WITHECDSA" !== data1){
+const err9 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "SHA512WITHECDSA"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid1 = valid1 || _valid0;
+const _errs12 = errors;
+if(typeof data1 !== "string"){
+const err10 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if("SHA256WITHRSA" !== data1){
+const err11 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "SHA256WITHRSA"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs12 === errors;
+valid1 = valid1 || _valid0;
+const _errs14 = errors;
+if(typeof data1 !== "string"){
+const err12 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if("SHA384WITHRSA" !== data1){
+const err13 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "SHA384WITHRSA"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid1 = valid1 || _valid0;
+const _errs16 = errors;
+if(typeof data1 !== "string"){
+const err14 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/5/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if("SHA512WITHRSA" !== data1){
+const err15 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf/5/const",keyword:"const",params:{allowedValue: "SHA512WITHRSA"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err16 = {instancePath:instancePath+"/signingAlgorithm",schemaPath:"#/properties/signingAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.templateArn !== undefined){
+let data2 = data.templateArn;
+if(typeof data2 === "string"){
+if(!pattern29.test(data2)){
+const err17 = {instancePath:instancePath+"/templateArn",schemaPath:"#/properties/templateArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/templateArn",schemaPath:"#/properties/templateArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data.uriSansTemplateArn !== undefined){
+let data3 = data.uriSansTemplateArn;
+if(typeof data3 === "string"){
+if(!pattern29.test(data3)){
+const err19 = {instancePath:instancePath+"/uriSansTemplateArn",schemaPath:"#/properties/uriSansTemplateArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:acm-pca:::template/[A-Za-z0-9_/]+/V[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/uriSansTemplateArn",schemaPath:"#/properties/uriSansTemplateArn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.usageMode !== undefined){
+let data4 = data.usageMode;
+const _errs23 = errors;
+let valid2 = false;
+const _errs24 = errors;
+if(typeof data4 !== "string"){
+const err21 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if("GENERAL_PURPOSE" !== data4){
+const err22 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/0/const",keyword:"const",params:{allowedValue: "GENERAL_PURPOSE"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid1 = _errs24 === errors;
+valid2 = valid2 || _valid1;
+const _errs26 = errors;
+if(typeof data4 !== "string"){
+const err23 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if("SHORT_LIVED_CERTIFICATE" !== data4){
+const err24 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf/1/const",keyword:"const",params:{allowedValue: "SHORT_LIVED_CERTIFICATE"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid1 = _errs26 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err25 = {instancePath:instancePath+"/usageMode",schemaPath:"#/properties/usageMode/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+else {
+errors = _errs23;
+if(vErrors !== null){
+if(_errs23){
+vErrors.length = _errs23;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxValidityDays !== undefined){
+let data5 = data.maxValidityDays;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err26 = {instancePath:instancePath+"/maxValidityDays",schemaPath:"#/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(typeof data5 == "number"){
+if(data5 > 3650 || isNaN(data5)){
+const err27 = {instancePath:instancePath+"/maxValidityDays",schemaPath:"#/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data5 < 1 || isNaN(data5)){
+const err28 = {instancePath:instancePath+"/maxValidityDays",schemaPath:"#/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -4203,7 +4203,7 @@ errors++;
 if(data.apiBaseUrl !== undefined){
 let data13 = data.apiBaseUrl;
 if(typeof data13 === "string"){
-if(!pattern8.test(data13)){
+if(!pattern5.test(data13)){
 const err33 = {instancePath:instancePath+"/apiBaseUrl",schemaPath:"#/properties/apiBaseUrl/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -4228,7 +4228,7 @@ errors++;
 if(data.responseUrlPrefix !== undefined){
 let data14 = data.responseUrlPrefix;
 if(typeof data14 === "string"){
-if(!pattern8.test(data14)){
+if(!pattern5.test(data14)){
 const err35 = {instancePath:instancePath+"/responseUrlPrefix",schemaPath:"#/properties/responseUrlPrefix/pattern",keyword:"pattern",params:{pattern: "^https?://"},message:"must match pattern \""+"^https?://"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -5057,7 +5057,6 @@ return errors === 0;
 validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return {
   "018430c6ac4d8e97bdc1": options_018430c6ac4d8e97bdc1,
-  "03229f16a2e47242126b": options_03229f16a2e47242126b,
   "05251a2c512e795cde1b": options_05251a2c512e795cde1b,
   "105dc35e05d176217684": options_105dc35e05d176217684,
   "377eef4bb7e9e4b3e4cb": options_377eef4bb7e9e4b3e4cb,
@@ -5069,6 +5068,7 @@ return {
   "8be6f99e513d5c41577a": options_8be6f99e513d5c41577a,
   "a1715fd2613214c74746": options_a1715fd2613214c74746,
   "bdb2977f10ddc2bd0dd0": options_bdb2977f10ddc2bd0dd0,
+  "bf43721c17360b821393": options_bf43721c17360b821393,
   "c099b798b512c1f48f63": options_c099b798b512c1f48f63,
   "d22a8b9df269ad2467f7": options_d22a8b9df269ad2467f7,
   "ed8f72ac009f7b80c7af": options_ed8f72ac009f7b80c7af,

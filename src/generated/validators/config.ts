@@ -8,7 +8,7 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 /** The configuration file (ConfigSchema); fills in defaults, as load-config.ts expects. */
 export const validateConfigFile: ValidateFunction<CertflowConfigFile> = /* @__PURE__ */ (() => {
 const configFile = validate20;
-const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedCommonNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_+=,.@*-]+$","type":"string"}},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"usage":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]},"commonName":{"minLength":1,"maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"validityHours":{"minimum":1,"maximum":87600,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"renewBeforeHours":{"minimum":0,"maximum":87600,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
+const schema31 = {"additionalProperties":false,"type":"object","required":["dataDir","defaults","issuers","dnsProviders","sources","accounts","notifiers","destinations","certificates"],"properties":{"dataDir":{"minLength":1,"default":".certflow","type":"string"},"defaults":{"additionalProperties":false,"default":{},"type":"object","required":["validityDays","alertThresholdsDays","reissueMissingKeys"],"properties":{"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"default":90,"type":"integer"},"alertThresholdsDays":{"default":[30,14,7,1],"maxItems":10,"type":"array","items":{"minimum":0,"maximum":365,"type":"integer"}},"uriSchemes":{"minItems":1,"maxItems":20,"type":"array","items":{"pattern":"^[a-z][a-z0-9+.-]{0,31}$","type":"string"}},"reissueMissingKeys":{"default":true,"type":"boolean"}}},"issuers":{"minItems":1,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"policy":{"additionalProperties":false,"type":"object","required":["forbiddenNames","autoApprove","approvers","requiredApprovals","approvalTtlHours"],"properties":{"forbiddenNames":{"default":[],"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$","type":"string"}},"autoApprove":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","names"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"names":{"minItems":1,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$","type":"string"}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"reasons":{"type":"array","items":{"anyOf":[{"const":"new","type":"string"},{"const":"renewal","type":"string"},{"const":"manual","type":"string"}]}},"maxValidityDays":{"minimum":1,"type":"integer"},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}}}}},"approvers":{"default":[],"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"default":1,"type":"integer"},"approvalTtlHours":{"minimum":1,"maximum":720,"default":72,"type":"integer"},"scopes":{"maxItems":200,"type":"array","items":{"additionalProperties":false,"type":"object","required":["name"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"teams":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}},"names":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$","type":"string"}},"allowedDnsNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedIps":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedUris":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"allowedEmails":{"maxItems":200,"type":"array","items":{"minLength":3,"maxLength":320,"pattern":"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+$","type":"string"}},"allowedCommonNames":{"maxItems":200,"type":"array","items":{"minLength":1,"maxLength":256,"pattern":"^[A-Za-z0-9_+=,.@*-]+$","type":"string"}},"usages":{"minItems":1,"maxItems":3,"type":"array","items":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]}},"sanTypes":{"type":"array","items":{"anyOf":[{"const":"dns","type":"string"},{"const":"ip","type":"string"},{"const":"uri","type":"string"},{"const":"email","type":"string"}]}},"issuers":{"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"keyAlgorithms":{"minItems":1,"type":"array","items":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]}},"minValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"maxValidityDays":{"minimum":1,"maximum":3650,"type":"integer"},"ownZones":{"maxItems":100,"type":"array","items":{"minLength":1,"maxLength":2048,"pattern":"^[a-zA-Z0-9*.:/_-]+$","type":"string"}},"approverGroups":{"minItems":1,"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}},"requiredApprovals":{"minimum":1,"maximum":10,"type":"integer"}}}},"issuerMaxValidityDays":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"minimum":1,"maximum":3650,"type":"integer"}}},"minRsaBits":{"minimum":2048,"maximum":16384,"type":"integer"},"sensitive":{"additionalProperties":false,"type":"object","properties":{"wildcards":{"minimum":1,"maximum":10,"type":"integer"},"apexNames":{"minimum":1,"maximum":10,"type":"integer"},"longValidity":{"additionalProperties":false,"type":"object","required":["days","approvals"],"properties":{"days":{"minimum":1,"maximum":3650,"type":"integer"},"approvals":{"minimum":1,"maximum":10,"type":"integer"}}},"newIssuer":{"minimum":1,"maximum":10,"type":"integer"}}},"autoApproveUnchangedRenewals":{"type":"boolean"},"approverGroups":{"type":"object","patternProperties":{"^[a-z0-9-]+$":{"maxItems":1000,"type":"array","items":{"minLength":1,"maxLength":256,"type":"string"}}}}}},"keyStore":{"additionalProperties":false,"type":"object","required":["kind"],"properties":{"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}},"dnsProviders":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"sources":{"default":[],"type":"array","items":{"additionalProperties":true,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"}}}},"accounts":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"notifiers":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"destinations":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["name","kind"],"properties":{"name":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"kind":{"minLength":1,"type":"string"},"options":{"type":"object","patternProperties":{"^(.*)$":{}}}}}},"certificates":{"default":[],"type":"array","items":{"additionalProperties":false,"type":"object","required":["id","dnsNames","ipAddresses","uris","emailAddresses","issuer","owner","destinations"],"properties":{"id":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"usage":{"anyOf":[{"const":"server","type":"string"},{"const":"client","type":"string"},{"const":"both","type":"string"}]},"commonName":{"minLength":1,"maxLength":253,"type":"string"},"dnsNames":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":253,"type":"string"}},"ipAddresses":{"maxItems":100,"default":[],"type":"array","items":{"anyOf":[{"format":"ipv4","type":"string"},{"format":"ipv6","type":"string"}]}},"uris":{"maxItems":100,"default":[],"type":"array","items":{"format":"uri","maxLength":2048,"type":"string"}},"emailAddresses":{"maxItems":100,"default":[],"type":"array","items":{"pattern":"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$","maxLength":254,"type":"string"}},"issuer":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"},"owner":{"minLength":1,"maxLength":128,"type":"string"},"requester":{"minLength":1,"maxLength":128,"type":"string"},"keyAlgorithm":{"anyOf":[{"const":"EC_P256","type":"string"},{"const":"EC_P384","type":"string"},{"const":"RSA_2048","type":"string"},{"const":"RSA_3072","type":"string"},{"const":"RSA_4096","type":"string"}]},"validityDays":{"minimum":1,"maximum":3650,"type":"integer"},"validityHours":{"minimum":1,"maximum":87600,"type":"integer"},"renewBeforeDays":{"minimum":0,"maximum":3650,"type":"integer"},"renewBeforeHours":{"minimum":0,"maximum":87600,"type":"integer"},"destinations":{"maxItems":20,"default":[],"type":"array","items":{"pattern":"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$","description":"lower-case letters, digits and dashes","type":"string"}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = (function ucs2length(str) {
     const len = str.length;
@@ -30,10 +30,13 @@ const func2 = (function ucs2length(str) {
 const pattern4 = new RegExp("^[a-z][a-z0-9+.-]{0,31}$", "u");
 const pattern5 = new RegExp("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern6 = new RegExp("^(.*)$", "u");
-const pattern7 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
-const pattern16 = new RegExp("^[A-Za-z0-9_+=,.@*-]+$", "u");
-const pattern20 = new RegExp("^[a-z0-9-]+$", "u");
-const pattern33 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern7 = new RegExp("^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$", "u");
+const pattern13 = new RegExp("^[a-zA-Z0-9*.:/_-]+$", "u");
+const pattern16 = new RegExp("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+$", "u");
+const pattern17 = new RegExp("^[A-Za-z0-9_+=,.@*-]+$", "u");
+const pattern21 = new RegExp("^[a-z0-9-]+$", "u");
+const pattern34 = new RegExp("^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
+const pattern35 = new RegExp("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$", "u");
 const formats0 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 const formats2 = /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i;
 const formats4 = fullFormats.uri;
@@ -817,7 +820,7 @@ vErrors.push(err60);
 errors++;
 }
 if(!pattern7.test(data16)){
-const err61 = {instancePath:instancePath+"/policy/forbiddenNames/" + i3,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+const err61 = {instancePath:instancePath+"/policy/forbiddenNames/" + i3,schemaPath:"#/properties/policy/properties/forbiddenNames/items/pattern",keyword:"pattern",params:{pattern: "^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$"},message:"must match pattern \""+"^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$"+"\""};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -950,7 +953,7 @@ vErrors.push(err71);
 errors++;
 }
 if(!pattern7.test(data21)){
-const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+const err72 = {instancePath:instancePath+"/policy/autoApprove/" + i4+"/names/" + i5,schemaPath:"#/properties/policy/properties/autoApprove/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$"},message:"must match pattern \""+"^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$"+"\""};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -1592,7 +1595,7 @@ vErrors.push(err122);
 errors++;
 }
 if(!pattern7.test(data39)){
-const err123 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+const err123 = {instancePath:instancePath+"/policy/scopes/" + i10+"/names/" + i12,schemaPath:"#/properties/policy/properties/scopes/items/properties/names/items/pattern",keyword:"pattern",params:{pattern: "^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$"},message:"must match pattern \""+"^(?:[a-zA-Z0-9*.:/_-]+|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+)$"+"\""};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1662,7 +1665,7 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(!pattern7.test(data41)){
+if(!pattern13.test(data41)){
 const err129 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedDnsNames/" + i13,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedDnsNames/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
@@ -1733,7 +1736,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(!pattern7.test(data43)){
+if(!pattern13.test(data43)){
 const err135 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedIps/" + i14,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedIps/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err135];
@@ -1804,7 +1807,7 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(!pattern7.test(data45)){
+if(!pattern13.test(data45)){
 const err141 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedUris/" + i15,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedUris/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err141];
@@ -1838,11 +1841,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data34.allowedCommonNames !== undefined){
-let data46 = data34.allowedCommonNames;
+if(data34.allowedEmails !== undefined){
+let data46 = data34.allowedEmails;
 if(Array.isArray(data46)){
 if(data46.length > 200){
-const err144 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
+const err144 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedEmails",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedEmails/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1855,8 +1858,8 @@ const len16 = data46.length;
 for(let i16=0; i16<len16; i16++){
 let data47 = data46[i16];
 if(typeof data47 === "string"){
-if(func2(data47) > 256){
-const err145 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(func2(data47) > 320){
+const err145 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedEmails/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedEmails/items/maxLength",keyword:"maxLength",params:{limit: 320},message:"must NOT have more than 320 characters"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1865,8 +1868,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(func2(data47) < 1){
-const err146 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func2(data47) < 3){
+const err146 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedEmails/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedEmails/items/minLength",keyword:"minLength",params:{limit: 3},message:"must NOT have fewer than 3 characters"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1876,7 +1879,7 @@ vErrors.push(err146);
 errors++;
 }
 if(!pattern16.test(data47)){
-const err147 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_+=,.@*-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_+=,.@*-]+$"+"\""};
+const err147 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedEmails/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedEmails/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9*.-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1887,7 +1890,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err148 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedEmails/" + i16,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedEmails/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1899,7 +1902,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err149 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedEmails",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedEmails/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1909,11 +1912,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data34.usages !== undefined){
-let data48 = data34.usages;
+if(data34.allowedCommonNames !== undefined){
+let data48 = data34.allowedCommonNames;
 if(Array.isArray(data48)){
-if(data48.length > 3){
-const err150 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
+if(data48.length > 200){
+const err150 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/maxItems",keyword:"maxItems",params:{limit: 200},message:"must NOT have more than 200 items"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1922,8 +1925,12 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data48.length < 1){
-const err151 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const len17 = data48.length;
+for(let i17=0; i17<len17; i17++){
+let data49 = data48[i17];
+if(typeof data49 === "string"){
+if(func2(data49) > 256){
+const err151 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1932,14 +1939,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-const len17 = data48.length;
-for(let i17=0; i17<len17; i17++){
-let data49 = data48[i17];
-const _errs128 = errors;
-let valid46 = false;
-const _errs129 = errors;
-if(typeof data49 !== "string"){
-const err152 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data49) < 1){
+const err152 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1948,8 +1949,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if("server" !== data49){
-const err153 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
+if(!pattern17.test(data49)){
+const err153 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_+=,.@*-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_+=,.@*-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1958,11 +1959,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-var _valid3 = _errs129 === errors;
-valid46 = valid46 || _valid3;
-const _errs131 = errors;
-if(typeof data49 !== "string"){
-const err154 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err154 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1971,8 +1970,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-if("client" !== data49){
-const err155 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/policy/scopes/" + i10+"/allowedCommonNames",schemaPath:"#/properties/policy/properties/scopes/items/properties/allowedCommonNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1981,11 +1982,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-var _valid3 = _errs131 === errors;
-valid46 = valid46 || _valid3;
-const _errs133 = errors;
-if(typeof data49 !== "string"){
-const err156 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data34.usages !== undefined){
+let data50 = data34.usages;
+if(Array.isArray(data50)){
+if(data50.length > 3){
+const err156 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -1994,8 +1996,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if("both" !== data49){
-const err157 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
+if(data50.length < 1){
+const err157 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2004,10 +2006,14 @@ vErrors.push(err157);
 }
 errors++;
 }
-var _valid3 = _errs133 === errors;
-valid46 = valid46 || _valid3;
-if(!valid46){
-const err158 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i17,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const len18 = data50.length;
+for(let i18=0; i18<len18; i18++){
+let data51 = data50[i18];
+const _errs132 = errors;
+let valid48 = false;
+const _errs133 = errors;
+if(typeof data51 !== "string"){
+const err158 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2016,21 +2022,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-else {
-errors = _errs128;
-if(vErrors !== null){
-if(_errs128){
-vErrors.length = _errs128;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err159 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if("server" !== data51){
+const err159 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2039,18 +2032,11 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-if(data34.sanTypes !== undefined){
-let data50 = data34.sanTypes;
-if(Array.isArray(data50)){
-const len18 = data50.length;
-for(let i18=0; i18<len18; i18++){
-let data51 = data50[i18];
-const _errs138 = errors;
-let valid49 = false;
-const _errs139 = errors;
+var _valid3 = _errs133 === errors;
+valid48 = valid48 || _valid3;
+const _errs135 = errors;
 if(typeof data51 !== "string"){
-const err160 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err160 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2059,8 +2045,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if("dns" !== data51){
-const err161 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
+if("client" !== data51){
+const err161 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2069,11 +2055,11 @@ vErrors.push(err161);
 }
 errors++;
 }
-var _valid4 = _errs139 === errors;
-valid49 = valid49 || _valid4;
-const _errs141 = errors;
+var _valid3 = _errs135 === errors;
+valid48 = valid48 || _valid3;
+const _errs137 = errors;
 if(typeof data51 !== "string"){
-const err162 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err162 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2082,8 +2068,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if("ip" !== data51){
-const err163 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
+if("both" !== data51){
+const err163 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2092,11 +2078,10 @@ vErrors.push(err163);
 }
 errors++;
 }
-var _valid4 = _errs141 === errors;
-valid49 = valid49 || _valid4;
-const _errs143 = errors;
-if(typeof data51 !== "string"){
-const err164 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid3 = _errs137 === errors;
+valid48 = valid48 || _valid3;
+if(!valid48){
+const err164 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2105,8 +2090,21 @@ vErrors.push(err164);
 }
 errors++;
 }
-if("uri" !== data51){
-const err165 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
+else {
+errors = _errs132;
+if(vErrors !== null){
+if(_errs132){
+vErrors.length = _errs132;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/policy/scopes/" + i10+"/usages",schemaPath:"#/properties/policy/properties/scopes/items/properties/usages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2115,11 +2113,18 @@ vErrors.push(err165);
 }
 errors++;
 }
-var _valid4 = _errs143 === errors;
-valid49 = valid49 || _valid4;
-const _errs145 = errors;
-if(typeof data51 !== "string"){
-const err166 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data34.sanTypes !== undefined){
+let data52 = data34.sanTypes;
+if(Array.isArray(data52)){
+const len19 = data52.length;
+for(let i19=0; i19<len19; i19++){
+let data53 = data52[i19];
+const _errs142 = errors;
+let valid51 = false;
+const _errs143 = errors;
+if(typeof data53 !== "string"){
+const err166 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2128,8 +2133,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if("email" !== data51){
-const err167 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
+if("dns" !== data53){
+const err167 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/0/const",keyword:"const",params:{allowedValue: "dns"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2138,10 +2143,11 @@ vErrors.push(err167);
 }
 errors++;
 }
-var _valid4 = _errs145 === errors;
-valid49 = valid49 || _valid4;
-if(!valid49){
-const err168 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i18,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var _valid4 = _errs143 === errors;
+valid51 = valid51 || _valid4;
+const _errs145 = errors;
+if(typeof data53 !== "string"){
+const err168 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2150,21 +2156,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-else {
-errors = _errs138;
-if(vErrors !== null){
-if(_errs138){
-vErrors.length = _errs138;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err169 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if("ip" !== data53){
+const err169 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/1/const",keyword:"const",params:{allowedValue: "ip"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2173,16 +2166,11 @@ vErrors.push(err169);
 }
 errors++;
 }
-}
-if(data34.issuers !== undefined){
-let data52 = data34.issuers;
-if(Array.isArray(data52)){
-const len19 = data52.length;
-for(let i19=0; i19<len19; i19++){
-let data53 = data52[i19];
-if(typeof data53 === "string"){
-if(!pattern5.test(data53)){
-const err170 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+var _valid4 = _errs145 === errors;
+valid51 = valid51 || _valid4;
+const _errs147 = errors;
+if(typeof data53 !== "string"){
+const err170 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2191,9 +2179,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if("uri" !== data53){
+const err171 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/2/const",keyword:"const",params:{allowedValue: "uri"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2202,10 +2189,11 @@ vErrors.push(err171);
 }
 errors++;
 }
-}
-}
-else {
-const err172 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var _valid4 = _errs147 === errors;
+valid51 = valid51 || _valid4;
+const _errs149 = errors;
+if(typeof data53 !== "string"){
+const err172 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2214,12 +2202,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-if(data34.keyAlgorithms !== undefined){
-let data54 = data34.keyAlgorithms;
-if(Array.isArray(data54)){
-if(data54.length < 1){
-const err173 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if("email" !== data53){
+const err173 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf/3/const",keyword:"const",params:{allowedValue: "email"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2228,14 +2212,10 @@ vErrors.push(err173);
 }
 errors++;
 }
-const len20 = data54.length;
-for(let i20=0; i20<len20; i20++){
-let data55 = data54[i20];
-const _errs154 = errors;
-let valid54 = false;
-const _errs155 = errors;
-if(typeof data55 !== "string"){
-const err174 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid4 = _errs149 === errors;
+valid51 = valid51 || _valid4;
+if(!valid51){
+const err174 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes/" + i19,schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2244,125 +2224,11 @@ vErrors.push(err174);
 }
 errors++;
 }
-if("EC_P256" !== data55){
-const err175 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err175];
-}
 else {
-vErrors.push(err175);
-}
-errors++;
-}
-var _valid5 = _errs155 === errors;
-valid54 = valid54 || _valid5;
-const _errs157 = errors;
-if(typeof data55 !== "string"){
-const err176 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if("EC_P384" !== data55){
-const err177 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err177];
-}
-else {
-vErrors.push(err177);
-}
-errors++;
-}
-var _valid5 = _errs157 === errors;
-valid54 = valid54 || _valid5;
-const _errs159 = errors;
-if(typeof data55 !== "string"){
-const err178 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err178];
-}
-else {
-vErrors.push(err178);
-}
-errors++;
-}
-if("RSA_2048" !== data55){
-const err179 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err179];
-}
-else {
-vErrors.push(err179);
-}
-errors++;
-}
-var _valid5 = _errs159 === errors;
-valid54 = valid54 || _valid5;
-const _errs161 = errors;
-if(typeof data55 !== "string"){
-const err180 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err180];
-}
-else {
-vErrors.push(err180);
-}
-errors++;
-}
-if("RSA_3072" !== data55){
-const err181 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-var _valid5 = _errs161 === errors;
-valid54 = valid54 || _valid5;
-const _errs163 = errors;
-if(typeof data55 !== "string"){
-const err182 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err182];
-}
-else {
-vErrors.push(err182);
-}
-errors++;
-}
-if("RSA_4096" !== data55){
-const err183 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err183];
-}
-else {
-vErrors.push(err183);
-}
-errors++;
-}
-var _valid5 = _errs163 === errors;
-valid54 = valid54 || _valid5;
-if(!valid54){
-const err184 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err184];
-}
-else {
-vErrors.push(err184);
-}
-errors++;
-}
-else {
-errors = _errs154;
+errors = _errs142;
 if(vErrors !== null){
-if(_errs154){
-vErrors.length = _errs154;
+if(_errs142){
+vErrors.length = _errs142;
 }
 else {
 vErrors = null;
@@ -2372,7 +2238,134 @@ vErrors = null;
 }
 }
 else {
-const err185 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err175 = {instancePath:instancePath+"/policy/scopes/" + i10+"/sanTypes",schemaPath:"#/properties/policy/properties/scopes/items/properties/sanTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data34.issuers !== undefined){
+let data54 = data34.issuers;
+if(Array.isArray(data54)){
+const len20 = data54.length;
+for(let i20=0; i20<len20; i20++){
+let data55 = data54[i20];
+if(typeof data55 === "string"){
+if(!pattern5.test(data55)){
+const err176 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers/" + i20,schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/policy/scopes/" + i10+"/issuers",schemaPath:"#/properties/policy/properties/scopes/items/properties/issuers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data34.keyAlgorithms !== undefined){
+let data56 = data34.keyAlgorithms;
+if(Array.isArray(data56)){
+if(data56.length < 1){
+const err179 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+const len21 = data56.length;
+for(let i21=0; i21<len21; i21++){
+let data57 = data56[i21];
+const _errs158 = errors;
+let valid56 = false;
+const _errs159 = errors;
+if(typeof data57 !== "string"){
+const err180 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+if("EC_P256" !== data57){
+const err181 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+var _valid5 = _errs159 === errors;
+valid56 = valid56 || _valid5;
+const _errs161 = errors;
+if(typeof data57 !== "string"){
+const err182 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+if("EC_P384" !== data57){
+const err183 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+var _valid5 = _errs161 === errors;
+valid56 = valid56 || _valid5;
+const _errs163 = errors;
+if(typeof data57 !== "string"){
+const err184 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+if("RSA_2048" !== data57){
+const err185 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2381,11 +2374,11 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-if(data34.minValidityDays !== undefined){
-let data56 = data34.minValidityDays;
-if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
-const err186 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid5 = _errs163 === errors;
+valid56 = valid56 || _valid5;
+const _errs165 = errors;
+if(typeof data57 !== "string"){
+const err186 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2394,9 +2387,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(typeof data56 == "number"){
-if(data56 > 3650 || isNaN(data56)){
-const err187 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if("RSA_3072" !== data57){
+const err187 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2405,8 +2397,11 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data56 < 1 || isNaN(data56)){
-const err188 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid5 = _errs165 === errors;
+valid56 = valid56 || _valid5;
+const _errs167 = errors;
+if(typeof data57 !== "string"){
+const err188 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2415,12 +2410,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-}
-}
-if(data34.maxValidityDays !== undefined){
-let data57 = data34.maxValidityDays;
-if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
-const err189 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("RSA_4096" !== data57){
+const err189 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2429,9 +2420,10 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(typeof data57 == "number"){
-if(data57 > 3650 || isNaN(data57)){
-const err190 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid5 = _errs167 === errors;
+valid56 = valid56 || _valid5;
+if(!valid56){
+const err190 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2440,8 +2432,21 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data57 < 1 || isNaN(data57)){
-const err191 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+errors = _errs158;
+if(vErrors !== null){
+if(_errs158){
+vErrors.length = _errs158;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/policy/scopes/" + i10+"/keyAlgorithms",schemaPath:"#/properties/policy/properties/scopes/items/properties/keyAlgorithms/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2451,12 +2456,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-if(data34.ownZones !== undefined){
-let data58 = data34.ownZones;
-if(Array.isArray(data58)){
-if(data58.length > 100){
-const err192 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(data34.minValidityDays !== undefined){
+let data58 = data34.minValidityDays;
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+const err192 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2465,12 +2468,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-const len21 = data58.length;
-for(let i21=0; i21<len21; i21++){
-let data59 = data58[i21];
-if(typeof data59 === "string"){
-if(func2(data59) > 2048){
-const err193 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(typeof data58 == "number"){
+if(data58 > 3650 || isNaN(data58)){
+const err193 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2479,8 +2479,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(func2(data59) < 1){
-const err194 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data58 < 1 || isNaN(data58)){
+const err194 = {instancePath:instancePath+"/policy/scopes/" + i10+"/minValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/minValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2489,8 +2489,12 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(!pattern7.test(data59)){
-const err195 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
+}
+}
+if(data34.maxValidityDays !== undefined){
+let data59 = data34.maxValidityDays;
+if(!((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59)))){
+const err195 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2499,9 +2503,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-}
-else {
-const err196 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i21,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data59 == "number"){
+if(data59 > 3650 || isNaN(data59)){
+const err196 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2510,10 +2514,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-}
-else {
-const err197 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data59 < 1 || isNaN(data59)){
+const err197 = {instancePath:instancePath+"/policy/scopes/" + i10+"/maxValidityDays",schemaPath:"#/properties/policy/properties/scopes/items/properties/maxValidityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2523,11 +2525,12 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data34.approverGroups !== undefined){
-let data60 = data34.approverGroups;
+}
+if(data34.ownZones !== undefined){
+let data60 = data34.ownZones;
 if(Array.isArray(data60)){
-if(data60.length < 1){
-const err198 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data60.length > 100){
+const err198 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2540,8 +2543,8 @@ const len22 = data60.length;
 for(let i22=0; i22<len22; i22++){
 let data61 = data60[i22];
 if(typeof data61 === "string"){
-if(!pattern5.test(data61)){
-const err199 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(func2(data61) > 2048){
+const err199 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2550,9 +2553,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-else {
-const err200 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data61) < 1){
+const err200 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2561,10 +2563,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-}
-else {
-const err201 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern13.test(data61)){
+const err201 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9*.:/_-]+$"},message:"must match pattern \""+"^[a-zA-Z0-9*.:/_-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2574,10 +2574,8 @@ vErrors.push(err201);
 errors++;
 }
 }
-if(data34.requiredApprovals !== undefined){
-let data62 = data34.requiredApprovals;
-if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-const err202 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err202 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones/" + i22,schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2586,9 +2584,10 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(typeof data62 == "number"){
-if(data62 > 10 || isNaN(data62)){
-const err203 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/policy/scopes/" + i10+"/ownZones",schemaPath:"#/properties/policy/properties/scopes/items/properties/ownZones/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2597,8 +2596,12 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data62 < 1 || isNaN(data62)){
-const err204 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data34.approverGroups !== undefined){
+let data62 = data34.approverGroups;
+if(Array.isArray(data62)){
+if(data62.length < 1){
+const err204 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2607,11 +2610,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err205 = {instancePath:instancePath+"/policy/scopes/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len23 = data62.length;
+for(let i23=0; i23<len23; i23++){
+let data63 = data62[i23];
+if(typeof data63 === "string"){
+if(!pattern5.test(data63)){
+const err205 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups/" + i23,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2621,9 +2625,8 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
 else {
-const err206 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err206 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups/" + i23,schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2633,15 +2636,9 @@ vErrors.push(err206);
 errors++;
 }
 }
-if(data14.issuerMaxValidityDays !== undefined){
-let data63 = data14.issuerMaxValidityDays;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-var props1 = {};
-for(const key7 in data63){
-if(pattern20.test(key7)){
-let data64 = data63[key7];
-if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
-const err207 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err207 = {instancePath:instancePath+"/policy/scopes/" + i10+"/approverGroups",schemaPath:"#/properties/policy/properties/scopes/items/properties/approverGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2650,9 +2647,11 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(typeof data64 == "number"){
-if(data64 > 3650 || isNaN(data64)){
-const err208 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+if(data34.requiredApprovals !== undefined){
+let data64 = data34.requiredApprovals;
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err208 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2661,8 +2660,9 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data64 < 1 || isNaN(data64)){
-const err209 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(typeof data64 == "number"){
+if(data64 > 10 || isNaN(data64)){
+const err209 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2671,13 +2671,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-props1[key7] = true;
-}
-}
-}
-else {
-const err210 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data64 < 1 || isNaN(data64)){
+const err210 = {instancePath:instancePath+"/policy/scopes/" + i10+"/requiredApprovals",schemaPath:"#/properties/policy/properties/scopes/items/properties/requiredApprovals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2687,10 +2682,10 @@ vErrors.push(err210);
 errors++;
 }
 }
-if(data14.minRsaBits !== undefined){
-let data65 = data14.minRsaBits;
-if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
-const err211 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/policy/scopes/" + i10,schemaPath:"#/properties/policy/properties/scopes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2699,9 +2694,10 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(typeof data65 == "number"){
-if(data65 > 16384 || isNaN(data65)){
-const err212 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+}
+else {
+const err212 = {instancePath:instancePath+"/policy/scopes",schemaPath:"#/properties/policy/properties/scopes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2710,8 +2706,16 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data65 < 2048 || isNaN(data65)){
-const err213 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
+}
+if(data14.issuerMaxValidityDays !== undefined){
+let data65 = data14.issuerMaxValidityDays;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+var props1 = {};
+for(const key7 in data65){
+if(pattern21.test(key7)){
+let data66 = data65[key7];
+if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
+const err213 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2720,14 +2724,9 @@ vErrors.push(err213);
 }
 errors++;
 }
-}
-}
-if(data14.sensitive !== undefined){
-let data66 = data14.sensitive;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key8 in data66){
-if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
-const err214 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(typeof data66 == "number"){
+if(data66 > 3650 || isNaN(data66)){
+const err214 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2736,11 +2735,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-}
-if(data66.wildcards !== undefined){
-let data67 = data66.wildcards;
-if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
-const err215 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data66 < 1 || isNaN(data66)){
+const err215 = {instancePath:instancePath+"/policy/issuerMaxValidityDays/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2749,9 +2745,13 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(typeof data67 == "number"){
-if(data67 > 10 || isNaN(data67)){
-const err216 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+}
+props1[key7] = true;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/policy/issuerMaxValidityDays",schemaPath:"#/properties/policy/properties/issuerMaxValidityDays/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2760,8 +2760,11 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data67 < 1 || isNaN(data67)){
-const err217 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data14.minRsaBits !== undefined){
+let data67 = data14.minRsaBits;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err217 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2770,12 +2773,9 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-}
-if(data66.apexNames !== undefined){
-let data68 = data66.apexNames;
-if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
-const err218 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data67 == "number"){
+if(data67 > 16384 || isNaN(data67)){
+const err218 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2784,9 +2784,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(typeof data68 == "number"){
-if(data68 > 10 || isNaN(data68)){
-const err219 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data67 < 2048 || isNaN(data67)){
+const err219 = {instancePath:instancePath+"/policy/minRsaBits",schemaPath:"#/properties/policy/properties/minRsaBits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2048},message:"must be >= 2048"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2795,8 +2794,14 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data68 < 1 || isNaN(data68)){
-const err220 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data14.sensitive !== undefined){
+let data68 = data14.sensitive;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+for(const key8 in data68){
+if(!((((key8 === "wildcards") || (key8 === "apexNames")) || (key8 === "longValidity")) || (key8 === "newIssuer"))){
+const err220 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2806,12 +2811,10 @@ vErrors.push(err220);
 errors++;
 }
 }
-}
-if(data66.longValidity !== undefined){
-let data69 = data66.longValidity;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.days === undefined){
-const err221 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
+if(data68.wildcards !== undefined){
+let data69 = data68.wildcards;
+if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
+const err221 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2820,8 +2823,9 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data69.approvals === undefined){
-const err222 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
+if(typeof data69 == "number"){
+if(data69 > 10 || isNaN(data69)){
+const err222 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2830,9 +2834,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-for(const key9 in data69){
-if(!((key9 === "days") || (key9 === "approvals"))){
-const err223 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data69 < 1 || isNaN(data69)){
+const err223 = {instancePath:instancePath+"/policy/sensitive/wildcards",schemaPath:"#/properties/policy/properties/sensitive/properties/wildcards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2842,10 +2845,11 @@ vErrors.push(err223);
 errors++;
 }
 }
-if(data69.days !== undefined){
-let data70 = data69.days;
+}
+if(data68.apexNames !== undefined){
+let data70 = data68.apexNames;
 if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
-const err224 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err224 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2855,8 +2859,8 @@ vErrors.push(err224);
 errors++;
 }
 if(typeof data70 == "number"){
-if(data70 > 3650 || isNaN(data70)){
-const err225 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(data70 > 10 || isNaN(data70)){
+const err225 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2866,7 +2870,7 @@ vErrors.push(err225);
 errors++;
 }
 if(data70 < 1 || isNaN(data70)){
-const err226 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err226 = {instancePath:instancePath+"/policy/sensitive/apexNames",schemaPath:"#/properties/policy/properties/sensitive/properties/apexNames/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2877,10 +2881,11 @@ errors++;
 }
 }
 }
-if(data69.approvals !== undefined){
-let data71 = data69.approvals;
-if(!((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71)))){
-const err227 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data68.longValidity !== undefined){
+let data71 = data68.longValidity;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.days === undefined){
+const err227 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2889,9 +2894,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(typeof data71 == "number"){
-if(data71 > 10 || isNaN(data71)){
-const err228 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data71.approvals === undefined){
+const err228 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/required",keyword:"required",params:{missingProperty: "approvals"},message:"must have required property '"+"approvals"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2900,8 +2904,9 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data71 < 1 || isNaN(data71)){
-const err229 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+for(const key9 in data71){
+if(!((key9 === "days") || (key9 === "approvals"))){
+const err229 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2911,10 +2916,10 @@ vErrors.push(err229);
 errors++;
 }
 }
-}
-}
-else {
-const err230 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data71.days !== undefined){
+let data72 = data71.days;
+if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
+const err230 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2923,11 +2928,9 @@ vErrors.push(err230);
 }
 errors++;
 }
-}
-if(data66.newIssuer !== undefined){
-let data72 = data66.newIssuer;
-if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
-const err231 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(typeof data72 == "number"){
+if(data72 > 3650 || isNaN(data72)){
+const err231 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2936,9 +2939,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(typeof data72 == "number"){
-if(data72 > 10 || isNaN(data72)){
-const err232 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(data72 < 1 || isNaN(data72)){
+const err232 = {instancePath:instancePath+"/policy/sensitive/longValidity/days",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/days/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2947,8 +2949,12 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data72 < 1 || isNaN(data72)){
-const err233 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data71.approvals !== undefined){
+let data73 = data71.approvals;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+const err233 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2957,11 +2963,9 @@ vErrors.push(err233);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err234 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data73 == "number"){
+if(data73 > 10 || isNaN(data73)){
+const err234 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2970,10 +2974,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-}
-if(data14.autoApproveUnchangedRenewals !== undefined){
-if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
-const err235 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data73 < 1 || isNaN(data73)){
+const err235 = {instancePath:instancePath+"/policy/sensitive/longValidity/approvals",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/properties/approvals/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2983,16 +2985,10 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(data14.approverGroups !== undefined){
-let data74 = data14.approverGroups;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-var props2 = {};
-for(const key10 in data74){
-if(pattern20.test(key10)){
-let data75 = data74[key10];
-if(Array.isArray(data75)){
-if(data75.length > 1000){
-const err236 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/policy/sensitive/longValidity",schemaPath:"#/properties/policy/properties/sensitive/properties/longValidity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3001,12 +2997,11 @@ vErrors.push(err236);
 }
 errors++;
 }
-const len23 = data75.length;
-for(let i23=0; i23<len23; i23++){
-let data76 = data75[i23];
-if(typeof data76 === "string"){
-if(func2(data76) > 256){
-const err237 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i23,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+}
+if(data68.newIssuer !== undefined){
+let data74 = data68.newIssuer;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+const err237 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3015,8 +3010,9 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(func2(data76) < 1){
-const err238 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i23,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data74 == "number"){
+if(data74 > 10 || isNaN(data74)){
+const err238 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3025,9 +3021,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-else {
-const err239 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i23,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74 < 1 || isNaN(data74)){
+const err239 = {instancePath:instancePath+"/policy/sensitive/newIssuer",schemaPath:"#/properties/policy/properties/sensitive/properties/newIssuer/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3038,8 +3033,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err240 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err240 = {instancePath:instancePath+"/policy/sensitive",schemaPath:"#/properties/policy/properties/sensitive/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3048,12 +3044,10 @@ vErrors.push(err240);
 }
 errors++;
 }
-props2[key10] = true;
 }
-}
-}
-else {
-const err241 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.autoApproveUnchangedRenewals !== undefined){
+if(typeof data14.autoApproveUnchangedRenewals !== "boolean"){
+const err241 = {instancePath:instancePath+"/policy/autoApproveUnchangedRenewals",schemaPath:"#/properties/policy/properties/autoApproveUnchangedRenewals/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3063,9 +3057,16 @@ vErrors.push(err241);
 errors++;
 }
 }
-}
-else {
-const err242 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data14.approverGroups !== undefined){
+let data76 = data14.approverGroups;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+var props2 = {};
+for(const key10 in data76){
+if(pattern21.test(key10)){
+let data77 = data76[key10];
+if(Array.isArray(data77)){
+if(data77.length > 1000){
+const err242 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/maxItems",keyword:"maxItems",params:{limit: 1000},message:"must NOT have more than 1000 items"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3074,12 +3075,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-if(data.keyStore !== undefined){
-let data77 = data.keyStore;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.kind === undefined){
-const err243 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+const len24 = data77.length;
+for(let i24=0; i24<len24; i24++){
+let data78 = data77[i24];
+if(typeof data78 === "string"){
+if(func2(data78) > 256){
+const err243 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i24,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3088,9 +3089,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-for(const key11 in data77){
-if(!((key11 === "kind") || (key11 === "options"))){
-const err244 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(func2(data78) < 1){
+const err244 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i24,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3100,11 +3100,8 @@ vErrors.push(err244);
 errors++;
 }
 }
-if(data77.kind !== undefined){
-let data78 = data77.kind;
-if(typeof data78 === "string"){
-if(func2(data78) < 1){
-const err245 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err245 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i24,schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3114,8 +3111,9 @@ vErrors.push(err245);
 errors++;
 }
 }
+}
 else {
-const err246 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err246 = {instancePath:instancePath+"/policy/approverGroups/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/policy/properties/approverGroups/patternProperties/%5E%5Ba-z0-9-%5D%2B%24/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3124,19 +3122,12 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-if(data77.options !== undefined){
-let data79 = data77.options;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-var props3 = {};
-for(const key12 in data79){
-if(pattern6.test(key12)){
-props3[key12] = true;
+props2[key10] = true;
 }
 }
 }
 else {
-const err247 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err247 = {instancePath:instancePath+"/policy/approverGroups",schemaPath:"#/properties/policy/properties/approverGroups/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3148,7 +3139,7 @@ errors++;
 }
 }
 else {
-const err248 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err248 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3158,14 +3149,11 @@ vErrors.push(err248);
 errors++;
 }
 }
-let data80 = data.dnsProviders;
-if(Array.isArray(data80)){
-const len24 = data80.length;
-for(let i24=0; i24<len24; i24++){
-let data81 = data80[i24];
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.name === undefined){
-const err249 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data.keyStore !== undefined){
+let data79 = data.keyStore;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.kind === undefined){
+const err249 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3174,8 +3162,9 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data81.kind === undefined){
-const err250 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+for(const key11 in data79){
+if(!((key11 === "kind") || (key11 === "options"))){
+const err250 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3184,9 +3173,12 @@ vErrors.push(err250);
 }
 errors++;
 }
-for(const key13 in data81){
-if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
-const err251 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+if(data79.kind !== undefined){
+let data80 = data79.kind;
+if(typeof data80 === "string"){
+if(func2(data80) < 1){
+const err251 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3196,11 +3188,8 @@ vErrors.push(err251);
 errors++;
 }
 }
-if(data81.name !== undefined){
-let data82 = data81.name;
-if(typeof data82 === "string"){
-if(!pattern5.test(data82)){
-const err252 = {instancePath:instancePath+"/dnsProviders/" + i24+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err252 = {instancePath:instancePath+"/keyStore/kind",schemaPath:"#/properties/keyStore/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3210,8 +3199,18 @@ vErrors.push(err252);
 errors++;
 }
 }
+if(data79.options !== undefined){
+let data81 = data79.options;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+var props3 = {};
+for(const key12 in data81){
+if(pattern6.test(key12)){
+props3[key12] = true;
+}
+}
+}
 else {
-const err253 = {instancePath:instancePath+"/dnsProviders/" + i24+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err253 = {instancePath:instancePath+"/keyStore/options",schemaPath:"#/properties/keyStore/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3221,11 +3220,9 @@ vErrors.push(err253);
 errors++;
 }
 }
-if(data81.kind !== undefined){
-let data83 = data81.kind;
-if(typeof data83 === "string"){
-if(func2(data83) < 1){
-const err254 = {instancePath:instancePath+"/dnsProviders/" + i24+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err254 = {instancePath:instancePath+"/keyStore",schemaPath:"#/properties/keyStore/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3235,8 +3232,14 @@ vErrors.push(err254);
 errors++;
 }
 }
-else {
-const err255 = {instancePath:instancePath+"/dnsProviders/" + i24+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data82 = data.dnsProviders;
+if(Array.isArray(data82)){
+const len25 = data82.length;
+for(let i25=0; i25<len25; i25++){
+let data83 = data82[i25];
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.name === undefined){
+const err255 = {instancePath:instancePath+"/dnsProviders/" + i25,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3245,19 +3248,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-}
-if(data81.options !== undefined){
-let data84 = data81.options;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-var props4 = {};
-for(const key14 in data84){
-if(pattern6.test(key14)){
-props4[key14] = true;
-}
-}
-}
-else {
-const err256 = {instancePath:instancePath+"/dnsProviders/" + i24+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data83.kind === undefined){
+const err256 = {instancePath:instancePath+"/dnsProviders/" + i25,schemaPath:"#/properties/dnsProviders/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3266,10 +3258,9 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-}
-else {
-const err257 = {instancePath:instancePath+"/dnsProviders/" + i24,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key13 in data83){
+if(!(((key13 === "name") || (key13 === "kind")) || (key13 === "options"))){
+const err257 = {instancePath:instancePath+"/dnsProviders/" + i25,schemaPath:"#/properties/dnsProviders/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3279,9 +3270,11 @@ vErrors.push(err257);
 errors++;
 }
 }
-}
-else {
-const err258 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data83.name !== undefined){
+let data84 = data83.name;
+if(typeof data84 === "string"){
+if(!pattern5.test(data84)){
+const err258 = {instancePath:instancePath+"/dnsProviders/" + i25+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3290,14 +3283,9 @@ vErrors.push(err258);
 }
 errors++;
 }
-let data85 = data.sources;
-if(Array.isArray(data85)){
-const len25 = data85.length;
-for(let i25=0; i25<len25; i25++){
-let data86 = data85[i25];
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.name === undefined){
-const err259 = {instancePath:instancePath+"/sources/" + i25,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err259 = {instancePath:instancePath+"/dnsProviders/" + i25+"/name",schemaPath:"#/properties/dnsProviders/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3306,8 +3294,12 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data86.kind === undefined){
-const err260 = {instancePath:instancePath+"/sources/" + i25,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data83.kind !== undefined){
+let data85 = data83.kind;
+if(typeof data85 === "string"){
+if(func2(data85) < 1){
+const err260 = {instancePath:instancePath+"/dnsProviders/" + i25+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -3316,11 +3308,9 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data86.name !== undefined){
-let data87 = data86.name;
-if(typeof data87 === "string"){
-if(!pattern5.test(data87)){
-const err261 = {instancePath:instancePath+"/sources/" + i25+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+}
+else {
+const err261 = {instancePath:instancePath+"/dnsProviders/" + i25+"/kind",schemaPath:"#/properties/dnsProviders/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -3330,8 +3320,18 @@ vErrors.push(err261);
 errors++;
 }
 }
+if(data83.options !== undefined){
+let data86 = data83.options;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+var props4 = {};
+for(const key14 in data86){
+if(pattern6.test(key14)){
+props4[key14] = true;
+}
+}
+}
 else {
-const err262 = {instancePath:instancePath+"/sources/" + i25+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err262 = {instancePath:instancePath+"/dnsProviders/" + i25+"/options",schemaPath:"#/properties/dnsProviders/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -3341,11 +3341,9 @@ vErrors.push(err262);
 errors++;
 }
 }
-if(data86.kind !== undefined){
-let data88 = data86.kind;
-if(typeof data88 === "string"){
-if(func2(data88) < 1){
-const err263 = {instancePath:instancePath+"/sources/" + i25+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err263 = {instancePath:instancePath+"/dnsProviders/" + i25,schemaPath:"#/properties/dnsProviders/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -3355,8 +3353,9 @@ vErrors.push(err263);
 errors++;
 }
 }
+}
 else {
-const err264 = {instancePath:instancePath+"/sources/" + i25+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err264 = {instancePath:instancePath+"/dnsProviders",schemaPath:"#/properties/dnsProviders/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -3365,10 +3364,14 @@ vErrors.push(err264);
 }
 errors++;
 }
-}
-}
-else {
-const err265 = {instancePath:instancePath+"/sources/" + i25,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data87 = data.sources;
+if(Array.isArray(data87)){
+const len26 = data87.length;
+for(let i26=0; i26<len26; i26++){
+let data88 = data87[i26];
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.name === undefined){
+const err265 = {instancePath:instancePath+"/sources/" + i26,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -3377,10 +3380,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-}
-else {
-const err266 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data88.kind === undefined){
+const err266 = {instancePath:instancePath+"/sources/" + i26,schemaPath:"#/properties/sources/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -3389,14 +3390,11 @@ vErrors.push(err266);
 }
 errors++;
 }
-let data89 = data.accounts;
-if(Array.isArray(data89)){
-const len26 = data89.length;
-for(let i26=0; i26<len26; i26++){
-let data90 = data89[i26];
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.name === undefined){
-const err267 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data88.name !== undefined){
+let data89 = data88.name;
+if(typeof data89 === "string"){
+if(!pattern5.test(data89)){
+const err267 = {instancePath:instancePath+"/sources/" + i26+"/name",schemaPath:"#/properties/sources/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -3405,8 +3403,9 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data90.kind === undefined){
-const err268 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+else {
+const err268 = {instancePath:instancePath+"/sources/" + i26+"/name",schemaPath:"#/properties/sources/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -3415,9 +3414,12 @@ vErrors.push(err268);
 }
 errors++;
 }
-for(const key15 in data90){
-if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
-const err269 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+if(data88.kind !== undefined){
+let data90 = data88.kind;
+if(typeof data90 === "string"){
+if(func2(data90) < 1){
+const err269 = {instancePath:instancePath+"/sources/" + i26+"/kind",schemaPath:"#/properties/sources/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -3427,11 +3429,8 @@ vErrors.push(err269);
 errors++;
 }
 }
-if(data90.name !== undefined){
-let data91 = data90.name;
-if(typeof data91 === "string"){
-if(!pattern5.test(data91)){
-const err270 = {instancePath:instancePath+"/accounts/" + i26+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+else {
+const err270 = {instancePath:instancePath+"/sources/" + i26+"/kind",schemaPath:"#/properties/sources/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -3441,8 +3440,9 @@ vErrors.push(err270);
 errors++;
 }
 }
+}
 else {
-const err271 = {instancePath:instancePath+"/accounts/" + i26+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err271 = {instancePath:instancePath+"/sources/" + i26,schemaPath:"#/properties/sources/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -3452,11 +3452,9 @@ vErrors.push(err271);
 errors++;
 }
 }
-if(data90.kind !== undefined){
-let data92 = data90.kind;
-if(typeof data92 === "string"){
-if(func2(data92) < 1){
-const err272 = {instancePath:instancePath+"/accounts/" + i26+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err272 = {instancePath:instancePath+"/sources",schemaPath:"#/properties/sources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -3465,9 +3463,14 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-else {
-const err273 = {instancePath:instancePath+"/accounts/" + i26+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data91 = data.accounts;
+if(Array.isArray(data91)){
+const len27 = data91.length;
+for(let i27=0; i27<len27; i27++){
+let data92 = data91[i27];
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.name === undefined){
+const err273 = {instancePath:instancePath+"/accounts/" + i27,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -3476,19 +3479,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-if(data90.options !== undefined){
-let data93 = data90.options;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-var props5 = {};
-for(const key16 in data93){
-if(pattern6.test(key16)){
-props5[key16] = true;
-}
-}
-}
-else {
-const err274 = {instancePath:instancePath+"/accounts/" + i26+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data92.kind === undefined){
+const err274 = {instancePath:instancePath+"/accounts/" + i27,schemaPath:"#/properties/accounts/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -3497,10 +3489,9 @@ vErrors.push(err274);
 }
 errors++;
 }
-}
-}
-else {
-const err275 = {instancePath:instancePath+"/accounts/" + i26,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key15 in data92){
+if(!(((key15 === "name") || (key15 === "kind")) || (key15 === "options"))){
+const err275 = {instancePath:instancePath+"/accounts/" + i27,schemaPath:"#/properties/accounts/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -3510,9 +3501,11 @@ vErrors.push(err275);
 errors++;
 }
 }
-}
-else {
-const err276 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data92.name !== undefined){
+let data93 = data92.name;
+if(typeof data93 === "string"){
+if(!pattern5.test(data93)){
+const err276 = {instancePath:instancePath+"/accounts/" + i27+"/name",schemaPath:"#/properties/accounts/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -3521,14 +3514,9 @@ vErrors.push(err276);
 }
 errors++;
 }
-let data94 = data.notifiers;
-if(Array.isArray(data94)){
-const len27 = data94.length;
-for(let i27=0; i27<len27; i27++){
-let data95 = data94[i27];
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.name === undefined){
-const err277 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err277 = {instancePath:instancePath+"/accounts/" + i27+"/name",schemaPath:"#/properties/accounts/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -3537,8 +3525,12 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data95.kind === undefined){
-const err278 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data92.kind !== undefined){
+let data94 = data92.kind;
+if(typeof data94 === "string"){
+if(func2(data94) < 1){
+const err278 = {instancePath:instancePath+"/accounts/" + i27+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -3547,9 +3539,9 @@ vErrors.push(err278);
 }
 errors++;
 }
-for(const key17 in data95){
-if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
-const err279 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+}
+else {
+const err279 = {instancePath:instancePath+"/accounts/" + i27+"/kind",schemaPath:"#/properties/accounts/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -3559,11 +3551,18 @@ vErrors.push(err279);
 errors++;
 }
 }
-if(data95.name !== undefined){
-let data96 = data95.name;
-if(typeof data96 === "string"){
-if(!pattern5.test(data96)){
-const err280 = {instancePath:instancePath+"/notifiers/" + i27+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data92.options !== undefined){
+let data95 = data92.options;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+var props5 = {};
+for(const key16 in data95){
+if(pattern6.test(key16)){
+props5[key16] = true;
+}
+}
+}
+else {
+const err280 = {instancePath:instancePath+"/accounts/" + i27+"/options",schemaPath:"#/properties/accounts/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -3573,8 +3572,9 @@ vErrors.push(err280);
 errors++;
 }
 }
+}
 else {
-const err281 = {instancePath:instancePath+"/notifiers/" + i27+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err281 = {instancePath:instancePath+"/accounts/" + i27,schemaPath:"#/properties/accounts/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -3584,11 +3584,9 @@ vErrors.push(err281);
 errors++;
 }
 }
-if(data95.kind !== undefined){
-let data97 = data95.kind;
-if(typeof data97 === "string"){
-if(func2(data97) < 1){
-const err282 = {instancePath:instancePath+"/notifiers/" + i27+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err282 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -3597,9 +3595,14 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-else {
-const err283 = {instancePath:instancePath+"/notifiers/" + i27+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data96 = data.notifiers;
+if(Array.isArray(data96)){
+const len28 = data96.length;
+for(let i28=0; i28<len28; i28++){
+let data97 = data96[i28];
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.name === undefined){
+const err283 = {instancePath:instancePath+"/notifiers/" + i28,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -3608,19 +3611,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-if(data95.options !== undefined){
-let data98 = data95.options;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-var props6 = {};
-for(const key18 in data98){
-if(pattern6.test(key18)){
-props6[key18] = true;
-}
-}
-}
-else {
-const err284 = {instancePath:instancePath+"/notifiers/" + i27+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.kind === undefined){
+const err284 = {instancePath:instancePath+"/notifiers/" + i28,schemaPath:"#/properties/notifiers/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -3629,10 +3621,9 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-}
-else {
-const err285 = {instancePath:instancePath+"/notifiers/" + i27,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key17 in data97){
+if(!(((key17 === "name") || (key17 === "kind")) || (key17 === "options"))){
+const err285 = {instancePath:instancePath+"/notifiers/" + i28,schemaPath:"#/properties/notifiers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -3642,9 +3633,11 @@ vErrors.push(err285);
 errors++;
 }
 }
-}
-else {
-const err286 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data97.name !== undefined){
+let data98 = data97.name;
+if(typeof data98 === "string"){
+if(!pattern5.test(data98)){
+const err286 = {instancePath:instancePath+"/notifiers/" + i28+"/name",schemaPath:"#/properties/notifiers/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -3653,14 +3646,9 @@ vErrors.push(err286);
 }
 errors++;
 }
-let data99 = data.destinations;
-if(Array.isArray(data99)){
-const len28 = data99.length;
-for(let i28=0; i28<len28; i28++){
-let data100 = data99[i28];
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-if(data100.name === undefined){
-const err287 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err287 = {instancePath:instancePath+"/notifiers/" + i28+"/name",schemaPath:"#/properties/notifiers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -3669,8 +3657,12 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data100.kind === undefined){
-const err288 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+if(data97.kind !== undefined){
+let data99 = data97.kind;
+if(typeof data99 === "string"){
+if(func2(data99) < 1){
+const err288 = {instancePath:instancePath+"/notifiers/" + i28+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -3679,9 +3671,9 @@ vErrors.push(err288);
 }
 errors++;
 }
-for(const key19 in data100){
-if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
-const err289 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+else {
+const err289 = {instancePath:instancePath+"/notifiers/" + i28+"/kind",schemaPath:"#/properties/notifiers/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -3691,11 +3683,18 @@ vErrors.push(err289);
 errors++;
 }
 }
-if(data100.name !== undefined){
-let data101 = data100.name;
-if(typeof data101 === "string"){
-if(!pattern5.test(data101)){
-const err290 = {instancePath:instancePath+"/destinations/" + i28+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data97.options !== undefined){
+let data100 = data97.options;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+var props6 = {};
+for(const key18 in data100){
+if(pattern6.test(key18)){
+props6[key18] = true;
+}
+}
+}
+else {
+const err290 = {instancePath:instancePath+"/notifiers/" + i28+"/options",schemaPath:"#/properties/notifiers/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -3705,8 +3704,9 @@ vErrors.push(err290);
 errors++;
 }
 }
+}
 else {
-const err291 = {instancePath:instancePath+"/destinations/" + i28+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err291 = {instancePath:instancePath+"/notifiers/" + i28,schemaPath:"#/properties/notifiers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -3716,11 +3716,9 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(data100.kind !== undefined){
-let data102 = data100.kind;
-if(typeof data102 === "string"){
-if(func2(data102) < 1){
-const err292 = {instancePath:instancePath+"/destinations/" + i28+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err292 = {instancePath:instancePath+"/notifiers",schemaPath:"#/properties/notifiers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -3729,9 +3727,14 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-else {
-const err293 = {instancePath:instancePath+"/destinations/" + i28+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data101 = data.destinations;
+if(Array.isArray(data101)){
+const len29 = data101.length;
+for(let i29=0; i29<len29; i29++){
+let data102 = data101[i29];
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.name === undefined){
+const err293 = {instancePath:instancePath+"/destinations/" + i29,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -3740,19 +3743,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-if(data100.options !== undefined){
-let data103 = data100.options;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-var props7 = {};
-for(const key20 in data103){
-if(pattern6.test(key20)){
-props7[key20] = true;
-}
-}
-}
-else {
-const err294 = {instancePath:instancePath+"/destinations/" + i28+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data102.kind === undefined){
+const err294 = {instancePath:instancePath+"/destinations/" + i29,schemaPath:"#/properties/destinations/items/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -3761,10 +3753,9 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-}
-else {
-const err295 = {instancePath:instancePath+"/destinations/" + i28,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key19 in data102){
+if(!(((key19 === "name") || (key19 === "kind")) || (key19 === "options"))){
+const err295 = {instancePath:instancePath+"/destinations/" + i29,schemaPath:"#/properties/destinations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -3774,9 +3765,11 @@ vErrors.push(err295);
 errors++;
 }
 }
-}
-else {
-const err296 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data102.name !== undefined){
+let data103 = data102.name;
+if(typeof data103 === "string"){
+if(!pattern5.test(data103)){
+const err296 = {instancePath:instancePath+"/destinations/" + i29+"/name",schemaPath:"#/properties/destinations/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -3785,26 +3778,9 @@ vErrors.push(err296);
 }
 errors++;
 }
-let data104 = data.certificates;
-if(Array.isArray(data104)){
-const len29 = data104.length;
-for(let i29=0; i29<len29; i29++){
-let data105 = data104[i29];
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.dnsNames === undefined){
-data105.dnsNames = [];
 }
-if(data105.ipAddresses === undefined){
-data105.ipAddresses = [];
-}
-if(data105.uris === undefined){
-data105.uris = [];
-}
-if(data105.destinations === undefined){
-data105.destinations = [];
-}
-if(data105.id === undefined){
-const err297 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+else {
+const err297 = {instancePath:instancePath+"/destinations/" + i29+"/name",schemaPath:"#/properties/destinations/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -3813,8 +3789,12 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data105.dnsNames === undefined){
-const err298 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
+}
+if(data102.kind !== undefined){
+let data104 = data102.kind;
+if(typeof data104 === "string"){
+if(func2(data104) < 1){
+const err298 = {instancePath:instancePath+"/destinations/" + i29+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -3823,8 +3803,9 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data105.ipAddresses === undefined){
-const err299 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
+}
+else {
+const err299 = {instancePath:instancePath+"/destinations/" + i29+"/kind",schemaPath:"#/properties/destinations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -3833,8 +3814,19 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data105.uris === undefined){
-const err300 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
+}
+if(data102.options !== undefined){
+let data105 = data102.options;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+var props7 = {};
+for(const key20 in data105){
+if(pattern6.test(key20)){
+props7[key20] = true;
+}
+}
+}
+else {
+const err300 = {instancePath:instancePath+"/destinations/" + i29+"/options",schemaPath:"#/properties/destinations/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -3843,8 +3835,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data105.issuer === undefined){
-const err301 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/destinations/" + i29,schemaPath:"#/properties/destinations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -3853,8 +3847,10 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data105.owner === undefined){
-const err302 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/destinations",schemaPath:"#/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -3863,8 +3859,29 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(data105.destinations === undefined){
-const err303 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
+let data106 = data.certificates;
+if(Array.isArray(data106)){
+const len30 = data106.length;
+for(let i30=0; i30<len30; i30++){
+let data107 = data106[i30];
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.dnsNames === undefined){
+data107.dnsNames = [];
+}
+if(data107.ipAddresses === undefined){
+data107.ipAddresses = [];
+}
+if(data107.uris === undefined){
+data107.uris = [];
+}
+if(data107.emailAddresses === undefined){
+data107.emailAddresses = [];
+}
+if(data107.destinations === undefined){
+data107.destinations = [];
+}
+if(data107.id === undefined){
+const err303 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -3873,9 +3890,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-for(const key21 in data105){
-if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
-const err304 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data107.dnsNames === undefined){
+const err304 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "dnsNames"},message:"must have required property '"+"dnsNames"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -3884,12 +3900,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-if(data105.id !== undefined){
-let data106 = data105.id;
-if(typeof data106 === "string"){
-if(!pattern5.test(data106)){
-const err305 = {instancePath:instancePath+"/certificates/" + i29+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(data107.ipAddresses === undefined){
+const err305 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "ipAddresses"},message:"must have required property '"+"ipAddresses"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -3898,9 +3910,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-}
-else {
-const err306 = {instancePath:instancePath+"/certificates/" + i29+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data107.uris === undefined){
+const err306 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "uris"},message:"must have required property '"+"uris"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -3909,14 +3920,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-}
-if(data105.usage !== undefined){
-let data107 = data105.usage;
-const _errs277 = errors;
-let valid89 = false;
-const _errs278 = errors;
-if(typeof data107 !== "string"){
-const err307 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data107.emailAddresses === undefined){
+const err307 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "emailAddresses"},message:"must have required property '"+"emailAddresses"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -3925,8 +3930,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if("server" !== data107){
-const err308 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
+if(data107.issuer === undefined){
+const err308 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "issuer"},message:"must have required property '"+"issuer"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -3935,11 +3940,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-var _valid6 = _errs278 === errors;
-valid89 = valid89 || _valid6;
-const _errs280 = errors;
-if(typeof data107 !== "string"){
-const err309 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data107.owner === undefined){
+const err309 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "owner"},message:"must have required property '"+"owner"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -3948,8 +3950,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-if("client" !== data107){
-const err310 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
+if(data107.destinations === undefined){
+const err310 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/required",keyword:"required",params:{missingProperty: "destinations"},message:"must have required property '"+"destinations"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -3958,11 +3960,9 @@ vErrors.push(err310);
 }
 errors++;
 }
-var _valid6 = _errs280 === errors;
-valid89 = valid89 || _valid6;
-const _errs282 = errors;
-if(typeof data107 !== "string"){
-const err311 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key21 in data107){
+if(!(func1.call(schema31.properties.certificates.items.properties, key21))){
+const err311 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -3971,8 +3971,12 @@ vErrors.push(err311);
 }
 errors++;
 }
-if("both" !== data107){
-const err312 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
+}
+if(data107.id !== undefined){
+let data108 = data107.id;
+if(typeof data108 === "string"){
+if(!pattern5.test(data108)){
+const err312 = {instancePath:instancePath+"/certificates/" + i30+"/id",schemaPath:"#/properties/certificates/items/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -3981,10 +3985,9 @@ vErrors.push(err312);
 }
 errors++;
 }
-var _valid6 = _errs282 === errors;
-valid89 = valid89 || _valid6;
-if(!valid89){
-const err313 = {instancePath:instancePath+"/certificates/" + i29+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err313 = {instancePath:instancePath+"/certificates/" + i30+"/id",schemaPath:"#/properties/certificates/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -3993,23 +3996,14 @@ vErrors.push(err313);
 }
 errors++;
 }
-else {
-errors = _errs277;
-if(vErrors !== null){
-if(_errs277){
-vErrors.length = _errs277;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data105.commonName !== undefined){
-let data108 = data105.commonName;
-if(typeof data108 === "string"){
-if(func2(data108) > 253){
-const err314 = {instancePath:instancePath+"/certificates/" + i29+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(data107.usage !== undefined){
+let data109 = data107.usage;
+const _errs281 = errors;
+let valid91 = false;
+const _errs282 = errors;
+if(typeof data109 !== "string"){
+const err314 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -4018,8 +4012,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(func2(data108) < 1){
-const err315 = {instancePath:instancePath+"/certificates/" + i29+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("server" !== data109){
+const err315 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/0/const",keyword:"const",params:{allowedValue: "server"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -4028,9 +4022,11 @@ vErrors.push(err315);
 }
 errors++;
 }
-}
-else {
-const err316 = {instancePath:instancePath+"/certificates/" + i29+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid6 = _errs282 === errors;
+valid91 = valid91 || _valid6;
+const _errs284 = errors;
+if(typeof data109 !== "string"){
+const err316 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -4039,11 +4035,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-let data109 = data105.dnsNames;
-if(Array.isArray(data109)){
-if(data109.length > 100){
-const err317 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if("client" !== data109){
+const err317 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/1/const",keyword:"const",params:{allowedValue: "client"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -4052,12 +4045,11 @@ vErrors.push(err317);
 }
 errors++;
 }
-const len30 = data109.length;
-for(let i30=0; i30<len30; i30++){
-let data110 = data109[i30];
-if(typeof data110 === "string"){
-if(func2(data110) > 253){
-const err318 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames/" + i30,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+var _valid6 = _errs284 === errors;
+valid91 = valid91 || _valid6;
+const _errs286 = errors;
+if(typeof data109 !== "string"){
+const err318 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -4066,8 +4058,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(!pattern33.test(data110)){
-const err319 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames/" + i30,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
+if("both" !== data109){
+const err319 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf/2/const",keyword:"const",params:{allowedValue: "both"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -4076,9 +4068,10 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-else {
-const err320 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames/" + i30,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid6 = _errs286 === errors;
+valid91 = valid91 || _valid6;
+if(!valid91){
+const err320 = {instancePath:instancePath+"/certificates/" + i30+"/usage",schemaPath:"#/properties/certificates/items/properties/usage/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -4087,10 +4080,23 @@ vErrors.push(err320);
 }
 errors++;
 }
-}
+else {
+errors = _errs281;
+if(vErrors !== null){
+if(_errs281){
+vErrors.length = _errs281;
 }
 else {
-const err321 = {instancePath:instancePath+"/certificates/" + i29+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+if(data107.commonName !== undefined){
+let data110 = data107.commonName;
+if(typeof data110 === "string"){
+if(func2(data110) > 253){
+const err321 = {instancePath:instancePath+"/certificates/" + i30+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -4099,10 +4105,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-let data111 = data105.ipAddresses;
-if(Array.isArray(data111)){
-if(data111.length > 100){
-const err322 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+if(func2(data110) < 1){
+const err322 = {instancePath:instancePath+"/certificates/" + i30+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -4111,15 +4115,9 @@ vErrors.push(err322);
 }
 errors++;
 }
-const len31 = data111.length;
-for(let i31=0; i31<len31; i31++){
-let data112 = data111[i31];
-const _errs293 = errors;
-let valid94 = false;
-const _errs294 = errors;
-if(typeof data112 === "string"){
-if(!(formats0.test(data112))){
-const err323 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
+}
+else {
+const err323 = {instancePath:instancePath+"/certificates/" + i30+"/commonName",schemaPath:"#/properties/certificates/items/properties/commonName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -4129,8 +4127,10 @@ vErrors.push(err323);
 errors++;
 }
 }
-else {
-const err324 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data111 = data107.dnsNames;
+if(Array.isArray(data111)){
+if(data111.length > 100){
+const err324 = {instancePath:instancePath+"/certificates/" + i30+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -4139,12 +4139,12 @@ vErrors.push(err324);
 }
 errors++;
 }
-var _valid7 = _errs294 === errors;
-valid94 = valid94 || _valid7;
-const _errs296 = errors;
+const len31 = data111.length;
+for(let i31=0; i31<len31; i31++){
+let data112 = data111[i31];
 if(typeof data112 === "string"){
-if(!(formats2.test(data112))){
-const err325 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
+if(func2(data112) > 253){
+const err325 = {instancePath:instancePath+"/certificates/" + i30+"/dnsNames/" + i31,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -4153,9 +4153,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-else {
-const err326 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern34.test(data112)){
+const err326 = {instancePath:instancePath+"/certificates/" + i30+"/dnsNames/" + i31,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/pattern",keyword:"pattern",params:{pattern: "^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^(\\*\\.)?([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -4164,10 +4163,9 @@ vErrors.push(err326);
 }
 errors++;
 }
-var _valid7 = _errs296 === errors;
-valid94 = valid94 || _valid7;
-if(!valid94){
-const err327 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses/" + i31,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+}
+else {
+const err327 = {instancePath:instancePath+"/certificates/" + i30+"/dnsNames/" + i31,schemaPath:"#/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -4176,21 +4174,10 @@ vErrors.push(err327);
 }
 errors++;
 }
-else {
-errors = _errs293;
-if(vErrors !== null){
-if(_errs293){
-vErrors.length = _errs293;
-}
-else {
-vErrors = null;
-}
-}
-}
 }
 }
 else {
-const err328 = {instancePath:instancePath+"/certificates/" + i29+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err328 = {instancePath:instancePath+"/certificates/" + i30+"/dnsNames",schemaPath:"#/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -4199,10 +4186,10 @@ vErrors.push(err328);
 }
 errors++;
 }
-let data113 = data105.uris;
+let data113 = data107.ipAddresses;
 if(Array.isArray(data113)){
 if(data113.length > 100){
-const err329 = {instancePath:instancePath+"/certificates/" + i29+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
+const err329 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -4214,9 +4201,12 @@ errors++;
 const len32 = data113.length;
 for(let i32=0; i32<len32; i32++){
 let data114 = data113[i32];
+const _errs297 = errors;
+let valid96 = false;
+const _errs298 = errors;
 if(typeof data114 === "string"){
-if(func2(data114) > 2048){
-const err330 = {instancePath:instancePath+"/certificates/" + i29+"/uris/" + i32,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
+if(!(formats0.test(data114))){
+const err330 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses/" + i32,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/format",keyword:"format",params:{format: "ipv4"},message:"must match format \""+"ipv4"+"\""};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -4225,8 +4215,9 @@ vErrors.push(err330);
 }
 errors++;
 }
-if(!(formats4(data114))){
-const err331 = {instancePath:instancePath+"/certificates/" + i29+"/uris/" + i32,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
+}
+else {
+const err331 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses/" + i32,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -4235,9 +4226,12 @@ vErrors.push(err331);
 }
 errors++;
 }
-}
-else {
-const err332 = {instancePath:instancePath+"/certificates/" + i29+"/uris/" + i32,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid7 = _errs298 === errors;
+valid96 = valid96 || _valid7;
+const _errs300 = errors;
+if(typeof data114 === "string"){
+if(!(formats2.test(data114))){
+const err332 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses/" + i32,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/format",keyword:"format",params:{format: "ipv6"},message:"must match format \""+"ipv6"+"\""};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -4247,9 +4241,8 @@ vErrors.push(err332);
 errors++;
 }
 }
-}
 else {
-const err333 = {instancePath:instancePath+"/certificates/" + i29+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err333 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses/" + i32,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -4258,11 +4251,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data105.issuer !== undefined){
-let data115 = data105.issuer;
-if(typeof data115 === "string"){
-if(!pattern5.test(data115)){
-const err334 = {instancePath:instancePath+"/certificates/" + i29+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+var _valid7 = _errs300 === errors;
+valid96 = valid96 || _valid7;
+if(!valid96){
+const err334 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses/" + i32,schemaPath:"#/properties/certificates/items/properties/ipAddresses/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -4271,9 +4263,21 @@ vErrors.push(err334);
 }
 errors++;
 }
+else {
+errors = _errs297;
+if(vErrors !== null){
+if(_errs297){
+vErrors.length = _errs297;
 }
 else {
-const err335 = {instancePath:instancePath+"/certificates/" + i29+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/certificates/" + i30+"/ipAddresses",schemaPath:"#/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -4282,12 +4286,10 @@ vErrors.push(err335);
 }
 errors++;
 }
-}
-if(data105.owner !== undefined){
-let data116 = data105.owner;
-if(typeof data116 === "string"){
-if(func2(data116) > 128){
-const err336 = {instancePath:instancePath+"/certificates/" + i29+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+let data115 = data107.uris;
+if(Array.isArray(data115)){
+if(data115.length > 100){
+const err336 = {instancePath:instancePath+"/certificates/" + i30+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -4296,8 +4298,12 @@ vErrors.push(err336);
 }
 errors++;
 }
-if(func2(data116) < 1){
-const err337 = {instancePath:instancePath+"/certificates/" + i29+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len33 = data115.length;
+for(let i33=0; i33<len33; i33++){
+let data116 = data115[i33];
+if(typeof data116 === "string"){
+if(func2(data116) > 2048){
+const err337 = {instancePath:instancePath+"/certificates/" + i30+"/uris/" + i33,schemaPath:"#/properties/certificates/items/properties/uris/items/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -4306,9 +4312,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-else {
-const err338 = {instancePath:instancePath+"/certificates/" + i29+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(formats4(data116))){
+const err338 = {instancePath:instancePath+"/certificates/" + i30+"/uris/" + i33,schemaPath:"#/properties/certificates/items/properties/uris/items/format",keyword:"format",params:{format: "uri"},message:"must match format \""+"uri"+"\""};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -4318,11 +4323,8 @@ vErrors.push(err338);
 errors++;
 }
 }
-if(data105.requester !== undefined){
-let data117 = data105.requester;
-if(typeof data117 === "string"){
-if(func2(data117) > 128){
-const err339 = {instancePath:instancePath+"/certificates/" + i29+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+else {
+const err339 = {instancePath:instancePath+"/certificates/" + i30+"/uris/" + i33,schemaPath:"#/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -4331,8 +4333,10 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(func2(data117) < 1){
-const err340 = {instancePath:instancePath+"/certificates/" + i29+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err340 = {instancePath:instancePath+"/certificates/" + i30+"/uris",schemaPath:"#/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -4341,9 +4345,10 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-else {
-const err341 = {instancePath:instancePath+"/certificates/" + i29+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let data117 = data107.emailAddresses;
+if(Array.isArray(data117)){
+if(data117.length > 100){
+const err341 = {instancePath:instancePath+"/certificates/" + i30+"/emailAddresses",schemaPath:"#/properties/certificates/items/properties/emailAddresses/maxItems",keyword:"maxItems",params:{limit: 100},message:"must NOT have more than 100 items"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -4352,14 +4357,12 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-if(data105.keyAlgorithm !== undefined){
-let data118 = data105.keyAlgorithm;
-const _errs309 = errors;
-let valid97 = false;
-const _errs310 = errors;
-if(typeof data118 !== "string"){
-const err342 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len34 = data117.length;
+for(let i34=0; i34<len34; i34++){
+let data118 = data117[i34];
+if(typeof data118 === "string"){
+if(func2(data118) > 254){
+const err342 = {instancePath:instancePath+"/certificates/" + i30+"/emailAddresses/" + i34,schemaPath:"#/properties/certificates/items/properties/emailAddresses/items/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -4368,8 +4371,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-if("EC_P256" !== data118){
-const err343 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
+if(!pattern35.test(data118)){
+const err343 = {instancePath:instancePath+"/certificates/" + i30+"/emailAddresses/" + i34,schemaPath:"#/properties/certificates/items/properties/emailAddresses/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -4378,11 +4381,9 @@ vErrors.push(err343);
 }
 errors++;
 }
-var _valid8 = _errs310 === errors;
-valid97 = valid97 || _valid8;
-const _errs312 = errors;
-if(typeof data118 !== "string"){
-const err344 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err344 = {instancePath:instancePath+"/certificates/" + i30+"/emailAddresses/" + i34,schemaPath:"#/properties/certificates/items/properties/emailAddresses/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -4391,8 +4392,10 @@ vErrors.push(err344);
 }
 errors++;
 }
-if("EC_P384" !== data118){
-const err345 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
+}
+}
+else {
+const err345 = {instancePath:instancePath+"/certificates/" + i30+"/emailAddresses",schemaPath:"#/properties/certificates/items/properties/emailAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -4401,11 +4404,11 @@ vErrors.push(err345);
 }
 errors++;
 }
-var _valid8 = _errs312 === errors;
-valid97 = valid97 || _valid8;
-const _errs314 = errors;
-if(typeof data118 !== "string"){
-const err346 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data107.issuer !== undefined){
+let data119 = data107.issuer;
+if(typeof data119 === "string"){
+if(!pattern5.test(data119)){
+const err346 = {instancePath:instancePath+"/certificates/" + i30+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -4414,8 +4417,9 @@ vErrors.push(err346);
 }
 errors++;
 }
-if("RSA_2048" !== data118){
-const err347 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
+}
+else {
+const err347 = {instancePath:instancePath+"/certificates/" + i30+"/issuer",schemaPath:"#/properties/certificates/items/properties/issuer/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -4424,11 +4428,12 @@ vErrors.push(err347);
 }
 errors++;
 }
-var _valid8 = _errs314 === errors;
-valid97 = valid97 || _valid8;
-const _errs316 = errors;
-if(typeof data118 !== "string"){
-const err348 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data107.owner !== undefined){
+let data120 = data107.owner;
+if(typeof data120 === "string"){
+if(func2(data120) > 128){
+const err348 = {instancePath:instancePath+"/certificates/" + i30+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -4437,8 +4442,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-if("RSA_3072" !== data118){
-const err349 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
+if(func2(data120) < 1){
+const err349 = {instancePath:instancePath+"/certificates/" + i30+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -4447,11 +4452,9 @@ vErrors.push(err349);
 }
 errors++;
 }
-var _valid8 = _errs316 === errors;
-valid97 = valid97 || _valid8;
-const _errs318 = errors;
-if(typeof data118 !== "string"){
-const err350 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err350 = {instancePath:instancePath+"/certificates/" + i30+"/owner",schemaPath:"#/properties/certificates/items/properties/owner/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -4460,8 +4463,12 @@ vErrors.push(err350);
 }
 errors++;
 }
-if("RSA_4096" !== data118){
-const err351 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
+}
+if(data107.requester !== undefined){
+let data121 = data107.requester;
+if(typeof data121 === "string"){
+if(func2(data121) > 128){
+const err351 = {instancePath:instancePath+"/certificates/" + i30+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -4470,10 +4477,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-var _valid8 = _errs318 === errors;
-valid97 = valid97 || _valid8;
-if(!valid97){
-const err352 = {instancePath:instancePath+"/certificates/" + i29+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(func2(data121) < 1){
+const err352 = {instancePath:instancePath+"/certificates/" + i30+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -4482,22 +4487,9 @@ vErrors.push(err352);
 }
 errors++;
 }
-else {
-errors = _errs309;
-if(vErrors !== null){
-if(_errs309){
-vErrors.length = _errs309;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data105.validityDays !== undefined){
-let data119 = data105.validityDays;
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-const err353 = {instancePath:instancePath+"/certificates/" + i29+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err353 = {instancePath:instancePath+"/certificates/" + i30+"/requester",schemaPath:"#/properties/certificates/items/properties/requester/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -4506,9 +4498,14 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(typeof data119 == "number"){
-if(data119 > 3650 || isNaN(data119)){
-const err354 = {instancePath:instancePath+"/certificates/" + i29+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+}
+if(data107.keyAlgorithm !== undefined){
+let data122 = data107.keyAlgorithm;
+const _errs317 = errors;
+let valid101 = false;
+const _errs318 = errors;
+if(typeof data122 !== "string"){
+const err354 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -4517,8 +4514,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data119 < 1 || isNaN(data119)){
-const err355 = {instancePath:instancePath+"/certificates/" + i29+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if("EC_P256" !== data122){
+const err355 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/0/const",keyword:"const",params:{allowedValue: "EC_P256"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -4527,12 +4524,11 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-}
-if(data105.validityHours !== undefined){
-let data120 = data105.validityHours;
-if(!((typeof data120 == "number") && (!(data120 % 1) && !isNaN(data120)))){
-const err356 = {instancePath:instancePath+"/certificates/" + i29+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid8 = _errs318 === errors;
+valid101 = valid101 || _valid8;
+const _errs320 = errors;
+if(typeof data122 !== "string"){
+const err356 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -4541,9 +4537,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(typeof data120 == "number"){
-if(data120 > 87600 || isNaN(data120)){
-const err357 = {instancePath:instancePath+"/certificates/" + i29+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if("EC_P384" !== data122){
+const err357 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/1/const",keyword:"const",params:{allowedValue: "EC_P384"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -4552,8 +4547,11 @@ vErrors.push(err357);
 }
 errors++;
 }
-if(data120 < 1 || isNaN(data120)){
-const err358 = {instancePath:instancePath+"/certificates/" + i29+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var _valid8 = _errs320 === errors;
+valid101 = valid101 || _valid8;
+const _errs322 = errors;
+if(typeof data122 !== "string"){
+const err358 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -4562,12 +4560,8 @@ vErrors.push(err358);
 }
 errors++;
 }
-}
-}
-if(data105.renewBeforeDays !== undefined){
-let data121 = data105.renewBeforeDays;
-if(!((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121)))){
-const err359 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if("RSA_2048" !== data122){
+const err359 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/2/const",keyword:"const",params:{allowedValue: "RSA_2048"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -4576,9 +4570,11 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(typeof data121 == "number"){
-if(data121 > 3650 || isNaN(data121)){
-const err360 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+var _valid8 = _errs322 === errors;
+valid101 = valid101 || _valid8;
+const _errs324 = errors;
+if(typeof data122 !== "string"){
+const err360 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -4587,8 +4583,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-if(data121 < 0 || isNaN(data121)){
-const err361 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if("RSA_3072" !== data122){
+const err361 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/3/const",keyword:"const",params:{allowedValue: "RSA_3072"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -4597,12 +4593,11 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-}
-if(data105.renewBeforeHours !== undefined){
-let data122 = data105.renewBeforeHours;
-if(!((typeof data122 == "number") && (!(data122 % 1) && !isNaN(data122)))){
-const err362 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var _valid8 = _errs324 === errors;
+valid101 = valid101 || _valid8;
+const _errs326 = errors;
+if(typeof data122 !== "string"){
+const err362 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -4611,9 +4606,8 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(typeof data122 == "number"){
-if(data122 > 87600 || isNaN(data122)){
-const err363 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if("RSA_4096" !== data122){
+const err363 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf/4/const",keyword:"const",params:{allowedValue: "RSA_4096"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -4622,8 +4616,10 @@ vErrors.push(err363);
 }
 errors++;
 }
-if(data122 < 0 || isNaN(data122)){
-const err364 = {instancePath:instancePath+"/certificates/" + i29+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var _valid8 = _errs326 === errors;
+valid101 = valid101 || _valid8;
+if(!valid101){
+const err364 = {instancePath:instancePath+"/certificates/" + i30+"/keyAlgorithm",schemaPath:"#/properties/certificates/items/properties/keyAlgorithm/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -4632,12 +4628,22 @@ vErrors.push(err364);
 }
 errors++;
 }
+else {
+errors = _errs317;
+if(vErrors !== null){
+if(_errs317){
+vErrors.length = _errs317;
+}
+else {
+vErrors = null;
 }
 }
-let data123 = data105.destinations;
-if(Array.isArray(data123)){
-if(data123.length > 20){
-const err365 = {instancePath:instancePath+"/certificates/" + i29+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+}
+}
+if(data107.validityDays !== undefined){
+let data123 = data107.validityDays;
+if(!((typeof data123 == "number") && (!(data123 % 1) && !isNaN(data123)))){
+const err365 = {instancePath:instancePath+"/certificates/" + i30+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -4646,12 +4652,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-const len33 = data123.length;
-for(let i33=0; i33<len33; i33++){
-let data124 = data123[i33];
-if(typeof data124 === "string"){
-if(!pattern5.test(data124)){
-const err366 = {instancePath:instancePath+"/certificates/" + i29+"/destinations/" + i33,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(typeof data123 == "number"){
+if(data123 > 3650 || isNaN(data123)){
+const err366 = {instancePath:instancePath+"/certificates/" + i30+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -4660,9 +4663,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-else {
-const err367 = {instancePath:instancePath+"/certificates/" + i29+"/destinations/" + i33,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data123 < 1 || isNaN(data123)){
+const err367 = {instancePath:instancePath+"/certificates/" + i30+"/validityDays",schemaPath:"#/properties/certificates/items/properties/validityDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -4673,8 +4675,10 @@ errors++;
 }
 }
 }
-else {
-const err368 = {instancePath:instancePath+"/certificates/" + i29+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data107.validityHours !== undefined){
+let data124 = data107.validityHours;
+if(!((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124)))){
+const err368 = {instancePath:instancePath+"/certificates/" + i30+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -4683,9 +4687,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-else {
-const err369 = {instancePath:instancePath+"/certificates/" + i29,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data124 == "number"){
+if(data124 > 87600 || isNaN(data124)){
+const err369 = {instancePath:instancePath+"/certificates/" + i30+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -4694,10 +4698,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-}
-}
-else {
-const err370 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data124 < 1 || isNaN(data124)){
+const err370 = {instancePath:instancePath+"/certificates/" + i30+"/validityHours",schemaPath:"#/properties/certificates/items/properties/validityHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -4707,13 +4709,157 @@ vErrors.push(err370);
 errors++;
 }
 }
-else {
-const err371 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data107.renewBeforeDays !== undefined){
+let data125 = data107.renewBeforeDays;
+if(!((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125)))){
+const err371 = {instancePath:instancePath+"/certificates/" + i30+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err371];
 }
 else {
 vErrors.push(err371);
+}
+errors++;
+}
+if(typeof data125 == "number"){
+if(data125 > 3650 || isNaN(data125)){
+const err372 = {instancePath:instancePath+"/certificates/" + i30+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+if(vErrors === null){
+vErrors = [err372];
+}
+else {
+vErrors.push(err372);
+}
+errors++;
+}
+if(data125 < 0 || isNaN(data125)){
+const err373 = {instancePath:instancePath+"/certificates/" + i30+"/renewBeforeDays",schemaPath:"#/properties/certificates/items/properties/renewBeforeDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err373];
+}
+else {
+vErrors.push(err373);
+}
+errors++;
+}
+}
+}
+if(data107.renewBeforeHours !== undefined){
+let data126 = data107.renewBeforeHours;
+if(!((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126)))){
+const err374 = {instancePath:instancePath+"/certificates/" + i30+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err374];
+}
+else {
+vErrors.push(err374);
+}
+errors++;
+}
+if(typeof data126 == "number"){
+if(data126 > 87600 || isNaN(data126)){
+const err375 = {instancePath:instancePath+"/certificates/" + i30+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/maximum",keyword:"maximum",params:{comparison: "<=", limit: 87600},message:"must be <= 87600"};
+if(vErrors === null){
+vErrors = [err375];
+}
+else {
+vErrors.push(err375);
+}
+errors++;
+}
+if(data126 < 0 || isNaN(data126)){
+const err376 = {instancePath:instancePath+"/certificates/" + i30+"/renewBeforeHours",schemaPath:"#/properties/certificates/items/properties/renewBeforeHours/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err376];
+}
+else {
+vErrors.push(err376);
+}
+errors++;
+}
+}
+}
+let data127 = data107.destinations;
+if(Array.isArray(data127)){
+if(data127.length > 20){
+const err377 = {instancePath:instancePath+"/certificates/" + i30+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err377];
+}
+else {
+vErrors.push(err377);
+}
+errors++;
+}
+const len35 = data127.length;
+for(let i35=0; i35<len35; i35++){
+let data128 = data127[i35];
+if(typeof data128 === "string"){
+if(!pattern5.test(data128)){
+const err378 = {instancePath:instancePath+"/certificates/" + i30+"/destinations/" + i35,schemaPath:"#/properties/certificates/items/properties/destinations/items/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err378];
+}
+else {
+vErrors.push(err378);
+}
+errors++;
+}
+}
+else {
+const err379 = {instancePath:instancePath+"/certificates/" + i30+"/destinations/" + i35,schemaPath:"#/properties/certificates/items/properties/destinations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err379];
+}
+else {
+vErrors.push(err379);
+}
+errors++;
+}
+}
+}
+else {
+const err380 = {instancePath:instancePath+"/certificates/" + i30+"/destinations",schemaPath:"#/properties/certificates/items/properties/destinations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err380];
+}
+else {
+vErrors.push(err380);
+}
+errors++;
+}
+}
+else {
+const err381 = {instancePath:instancePath+"/certificates/" + i30,schemaPath:"#/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err381];
+}
+else {
+vErrors.push(err381);
+}
+errors++;
+}
+}
+}
+else {
+const err382 = {instancePath:instancePath+"/certificates",schemaPath:"#/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err382];
+}
+else {
+vErrors.push(err382);
+}
+errors++;
+}
+}
+else {
+const err383 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err383];
+}
+else {
+vErrors.push(err383);
 }
 errors++;
 }

@@ -54,6 +54,14 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
       }
     },
     "shared8": {
+      "maxItems": 100,
+      "type": "array",
+      "items": {
+        "maxLength": 254,
+        "type": "string"
+      }
+    },
+    "shared9": {
       "additionalProperties": false,
       "type": "object",
       "required": [
@@ -70,10 +78,13 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
         },
         "uri": {
           "$ref": "#/$defs/shared7"
+        },
+        "email": {
+          "$ref": "#/$defs/shared8"
         }
       }
     },
-    "shared9": {
+    "shared10": {
       "additionalProperties": false,
       "type": "object",
       "required": [
@@ -93,10 +104,14 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
         "uri": {
           "minimum": 0,
           "type": "integer"
+        },
+        "email": {
+          "minimum": 0,
+          "type": "integer"
         }
       }
     },
-    "shared10": {
+    "shared11": {
       "enum": [
         "managed",
         "acm",
@@ -104,7 +119,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
         "file"
       ]
     },
-    "shared11": {
+    "shared12": {
       "additionalProperties": false,
       "type": "object",
       "required": [
@@ -234,13 +249,13 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "string"
           },
           "names": {
-            "$ref": "#/$defs/shared8"
-          },
-          "namesOmitted": {
             "$ref": "#/$defs/shared9"
           },
-          "origin": {
+          "namesOmitted": {
             "$ref": "#/$defs/shared10"
+          },
+          "origin": {
+            "$ref": "#/$defs/shared11"
           },
           "locator": {
             "$ref": "#/$defs/shared0"
@@ -294,7 +309,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "integer"
           },
           "origin": {
-            "$ref": "#/$defs/shared10"
+            "$ref": "#/$defs/shared11"
           },
           "locator": {
             "$ref": "#/$defs/shared0"
@@ -339,7 +354,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "string"
           },
           "origin": {
-            "$ref": "#/$defs/shared10"
+            "$ref": "#/$defs/shared11"
           },
           "locator": {
             "$ref": "#/$defs/shared0"
@@ -397,13 +412,13 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "$ref": "#/$defs/shared0"
           },
           "names": {
-            "$ref": "#/$defs/shared8"
-          },
-          "namesOmitted": {
             "$ref": "#/$defs/shared9"
           },
+          "namesOmitted": {
+            "$ref": "#/$defs/shared10"
+          },
           "issuer": {
-            "$ref": "#/$defs/shared11"
+            "$ref": "#/$defs/shared12"
           },
           "contentHash": {
             "$ref": "#/$defs/shared0"
@@ -446,10 +461,10 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "$ref": "#/$defs/shared0"
           },
           "names": {
-            "$ref": "#/$defs/shared8"
+            "$ref": "#/$defs/shared9"
           },
           "namesOmitted": {
-            "$ref": "#/$defs/shared9"
+            "$ref": "#/$defs/shared10"
           },
           "requiredApprovals": {
             "minimum": 1,
@@ -464,7 +479,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "string"
           },
           "issuer": {
-            "$ref": "#/$defs/shared11"
+            "$ref": "#/$defs/shared12"
           },
           "keyAlgorithm": {
             "maxLength": 32,
@@ -681,10 +696,10 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "string"
           },
           "names": {
-            "$ref": "#/$defs/shared8"
+            "$ref": "#/$defs/shared9"
           },
           "namesOmitted": {
-            "$ref": "#/$defs/shared9"
+            "$ref": "#/$defs/shared10"
           },
           "requestId": {
             "$ref": "#/$defs/shared0"
@@ -694,7 +709,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "integer"
           },
           "issuer": {
-            "$ref": "#/$defs/shared11"
+            "$ref": "#/$defs/shared12"
           },
           "secretName": {
             "$ref": "#/$defs/shared0"
@@ -752,10 +767,10 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "string"
           },
           "names": {
-            "$ref": "#/$defs/shared8"
+            "$ref": "#/$defs/shared9"
           },
           "namesOmitted": {
-            "$ref": "#/$defs/shared9"
+            "$ref": "#/$defs/shared10"
           },
           "requestId": {
             "$ref": "#/$defs/shared0"
@@ -765,7 +780,7 @@ export const eventValidators: { readonly envelope: ValidateFunction; readonly de
             "type": "integer"
           },
           "issuer": {
-            "$ref": "#/$defs/shared11"
+            "$ref": "#/$defs/shared12"
           },
           "secretName": {
             "$ref": "#/$defs/shared0"

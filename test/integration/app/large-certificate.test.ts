@@ -50,7 +50,7 @@ describe('a discovered certificate with 20,000 names (defect 8)', () => {
     const detail = found?.detail as { names: { dns: string[] }; namesOmitted: unknown; schemaVersion: string };
     expect(detail.names.dns).toHaveLength(100);
     expect(detail.namesOmitted).toEqual({ dns: 19_900, ip: 0, uri: 0 });
-    expect(detail.schemaVersion).toBe('1.1');
+    expect(detail.schemaVersion).toBe('1.2');
     expect(Buffer.byteLength(JSON.stringify(found))).toBeLessThan(EVENTBRIDGE_ENTRY_LIMIT);
     expect(validateDetail('Certificate Discovered', detail).ok).toBe(true);
   }, 60_000);

@@ -26,4 +26,18 @@ describe('notificationFor', () => {
     // Assess
     expect(n).toEqual({ severity: 'critical', title: 'Certificate api expires in 5 days', text: 'api expires at 2027-01-01T00:00:00Z (threshold 7 days)', certificateId: 'api' });
   });
+
+  it('lists the email addresses of an approval request with its other names, so approvers see them', () => {
+    // Prepare
+    const detail = {
+      requestId: 'req_1', certificateId: 'mail', contentHash: 'h', requester: 'carol', requiredApprovals: 1, deadline: '2027-01-01T00:00:00Z',
+      names: { dns: ['mail.example.com'], ip: [], uri: [], email: ['Ops@example.com'] }, issuer: { kind: 'local-ca', name: 'local' }, keyAlgorithm: 'EC_P256', reason: 'r',
+    };
+
+    // Act
+    const n = notificationFor({ 'detail-type': 'Approval Requested', detail });
+
+    // Assess
+    expect(n?.approval?.names).toEqual(['mail.example.com', 'Ops@example.com']);
+  });
 });

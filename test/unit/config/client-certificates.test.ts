@@ -3,21 +3,11 @@ import { parseConfig } from '../../../src/config/load-config.js';
 import { registries } from '../../../src/adapters/registries.js';
 import { contentHash } from '../../../src/app/submit-request.use-case.js';
 import { thrown } from '../../support/thrown.js';
+import { configWithLocalAndAcme } from '../../support/config-text.js';
 
 const context = { kinds: registries };
 
-const config = (certificates: string, policy = '') => `
-dataDir: data
-issuers:
-  - { name: local, kind: local-ca }
-  - name: le
-    kind: acme
-    options: { directoryUrl: 'https://acme.example.org/directory', dnsProvider: r53 }
-dnsProviders:
-  - { name: r53, kind: route53 }
-certificates:
-${certificates}
-${policy}`;
+const config = configWithLocalAndAcme;
 
 describe('parseConfig of client certificates', () => {
   it('resolves a client certificate with only a CN: kept as written, 24 hours, usage client', () => {
@@ -63,7 +53,7 @@ describe('parseConfig of client certificates', () => {
       '/certificates/5/validityHours: give validityDays or validityHours, not both',
       '/certificates/6/renewBeforeHours: must be less than the validity (24 hours)',
       "/certificates/7/commonName: 'not a host' is not a DNS name (a server certificate's common name is a host name)",
-      '/certificates/8: a certificate needs at least one of dnsNames, ipAddresses, uris',
+      '/certificates/8: a certificate needs at least one of dnsNames, ipAddresses, uris, emailAddresses',
     ]);
   });
 

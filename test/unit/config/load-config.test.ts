@@ -98,7 +98,7 @@ certificates:
       "/issuers/1/name: duplicate issuer 'local'",
       "/issuers/1/kind: unknown issuer kind 'vault' (known: local-ca)",
       "/certificates/0/issuer: no issuer named 'nowhere'",
-      '/certificates/1: a certificate needs at least one of dnsNames, ipAddresses, uris',
+      '/certificates/1: a certificate needs at least one of dnsNames, ipAddresses, uris, emailAddresses',
       "/certificates/2/id: duplicate certificate id 'ok'",
       '/certificates/2/renewBeforeDays: must be less than the validity (90 days)',
     ]);

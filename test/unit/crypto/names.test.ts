@@ -49,15 +49,23 @@ describe('IP addresses', () => {
 });
 
 describe('parseSubjectAltName', () => {
-  it('reads DNS, IP and URI entries and skips the rest', () => {
+  it('reads DNS, IP, URI and email entries and skips the rest', () => {
     // Prepare
-    const text = 'DNS:B.example.com, DNS:a.example.com, IP Address:2001:DB8:0:0:0:0:0:1, IP Address:10.0.0.1, URI:spiffe://x/y, email:a@b.c';
+    const text = 'DNS:B.example.com, DNS:a.example.com, IP Address:2001:DB8:0:0:0:0:0:1, IP Address:10.0.0.1, URI:spiffe://x/y, email:Ops@B.C, othername:<unsupported>';
 
     // Act
     const names = parseSubjectAltName(text);
 
+    // Assess: the email's domain lower-cased, its local part kept
+    expect(names).toEqual({ dns: ['a.example.com', 'b.example.com'], ip: ['10.0.0.1', '2001:db8::1'], uri: ['spiffe://x/y'], email: ['Ops@b.c'] });
+  });
+
+  it('leaves email out of a name set that has none, so it keeps the shape it had before email SANs', () => {
+    // Act
+    const names = parseSubjectAltName('DNS:a.example.com');
+
     // Assess
-    expect(names).toEqual({ dns: ['a.example.com', 'b.example.com'], ip: ['10.0.0.1', '2001:db8::1'], uri: ['spiffe://x/y'] });
+    expect(Object.keys(names)).toEqual(['dns', 'ip', 'uri']);
   });
 
   it('reads values node quotes because they hold separators', () => {

@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { ACMPCAClient, IssueCertificateCommandInput, RevocationReason as PcaRevocationReason, SigningAlgorithm } from '@aws-sdk/client-acm-pca';
 import { CertflowError, ErrorCodes, type ErrorContext } from '../../../domain/errors/index.js';
-import { usageOf, validityMsOf, type CertificateSpec, type CertificateUsage } from '../../../domain/certificate.js';
+import { emailsOf, usageOf, validityMsOf, type CertificateSpec, type CertificateUsage } from '../../../domain/certificate.js';
 import type { Clock } from '../../../ports/clock.port.js';
 import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationReason, RevocationRequest, TrustAnchor } from '../../../ports/issuer.port.js';
 import { awsErrorName } from '../secrets-manager/secrets-manager.errors.js';
@@ -188,6 +188,10 @@ export class PrivateCaIssuer implements CertificateIssuer {
 
   private async issueInput(order: IssuanceOrder): Promise<IssueCertificateCommandInput> {
     const uris = order.spec.names.uri;
+    const emails = emailsOf(order.spec.names);
+    // Private CA's stock templates copy only DNS and IP names from a CSR; URI SANs (SPIFFE IDs) and
+    // email SANs (rfc822Name) reach the certificate only through the API, on a passthrough template.
+    const passthrough = uris.length > 0 || emails.length > 0;
     const base = {
       CertificateAuthorityArn: this.caArn,
       Csr: new TextEncoder().encode(order.csrPem),
@@ -197,11 +201,11 @@ export class PrivateCaIssuer implements CertificateIssuer {
     };
     const usage = usageOf(order.spec);
     // The configured templates were written for server certificates (before usages existed); they stay theirs.
-    const configured = usage === 'server' ? (uris.length === 0 ? this.options.templateArn : this.options.uriSansTemplateArn) : undefined;
-    if (uris.length === 0) {
+    const configured = usage === 'server' ? (passthrough ? this.options.uriSansTemplateArn : this.options.templateArn) : undefined;
+    if (!passthrough) {
       return { ...base, TemplateArn: configured ?? templateArnFor(this.partition, usage, false) };
     }
-    // URI SANs (SPIFFE IDs) go through the API, with every other name, on a passthrough template.
+    // The passthrough SANs replace the CSR's, so every name goes with them.
     return {
       ...base,
       TemplateArn: configured ?? templateArnFor(this.partition, usage, true),
@@ -211,6 +215,7 @@ export class PrivateCaIssuer implements CertificateIssuer {
             ...order.spec.names.dns.map((DnsName) => ({ DnsName })),
             ...order.spec.names.ip.map((IpAddress) => ({ IpAddress })),
             ...uris.map((UniformResourceIdentifier) => ({ UniformResourceIdentifier })),
+            ...emails.map((Rfc822Name) => ({ Rfc822Name })),
           ],
         },
       },

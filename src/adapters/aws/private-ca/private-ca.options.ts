@@ -20,7 +20,7 @@ export const optionsSchema = Type.Object(
     uriSansTemplateArn: Type.Optional(
       Type.String({
         pattern: TEMPLATE,
-        description: 'For server certificates with URI SANs (e.g. SPIFFE IDs), passed with ApiPassthrough. Default: EndEntityServerAuthCertificate_APIPassthrough/V1 (client and both: the _APIPassthrough variant of their template).',
+        description: 'For server certificates with URI SANs (e.g. SPIFFE IDs) or email SANs, passed with ApiPassthrough. Default: EndEntityServerAuthCertificate_APIPassthrough/V1 (client and both: the _APIPassthrough variant of their template).',
       }),
     ),
     usageMode: Type.Optional(

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import { describeValidity, isClientUsage, sameNames, usageOf, validityHoursOf, validityMsOf, type CertificateSpec, type SubjectNames } from '../../../domain/certificate.js';
+import { allNames, describeValidity, isClientUsage, sameNames, usageOf, validityHoursOf, validityMsOf, type CertificateSpec, type SubjectNames } from '../../../domain/certificate.js';
 import { CertflowError, ErrorCodes, isCertflowError, type ErrorContext } from '../../../domain/errors/index.js';
 import type { Clock } from '../../../ports/clock.port.js';
 import type { CertificateIssuer, IssuanceOrder, IssuerStep, RevocationRequest, TrustAnchor } from '../../../ports/issuer.port.js';
@@ -208,7 +208,7 @@ export class LocalCaIssuer implements CertificateIssuer {
     const wanted = canonicalNames(order.spec.names);
     const client = isClientUsage(usageOf(order.spec));
     // A client certificate may name only its workload (the CN); a server certificate needs a SAN.
-    if (wanted.dns.length + wanted.ip.length + wanted.uri.length === 0 && !client) return rejected('the certificate spec lists no names', context);
+    if (allNames(wanted).length === 0 && !client) return rejected('the certificate spec lists no names', context);
     if (client && (order.spec.commonName === '' || csr.commonName !== order.spec.commonName)) {
       return rejected('the CSR common name differs from the client certificate spec common name', context);
     }
