@@ -124,3 +124,9 @@ export function samePerson(a: string, b: string): boolean {
   const kb = foldIdentity(b.replace(new RegExp(INVISIBLE.source, 'gu'), ''));
   return ka === kb || skeleton(ka) === skeleton(kb);
 }
+
+/** The comparison key of a configured identity, or undefined when it is not one that can be valid (never matches a voter). */
+export function validIdentityKey(raw: string): string | undefined {
+  const c = checkIdentity(raw);
+  return c.ok ? c.key : undefined;
+}
