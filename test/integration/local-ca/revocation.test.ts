@@ -7,6 +7,7 @@ import { revokeCertificate } from '../../../src/app/revoke-certificate.use-case.
 import { publishPendingEvents } from '../../../src/app/publish-events.use-case.js';
 import type { LocalCaIssuer } from '../../../src/adapters/local/local-ca/index.js';
 import { CertflowError, ErrorCodes, isCertflowError } from '../../../src/domain/errors/index.js';
+import type { KeyLabel, KeyStore } from '../../../src/ports/key-store.port.js';
 import { LocalFixture } from '../../support/local-fixture.js';
 
 const ONE = `
@@ -18,18 +19,32 @@ certificates:
   - { id: web, dnsNames: [web.example.com], issuer: local, owner: team-web }
 `;
 
+/** A key store that refuses to remove CURRENT, as the Secrets Manager store does (AWSCURRENT only moves). */
+function onlyMovesCurrent(keys: KeyStore): KeyStore {
+  return Object.assign(Object.create(keys) as KeyStore, {
+    removeLabel: (secret: string, label: KeyLabel) =>
+      label === 'CURRENT' ? Promise.reject(new CertflowError(ErrorCodes.KEYSTORE_LABEL_PROTECTED, 'CURRENT can only move')) : keys.removeLabel(secret, label),
+  });
+}
+
 describe('revocation on the local CA', () => {
   const fixtures: LocalFixture[] = [];
   afterEach(async () => {
     for (const fx of fixtures.splice(0)) await fx.dispose();
   });
 
-  it('lists the serial in a CRL openssl reads and verifies, takes CURRENT off the version, and publishes Certificate Revoked', async () => {
-    // Prepare
+  /** A data directory whose first cycle has issued both certificates. */
+  async function issued() {
     const fx = new LocalFixture(ONE);
     fixtures.push(fx);
     const rt = await fx.open();
     await runCycle(rt.deps)(rt.config.certificates);
+    return { fx, rt };
+  }
+
+  it('lists the serial in a CRL openssl reads and verifies, takes CURRENT off the version, and publishes Certificate Revoked', async () => {
+    // Prepare
+    const { fx, rt } = await issued();
     const before = await rt.deps.keys.getVersion('certflow/api', { label: 'CURRENT' });
 
     // Act
@@ -57,15 +72,9 @@ describe('revocation on the local CA', () => {
 
   it('revokes and records the revocation when the key store only moves CURRENT (as Secrets Manager does), keeping the version CURRENT', async () => {
     // Prepare: a key store that refuses to remove CURRENT, as the Secrets Manager store does
-    const fx = new LocalFixture(ONE);
-    fixtures.push(fx);
-    const rt = await fx.open();
-    await runCycle(rt.deps)(rt.config.certificates);
+    const { fx, rt } = await issued();
     const keys = rt.deps.keys;
-    const onlyMoves = Object.assign(Object.create(keys) as typeof keys, {
-      removeLabel: (secret: string, label: Parameters<typeof keys.removeLabel>[1]) =>
-        label === 'CURRENT' ? Promise.reject(new CertflowError(ErrorCodes.KEYSTORE_LABEL_PROTECTED, 'CURRENT can only move')) : keys.removeLabel(secret, label),
-    });
+    const onlyMoves = onlyMovesCurrent(keys);
     const before = await keys.getVersion('certflow/api', { label: 'CURRENT' });
 
     // Act
@@ -83,10 +92,7 @@ describe('revocation on the local CA', () => {
 
   it('replaces a certificate revoked for a compromised key at the next run, which reports no lost key store', async () => {
     // Prepare: found when a revoke was followed by a run: it failed with "key store lost, truncated or replaced"
-    const fx = new LocalFixture(ONE);
-    fixtures.push(fx);
-    const rt = await fx.open();
-    await runCycle(rt.deps)(rt.config.certificates);
+    const { rt } = await issued();
     const revoked = await revokeCertificate(rt.deps)('api', 'keyCompromise');
 
     // Act
@@ -104,15 +110,9 @@ describe('revocation on the local CA', () => {
 
   it('replaces a revoked certificate whose key store keeps it CURRENT (as Secrets Manager does), without being asked', async () => {
     // Prepare
-    const fx = new LocalFixture(ONE);
-    fixtures.push(fx);
-    const rt = await fx.open();
-    await runCycle(rt.deps)(rt.config.certificates);
+    const { rt } = await issued();
     const keys = rt.deps.keys;
-    const onlyMoves = Object.assign(Object.create(keys) as typeof keys, {
-      removeLabel: (secret: string, label: Parameters<typeof keys.removeLabel>[1]) =>
-        label === 'CURRENT' ? Promise.reject(new CertflowError(ErrorCodes.KEYSTORE_LABEL_PROTECTED, 'CURRENT can only move')) : keys.removeLabel(secret, label),
-    });
+    const onlyMoves = onlyMovesCurrent(keys);
     const deps = { ...rt.deps, keys: onlyMoves };
     const revoked = await revokeCertificate(deps)('api', 'superseded');
 
@@ -129,10 +129,7 @@ describe('revocation on the local CA', () => {
 
   it('does not replace a certificate revoked because it is no longer used, and says so without alarming', async () => {
     // Prepare
-    const fx = new LocalFixture(ONE);
-    fixtures.push(fx);
-    const rt = await fx.open();
-    await runCycle(rt.deps)(rt.config.certificates);
+    const { rt } = await issued();
     const revoked = await revokeCertificate(rt.deps)('api', 'cessationOfOperation');
 
     // Act
@@ -150,10 +147,7 @@ describe('revocation on the local CA', () => {
 
   it('refuses to revoke a certificate with no CURRENT version (a second revocation)', async () => {
     // Prepare
-    const fx = new LocalFixture(ONE);
-    fixtures.push(fx);
-    const rt = await fx.open();
-    await runCycle(rt.deps)(rt.config.certificates);
+    const { rt } = await issued();
     await revokeCertificate(rt.deps)('api', 'superseded');
 
     // Act
